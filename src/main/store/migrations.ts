@@ -1,0 +1,109 @@
+// Versioned schema migrations. Append only: never edit a migration that has shipped.
+// Each runs once, inside a transaction, and is recorded in schema_migrations.
+
+/** One schema change. `id` is unique and permanent. */
+export interface Migration {
+  id: string
+  sql: string
+}
+
+/** All migrations, applied in this order. */
+export const migrations: Migration[] = [
+  {
+    id: '001_initial',
+    sql: `
+      CREATE TABLE datasets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        current_version_id TEXT,
+        deleted_at TEXT
+      );
+      CREATE TABLE dataset_versions (
+        id TEXT PRIMARY KEY,
+        dataset_id TEXT NOT NULL REFERENCES datasets(id),
+        parent_version_id TEXT REFERENCES dataset_versions(id),
+        created_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        row_count INTEGER NOT NULL,
+        source_json TEXT NOT NULL,
+        split_json TEXT,
+        note TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX dataset_versions_dataset ON dataset_versions(dataset_id);
+      CREATE INDEX dataset_versions_hash ON dataset_versions(content_hash);
+      CREATE TABLE dataset_rows (
+        version_id TEXT NOT NULL REFERENCES dataset_versions(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT,
+        split TEXT,
+        PRIMARY KEY (version_id, idx)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE sweeps (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        metric TEXT NOT NULL
+      );
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued','running','paused','completed','failed','cancelled','interrupted')),
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        dataset_id TEXT REFERENCES datasets(id),
+        dataset_version_id TEXT REFERENCES dataset_versions(id),
+        config_json TEXT NOT NULL,
+        backend TEXT,
+        parent_run_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+        parent_kind TEXT,
+        sweep_id TEXT REFERENCES sweeps(id) ON DELETE SET NULL,
+        error TEXT,
+        metrics_json TEXT,
+        progress_json TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        tags_json TEXT NOT NULL DEFAULT '[]',
+        starred INTEGER NOT NULL DEFAULT 0,
+        run_dir TEXT NOT NULL,
+        queue_pos INTEGER
+      );
+      CREATE INDEX runs_created ON runs(created_at);
+      CREATE INDEX runs_status ON runs(status);
+      CREATE INDEX runs_dataset ON runs(dataset_id);
+      CREATE TABLE run_metrics (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        split TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        loss REAL NOT NULL,
+        accuracy REAL,
+        macro_f1 REAL,
+        lr REAL,
+        tokens_per_sec REAL,
+        time REAL NOT NULL,
+        PRIMARY KEY (run_id, split, step)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_predictions (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        predicted TEXT NOT NULL,
+        probs_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE exports (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        out_dir TEXT NOT NULL,
+        formats_json TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        verification_json TEXT NOT NULL
+      );
+    `,
+  },
+]

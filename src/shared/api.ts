@@ -1,0 +1,322 @@
+// The one contract between the UI and the services. Method and channel names exist only here;
+// the preload bridge, the HTTP client and the CLI are checked against `WorkbenchApi`.
+import { z } from 'zod'
+import { presetNames, RunConfigSchema } from './config'
+import type { PresetName, RunConfig } from './config'
+import type {
+  AppInfo,
+  AttentionMap,
+  Dataset,
+  MetricPoint,
+  Prediction,
+  Run,
+  RunMetrics,
+  SplitName,
+  WorkbenchEvents,
+} from './domain'
+
+/** A method: its input schema (validated in main) and its output type (phantom). */
+export interface MethodSpec<I extends z.ZodType, O> {
+  input: I
+  /** Never read at runtime; carries the output type. */
+  output?: O
+}
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input })
+}
+
+const id = z.string().min(1).max(64)
+const none = z.undefined().optional()
+
+/** Where an import reads from: a path on the machine running the services, or an upload. */
+export const ImportSourceSchema = z.union([
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('upload'), uploadId: id }),
+])
+
+/** Options that say how to read a file; anything left out is detected. */
+export const ReadOptionsSchema = z.object({
+  format: z.enum(['csv', 'tsv', 'json', 'jsonl', 'xlsx', 'folder']).optional(),
+  encoding: z.string().min(1).max(40).optional(),
+  sheet: z.string().max(200).optional(),
+  textColumns: z.array(z.string().max(500)).min(1).max(20).optional(),
+  labelColumn: z.string().max(500).nullable().optional(),
+  splitColumn: z.string().max(500).nullable().optional(),
+})
+
+export const SplitRatiosSchema = z.object({
+  train: z.number().min(0.05).max(0.98).default(0.8),
+  validation: z.number().min(0.01).max(0.5).default(0.1),
+  test: z.number().min(0).max(0.5).default(0.1),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+})
+
+export const RunQuerySchema = z
+  .object({
+    search: z.string().max(200).optional(),
+    status: z.array(z.string().max(20)).max(10).optional(),
+    datasetId: id.optional(),
+    starred: z.boolean().optional(),
+    tag: z.string().max(100).optional(),
+    sort: z.enum(['createdAt', 'name', 'accuracy', 'macroF1', 'status']).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: z.number().int().min(1).max(10000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .optional()
+
+export const StartRunSchema = z.object({
+  datasetId: id,
+  name: z.string().max(200).optional(),
+  preset: z.enum(presetNames as [PresetName, ...PresetName[]]).optional(),
+  /** Partial config; merged over the preset and defaults, then validated. */
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** Put in the queue instead of starting now if something is running. */
+  queue: z.boolean().optional(),
+})
+
+export const SweepSchema = z.object({
+  datasetId: id,
+  name: z.string().max(200).optional(),
+  preset: z.enum(presetNames as [PresetName, ...PresetName[]]).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** Dotted key -> candidate values, e.g. { "train.learningRate": [1e-3, 3e-4] }. */
+  space: z.record(z.string().max(100), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(50)),
+  strategy: z.enum(['grid', 'random']).default('grid'),
+  budget: z.number().int().min(1).max(200).optional(),
+  metric: z.enum(['accuracy', 'macroF1', 'loss']).default('macroF1'),
+})
+
+export const ExportSchema = z.object({
+  runId: id,
+  outDir: z.string().min(1).max(4096).optional(),
+  formats: z.array(z.enum(['tfjs', 'onnx', 'zip'])).min(1).default(['tfjs']),
+})
+
+/** Every request/response method, grouped by service. */
+export const apiSpec = {
+  app: {
+    info: method<AppInfo>()(none),
+    presets: method<Record<PresetName, { description: string; config: RunConfig }>>()(none),
+  },
+  datasets: {
+    list: method<Dataset[]>()(none),
+    get: method<Dataset>()(z.object({ id })),
+    /** Stage an upload (web mode, drag and drop): bytes in, an id to import from. */
+    upload: method<{ uploadId: string; size: number }>()(
+      z.object({ fileName: z.string().min(1).max(255), data: z.instanceof(Uint8Array) }),
+    ),
+    /** Look at a file before importing: format, encoding, columns, guesses, first rows. */
+    inspect: method<InspectResult>()(z.object({ source: ImportSourceSchema, options: ReadOptionsSchema.optional() })),
+    /** Start an import; progress arrives on the `dataset` channel. */
+    import: method<{ jobId: string }>()(
+      z.object({ source: ImportSourceSchema, name: z.string().min(1).max(200).optional(), options: ReadOptionsSchema.optional() }),
+    ),
+    cancelImport: method<void>()(z.object({ jobId: id })),
+    preview: method<{ rows: DatasetRow[]; total: number }>()(
+      z.object({ id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50), split: z.enum(['train', 'validation', 'test']).optional() }),
+    ),
+    doctor: method<DoctorReport>()(z.object({ id, seqLen: z.number().int().min(4).max(2048).optional() })),
+    fix: method<Dataset>()(z.object({ id, fixes: z.array(z.string().min(1).max(100)).min(1).max(50) })),
+    split: method<Dataset>()(z.object({ id, ratios: SplitRatiosSchema })),
+    stats: method<DatasetStats>()(z.object({ id, seqLen: z.number().int().min(4).max(2048).optional() })),
+    rename: method<Dataset>()(z.object({ id, name: z.string().min(1).max(200) })),
+    delete: method<{ deleted: boolean; runsUsing: number }>()(z.object({ id, force: z.boolean().optional() })),
+  },
+  runs: {
+    list: method<Run[]>()(RunQuerySchema),
+    get: method<Run>()(z.object({ id })),
+    /** Validate a config and estimate size/memory/duration without starting anything. */
+    plan: method<RunPlan>()(StartRunSchema),
+    start: method<Run>()(StartRunSchema),
+    cancel: method<Run>()(z.object({ id })),
+    pause: method<Run>()(z.object({ id })),
+    resume: method<Run>()(z.object({ id })),
+    update: method<Run>()(
+      z.object({
+        id,
+        name: z.string().min(1).max(200).optional(),
+        notes: z.string().max(20000).optional(),
+        tags: z.array(z.string().min(1).max(50)).max(30).optional(),
+        starred: z.boolean().optional(),
+      }),
+    ),
+    delete: method<{ deleted: boolean }>()(z.object({ id })),
+    /** History so far; subscribe to `run` for the live tail. */
+    metrics: method<MetricPoint[]>()(z.object({ id })),
+    compare: method<RunComparison>()(z.object({ ids: z.array(id).min(2).max(4) })),
+    sweep: method<{ sweepId: string; runs: Run[] }>()(SweepSchema),
+    sweepResult: method<SweepResult>()(z.object({ sweepId: id })),
+    evaluate: method<RunEvaluation>()(z.object({ id, datasetId: id.optional() })),
+    predict: method<Prediction>()(
+      z.object({ id, text: z.string().min(1).max(100_000), attention: z.boolean().optional() }),
+    ),
+    attention: method<AttentionComparison>()(z.object({ ids: z.array(id).min(1).max(2), text: z.string().min(1).max(100_000) })),
+  },
+  exports: {
+    create: method<ExportResult>()(ExportSchema),
+    /** Import an exported bundle back as a run. */
+    importBundle: method<Run>()(z.object({ source: ImportSourceSchema, name: z.string().max(200).optional() })),
+  },
+} as const
+
+/** One stored row of a dataset. */
+export interface DatasetRow {
+  index: number
+  text: string
+  label: string | null
+  split: SplitName | null
+}
+
+/** What inspecting a file found. */
+export interface InspectResult {
+  format: string
+  encoding: string
+  /** Encodings the user can switch to. */
+  encodingCandidates: string[]
+  sheets?: string[]
+  columns: string[]
+  guess: { textColumns: string[]; labelColumn: string | null; splitColumn: string | null }
+  rows: Record<string, string>[]
+  totalBytes: number
+}
+
+/** One finding of the dataset doctor. */
+export interface DoctorFinding {
+  id: string
+  severity: 'blocking' | 'warning' | 'info'
+  title: string
+  detail: string
+  count: number
+  examples: { index: number; text: string; label: string | null }[]
+  /** One-click fixes; pass their ids to datasets.fix. */
+  fixes: { id: string; label: string }[]
+}
+
+export interface DoctorReport {
+  datasetId: string
+  versionId: string
+  ok: boolean
+  findings: DoctorFinding[]
+}
+
+export interface DatasetStats {
+  labelCounts: Record<string, number>
+  splitCounts: Partial<Record<SplitName, number>>
+  /** Token-length histogram (word-level approximation before a tokenizer exists). */
+  lengthHistogram: { binStart: number; binEnd: number; count: number }[]
+  overSeqLen: number
+}
+
+/** What a config will cost before it runs. */
+export interface RunPlan {
+  config: RunConfig
+  parameters: number
+  memoryMb: number
+  estimatedSeconds: number | null
+  warnings: string[]
+}
+
+export interface RunComparison {
+  runs: Run[]
+  /** Only keys that differ, with readable names. */
+  configDiff: { key: string; label: string; values: unknown[] }[]
+  series: { runId: string; points: MetricPoint[] }[]
+  metrics: { runId: string; metrics: RunMetrics | null }[]
+  /** When runs share validation rows: what the second..nth run fixed and broke relative to the first. */
+  predictionDiff: {
+    baseRunId: string
+    otherRunId: string
+    fixed: PredictionDiffRow[]
+    broken: PredictionDiffRow[]
+    bothWrong: PredictionDiffRow[]
+  }[]
+}
+
+export interface PredictionDiffRow {
+  index: number
+  text: string
+  label: string
+  basePredicted: string
+  otherPredicted: string
+}
+
+export interface SweepResult {
+  sweepId: string
+  metric: string
+  runs: Run[]
+  bestRunId: string | null
+}
+
+export interface RunEvaluation {
+  runId: string
+  datasetId: string
+  metrics: RunMetrics
+  predictions: { index: number; text: string; label: string; predicted: string; probabilities: Record<string, number> }[]
+}
+
+export interface AttentionComparison {
+  text: string
+  runs: { runId: string; prediction: Prediction & { attention: AttentionMap } }[]
+}
+
+export interface ExportResult {
+  runId: string
+  outDir: string
+  files: string[]
+  verification: { ok: boolean; rows: number; maxProbDiff: number; labelMismatches: number; formats: Record<string, { ok: boolean; maxProbDiff: number; labelMismatches: number; message?: string }> }
+}
+
+export type ApiSpec = typeof apiSpec
+type InputOf<S> = S extends MethodSpec<infer I, unknown> ? z.input<I> : never
+type OutputOf<S> = S extends MethodSpec<z.ZodType, infer O> ? O : never
+
+/** An event subscription; call the result to unsubscribe. */
+export type Subscribe = <K extends keyof WorkbenchEvents>(
+  channel: K,
+  listener: (event: WorkbenchEvents[K]) => void,
+) => () => void
+
+/** The API every transport implements. */
+export type WorkbenchApi = {
+  [G in keyof ApiSpec]: {
+    [M in keyof ApiSpec[G]]: undefined extends InputOf<ApiSpec[G][M]>
+      ? (input?: InputOf<ApiSpec[G][M]>) => Promise<OutputOf<ApiSpec[G][M]>>
+      : (input: InputOf<ApiSpec[G][M]>) => Promise<OutputOf<ApiSpec[G][M]>>
+  }
+} & { subscribe: Subscribe }
+
+/** The services' side: same methods, but inputs arrive already validated (defaults filled). */
+export type WorkbenchHandlers = {
+  [G in keyof ApiSpec]: {
+    [M in keyof ApiSpec[G]]: (
+      input: ApiSpec[G][M] extends MethodSpec<infer I, unknown> ? z.output<I> : never,
+    ) => Promise<OutputOf<ApiSpec[G][M]>> | OutputOf<ApiSpec[G][M]>
+  }
+}
+
+/** "group.method" names, for transports that need a flat channel name. */
+export const methodNames: string[] = Object.entries(apiSpec).flatMap(([g, ms]) =>
+  Object.keys(ms).map((m) => `${g}.${m}`),
+)
+
+/** Event channel names. */
+export const eventChannels = ['run', 'dataset'] as const satisfies readonly (keyof WorkbenchEvents)[]
+
+/** IPC channel for a method (desktop transport). */
+export const ipcChannel = (name: string) => `wb:${name}`
+/** IPC channel for events (desktop transport). */
+export const ipcEventChannel = 'wb:event'
+
+/** An error the user can act on (bad input, missing thing); transports map it to 4xx / exit 1. */
+export class UserError extends Error {
+  override name = 'UserError'
+  constructor(
+    message: string,
+    readonly code: 'bad_input' | 'not_found' | 'conflict' = 'bad_input',
+  ) {
+    super(message)
+  }
+}
+
+export { RunConfigSchema }

@@ -1,0 +1,152 @@
+// Domain types that cross process boundaries: plain data only.
+import type { RunConfig } from './config'
+
+/** Lifecycle of a run, as stored and as shown. */
+export const runStatuses = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'] as const
+export type RunStatus = (typeof runStatuses)[number]
+
+/** Which tfjs backend a trainer process uses, and why that one. */
+export interface BackendInfo {
+  name: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu' | string
+  /** Human-readable, e.g. "WebAssembly (SIMD, 1 thread)". */
+  description: string
+  /** Backends tried before this one, with the reason each failed. */
+  skipped: { name: string; reason: string }[]
+}
+
+/** What the app is and where it keeps its data. */
+export interface AppInfo {
+  name: string
+  version: string
+  mode: 'desktop' | 'web' | 'terminal'
+  home: string
+  platform: string
+  nodeVersion: string
+  /** Null until a trainer process has started once and reported. */
+  backend: BackendInfo | null
+}
+
+/** A split column value. */
+export type SplitName = 'train' | 'validation' | 'test'
+
+/** A stored dataset (its current version's summary). */
+export interface Dataset {
+  id: string
+  name: string
+  status: 'ready' | 'importing' | 'failed'
+  createdAt: string
+  /** Current version. */
+  versionId: string
+  versions: number
+  rowCount: number
+  labels: string[]
+  labelCounts: Record<string, number>
+  splitCounts: Partial<Record<SplitName, number>>
+  source: { fileName: string; format: string; encoding: string; textColumns: string[]; labelColumn: string | null }
+  contentHash: string
+  /** Runs that used any version of this dataset. */
+  runCount: number
+}
+
+/** Classification metrics for one class. */
+export interface ClassMetrics {
+  precision: number
+  recall: number
+  f1: number
+  support: number
+}
+
+/** Final (or best-epoch) evaluation of a classifier. */
+export interface RunMetrics {
+  accuracy: number
+  macroF1: number
+  weightedF1: number
+  loss: number
+  perClass: Record<string, ClassMetrics>
+  /** Row = true label, column = predicted label, order of `labels`. */
+  confusion: number[][]
+  labels: string[]
+  /** Reliability bins for calibration plots. */
+  calibration?: { binStart: number; binEnd: number; count: number; accuracy: number; confidence: number }[]
+}
+
+/** One row of training history. */
+export interface MetricPoint {
+  step: number
+  epoch: number
+  /** 'train' points are per step; 'validation' points per epoch. */
+  split: 'train' | 'validation'
+  loss: number
+  accuracy?: number
+  macroF1?: number
+  lr?: number
+  tokensPerSec?: number
+  time: number
+}
+
+/** A run as listed and shown. */
+export interface Run {
+  id: string
+  name: string
+  status: RunStatus
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  datasetId: string | null
+  datasetVersionId: string | null
+  config: RunConfig
+  backend: string | null
+  parentRunId: string | null
+  parentKind: 'finetune' | 'resume' | 'import' | null
+  sweepId: string | null
+  error: string | null
+  metrics: RunMetrics | null
+  progress: { epoch: number; step: number; totalSteps: number; etaSec: number | null } | null
+  notes: string
+  tags: string[]
+  starred: boolean
+}
+
+/** Live events about runs. */
+export type RunEvent =
+  | { type: 'status'; runId: string; status: RunStatus; error?: string | null }
+  | {
+      type: 'progress'
+      runId: string
+      step: number
+      epoch: number
+      totalSteps: number
+      loss: number
+      lr: number
+      tokensPerSec: number
+      etaSec: number | null
+    }
+  | { type: 'metric'; runId: string; point: MetricPoint }
+  | { type: 'log'; runId: string; level: 'info' | 'warn' | 'error'; message: string }
+
+/** Live events about dataset imports. */
+export type DatasetEvent =
+  | { type: 'progress'; jobId: string; rows: number; bytes: number; totalBytes: number; etaSec: number | null }
+  | { type: 'done'; jobId: string; datasetId: string }
+  | { type: 'error'; jobId: string; message: string }
+
+/** Event streams a client can subscribe to. */
+export interface WorkbenchEvents {
+  run: RunEvent
+  dataset: DatasetEvent
+}
+
+/** A prediction for one text. */
+export interface Prediction {
+  label: string
+  probabilities: Record<string, number>
+  attention?: AttentionMap
+}
+
+/** Attention for one input: weights[layer][head][query][key], aligned with tokens. */
+export interface AttentionMap {
+  tokens: string[]
+  weights: number[][][][]
+  /** Rollout to the pooled token, one value per token, summing to 1. */
+  rollout: number[]
+}

@@ -1,0 +1,72 @@
+// Messages between the main process and a trainer process. Plain data only.
+import type { RunConfig } from './config'
+import type { AttentionMap, BackendInfo, MetricPoint, Prediction, RunMetrics } from './domain'
+
+/** Rows handed to the engine, already split. Written by main into the run folder as JSON. */
+export interface JobData {
+  labels: string[]
+  train: { texts: string[]; labels: number[] }
+  validation: { texts: string[]; labels: number[]; indices: number[] }
+  test?: { texts: string[]; labels: number[]; indices: number[] }
+  /** For task = 'pretrain': unlabeled text. */
+  unlabeled?: string[]
+}
+
+/** A unit of work for a trainer process. */
+export type TrainerJob =
+  | {
+      kind: 'train'
+      runId: string
+      /** Folder owned by this run: checkpoints/, model/, data.json. */
+      runDir: string
+      config: RunConfig
+      /** Path of a JobData JSON file. */
+      dataPath: string
+      /** Resume from this run folder's last checkpoint. */
+      resume: boolean
+      /** Model folder of the run to fine-tune from (null = from scratch). */
+      initFrom: string | null
+    }
+  | { kind: 'predict'; modelDir: string; texts: string[]; attention: boolean }
+  | { kind: 'evaluate'; modelDir: string; dataPath: string }
+  | { kind: 'export'; modelDir: string; outDir: string; formats: string[]; dataPath: string | null; card: Record<string, unknown> }
+  | { kind: 'probe' }
+
+/** main -> trainer */
+export type HostMessage =
+  | { type: 'start'; job: TrainerJob }
+  | { type: 'cancel' }
+  | { type: 'pause' }
+
+/** trainer -> main */
+export type TrainerMessage =
+  | { type: 'ready'; backend: BackendInfo }
+  | {
+      type: 'progress'
+      step: number
+      epoch: number
+      totalSteps: number
+      loss: number
+      lr: number
+      tokensPerSec: number
+      etaSec: number | null
+    }
+  | { type: 'metric'; point: MetricPoint }
+  | { type: 'checkpoint'; step: number; epoch: number }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | {
+      type: 'done'
+      result:
+        | { kind: 'train'; metrics: RunMetrics | null; stoppedEarly: boolean; bestEpoch: number; paused?: boolean }
+        | { kind: 'predict'; predictions: Prediction[] }
+        | {
+            kind: 'evaluate'
+            metrics: RunMetrics
+            predictions: { index: number; predicted: string; probabilities: Record<string, number> }[]
+          }
+        | { kind: 'export'; files: string[]; verification: Record<string, unknown> }
+        | { kind: 'probe' }
+    }
+  | { type: 'error'; message: string; /** true when a checkpoint exists and the run can resume */ resumable: boolean }
+
+export type { AttentionMap }
