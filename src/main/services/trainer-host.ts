@@ -1,0 +1,148 @@
+// Runs engine jobs in a process of their own and turns the protocol into promises and callbacks.
+// The process is an Electron utilityProcess on desktop and a child_process.fork under Node;
+// both are hidden behind `SpawnTrainer`, so services never know which.
+import { fork } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { HostMessage, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+
+/** A live trainer process. */
+export interface TrainerHandle {
+  readonly pid: number | undefined
+  send(msg: HostMessage): void
+  onMessage(cb: (msg: TrainerMessage) => void): void
+  onExit(cb: (info: { code: number | null; signal: string | null }) => void): void
+  kill(): void
+}
+
+/** Starts a trainer process. */
+export type SpawnTrainer = () => TrainerHandle
+
+/** The result a finished job sends back. */
+export type JobResult = Extract<TrainerMessage, { type: 'done' }>['result']
+
+/** A trainer process that ended without finishing its job. */
+export class TrainerCrashError extends Error {
+  override name = 'TrainerCrashError'
+  constructor(
+    message: string,
+    /** True when the trainer said a checkpoint exists to resume from. */
+    readonly resumable: boolean,
+  ) {
+    super(message)
+  }
+}
+
+/** Where the trainer entry lives: the built JS next to this bundle, or the TS source under tsx. */
+export function defaultTrainerEntry(): { entry: string; execArgv: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const built = join(here, 'trainer.js')
+  if (existsSync(built)) return { entry: built, execArgv: [] }
+  // Running from source (tests, tsx): src/main/services -> src/main/trainer/index.ts
+  const source = join(here, '..', 'trainer', 'index.ts')
+  return { entry: source, execArgv: ['--import', 'tsx'] }
+}
+
+/** A SpawnTrainer for plain Node: child_process.fork with an IPC channel. */
+export function createNodeSpawner(opts: { entry?: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): SpawnTrainer {
+  const def = defaultTrainerEntry()
+  const entry = opts.entry ?? def.entry
+  const execArgv = opts.execArgv ?? def.execArgv
+  return () => {
+    const child = fork(entry, [], {
+      execArgv,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    })
+    return {
+      get pid() {
+        return child.pid
+      },
+      send: (msg) => {
+        if (child.connected) child.send(msg)
+      },
+      onMessage: (cb) => child.on('message', (m) => cb(m as TrainerMessage)),
+      onExit: (cb) => child.on('exit', (code, signal) => cb({ code, signal })),
+      kill: () => {
+        child.kill('SIGKILL')
+      },
+    }
+  }
+}
+
+/** Options for one job. */
+export interface RunJobOptions {
+  /** Every message as it arrives (progress, metrics, logs, ready). */
+  onMessage?: (msg: TrainerMessage) => void
+  /** Abort with reason 'pause' to pause (checkpoint then stop); any other reason cancels. */
+  signal?: AbortSignal
+  /** Called with the process once it exists (for kill -9 in tests, pid bookkeeping). */
+  onSpawn?: (handle: TrainerHandle) => void
+  /** How long a cancelled trainer may take to stop before it is killed. */
+  graceMs?: number
+}
+
+/** Run one job in a fresh trainer process; resolves with its result, rejects if it fails or dies. */
+export function runJob(spawn: SpawnTrainer, job: TrainerJob, opts: RunJobOptions = {}): Promise<JobResult> {
+  return new Promise<JobResult>((resolve, reject) => {
+    let handle: TrainerHandle
+    try {
+      handle = spawn()
+    } catch (err) {
+      reject(new TrainerCrashError(`The trainer could not start: ${(err as Error).message}`, false))
+      return
+    }
+    opts.onSpawn?.(handle)
+    let settled = false
+    let lastError: { message: string; resumable: boolean } | null = null
+    let killTimer: NodeJS.Timeout | null = null
+    const finish = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      if (killTimer) clearTimeout(killTimer)
+      opts.signal?.removeEventListener('abort', onAbort)
+      fn()
+    }
+    const onAbort = () => {
+      const reason = opts.signal?.reason
+      handle.send(reason === 'pause' ? { type: 'pause' } : { type: 'cancel' })
+      killTimer = setTimeout(() => handle.kill(), opts.graceMs ?? 15_000)
+    }
+    handle.onMessage((msg) => {
+      opts.onMessage?.(msg)
+      if (msg.type === 'done') {
+        finish(() => resolve(msg.result))
+        // The trainer exits by itself after done; make sure it does.
+        setTimeout(() => handle.kill(), 2000).unref()
+      } else if (msg.type === 'error') {
+        lastError = { message: msg.message, resumable: msg.resumable }
+      }
+    })
+    handle.onExit(({ code, signal }) => {
+      finish(() => {
+        if (opts.signal?.aborted && opts.signal.reason !== 'pause') reject(new AbortedError())
+        else if (lastError) reject(new TrainerCrashError(lastError.message, lastError.resumable))
+        else
+          reject(
+            new TrainerCrashError(
+              `The trainer process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
+              true,
+            ),
+          )
+      })
+    })
+    if (opts.signal?.aborted) onAbort()
+    else opts.signal?.addEventListener('abort', onAbort, { once: true })
+    handle.send({ type: 'start', job })
+  })
+}
+
+/** The job was cancelled on request. */
+export class AbortedError extends Error {
+  override name = 'AbortedError'
+  constructor() {
+    super('Cancelled.')
+  }
+}

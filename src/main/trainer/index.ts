@@ -1,0 +1,111 @@
+// Trainer process entry: runs exactly one engine job and speaks the trainer protocol.
+// Under Node it is a child_process.fork child (process.send); on desktop an Electron
+// utilityProcess (process.parentPort). It knows nothing of SQLite or the UI.
+import { readFile } from 'node:fs/promises'
+import type { HostMessage, JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+
+interface ParentPort {
+  on(event: 'message', cb: (e: { data: unknown }) => void): void
+  postMessage(msg: unknown): void
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+
+/** Send one message to the host. */
+function post(msg: TrainerMessage): void {
+  if (parentPort) parentPort.postMessage(msg)
+  else if (process.send) process.send(msg)
+}
+
+function onHostMessage(cb: (msg: HostMessage) => void): void {
+  if (parentPort) parentPort.on('message', (e) => cb(e.data as HostMessage))
+  else process.on('message', (m) => cb(m as HostMessage))
+}
+
+const controller = new AbortController()
+let started = false
+
+onHostMessage((msg) => {
+  if (msg.type === 'start' && !started) {
+    started = true
+    void run(msg.job)
+  } else if (msg.type === 'cancel') controller.abort('cancel')
+  else if (msg.type === 'pause') controller.abort('pause')
+})
+
+// The host going away (killed main process) must not leave an orphan training forever.
+process.on('disconnect', () => process.exit(0))
+
+async function readJobData(path: string): Promise<JobData> {
+  return JSON.parse(await readFile(path, 'utf8')) as JobData
+}
+
+async function run(job: TrainerJob): Promise<void> {
+  let checkpointed = false
+  try {
+    const engine = await import('../engine')
+    const backend = await engine.initBackend()
+    post({ type: 'ready', backend })
+    switch (job.kind) {
+      case 'probe':
+        post({ type: 'done', result: { kind: 'probe' } })
+        break
+      case 'train': {
+        const data = await readJobData(job.dataPath)
+        const result = await engine.runTraining(
+          { config: job.config, data, runDir: job.runDir, resume: job.resume, initFrom: job.initFrom },
+          {
+            onProgress: (p) => post({ type: 'progress', ...p }),
+            onMetric: (point) => post({ type: 'metric', point }),
+            onCheckpoint: (step, epoch) => {
+              checkpointed = true
+              post({ type: 'checkpoint', step, epoch })
+            },
+            onLog: (level, message) => post({ type: 'log', level, message }),
+          },
+          controller.signal,
+        )
+        post({ type: 'done', result: { kind: 'train', ...result } })
+        break
+      }
+      case 'predict': {
+        const model = await engine.loadModel(job.modelDir)
+        const predictions = await engine.predictTexts(model, job.texts, { attention: job.attention })
+        model.dispose()
+        post({ type: 'done', result: { kind: 'predict', predictions } })
+        break
+      }
+      case 'evaluate': {
+        const model = await engine.loadModel(job.modelDir)
+        const data = await readJobData(job.dataPath)
+        const rows = data.test && data.test.texts.length ? data.test : data.validation
+        const { metrics, predictions } = await engine.evaluateModel(model, rows)
+        model.dispose()
+        post({ type: 'done', result: { kind: 'evaluate', metrics, predictions } })
+        break
+      }
+      case 'export': {
+        const { exportModel } = await import('../engine/export')
+        const out = await exportModel({
+          modelDir: job.modelDir,
+          outDir: job.outDir,
+          formats: job.formats,
+          data: job.dataPath ? await readJobData(job.dataPath) : null,
+          card: job.card,
+        })
+        post({ type: 'done', result: { kind: 'export', files: out.files, verification: out.verification } })
+        break
+      }
+    }
+  } catch (err) {
+    const e = err as Error
+    if (e.name === 'AbortError' || controller.signal.aborted) {
+      post({ type: 'error', message: 'Cancelled.', resumable: checkpointed })
+    } else {
+      post({ type: 'error', message: e.message || String(e), resumable: checkpointed })
+    }
+  } finally {
+    // Let the last message flush, then leave: one job per process.
+    setTimeout(() => process.exit(0), 50)
+  }
+}
