@@ -1,0 +1,117 @@
+// Composition root: open the store under a home folder, build the services, return the API.
+// The desktop app, web mode and the terminal all start here; each binds the result differently.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { WorkbenchHandlers } from '../shared/api'
+import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } from '../shared/config'
+import type { AppInfo, BackendInfo } from '../shared/domain'
+import { createDatasetService } from './services/datasets'
+import { dispatch } from './services/dispatch'
+import { EventHub } from './services/events'
+import { createExportService } from './services/exports'
+import { createRunService } from './services/runs'
+import { createNodeSpawner, runJob, type SpawnTrainer } from './services/trainer-host'
+import { openDb } from './store/db'
+
+/** How an entry point wants the app built. */
+export interface AppOptions {
+  home: string
+  mode: AppInfo['mode']
+  /** How trainer processes start (utilityProcess on desktop); defaults to child_process.fork. */
+  spawn?: SpawnTrainer
+  /** Mark runs left running by a dead process as interrupted (every entry does this at start). */
+  recover?: boolean
+}
+
+/** A running app: validated calls, events, and shutdown. */
+export interface App {
+  home: string
+  handlers: WorkbenchHandlers
+  /** The services themselves, for entries that need more than the API (terminal: blocking train). */
+  services: {
+    datasets: ReturnType<typeof createDatasetService>
+    runs: ReturnType<typeof createRunService>
+    exports: ReturnType<typeof createExportService>
+  }
+  events: EventHub
+  /** Validate and run "group.method" with untrusted input. */
+  call(name: string, input: unknown): Promise<unknown>
+  /** Start a trainer once to learn which compute backend this machine gets. */
+  probeBackend(): Promise<BackendInfo | null>
+  close(): Promise<void>
+}
+
+function appVersion(): string {
+  // package.json sits two levels above both src/main and out/main.
+  try {
+    const here = dirname(fileURLToPath(import.meta.url))
+    return (JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
+  } catch {
+    return '0.0.0'
+  }
+}
+
+/** Build the app over `options.home`. */
+export function createApp(options: AppOptions): App {
+  const home = options.home
+  mkdirSync(home, { recursive: true })
+  const db = openDb(join(home, 'workbench.db'))
+  const events = new EventHub()
+  const spawn = options.spawn ?? createNodeSpawner()
+  let backend: BackendInfo | null = null
+  const onBackend = (b: BackendInfo) => {
+    backend = b
+  }
+
+  const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
+  const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend })
+  const exportsService = createExportService({ db, home, spawn, runs, datasets })
+  if (options.recover !== false) runs.recoverInterrupted()
+
+  const version = appVersion()
+  const handlers: WorkbenchHandlers = {
+    app: {
+      info: () => ({
+        name: 'Attention Workbench',
+        version,
+        mode: options.mode,
+        home,
+        platform: `${process.platform}-${process.arch}`,
+        nodeVersion: process.versions.node,
+        backend,
+      }),
+      presets: () =>
+        Object.fromEntries(
+          presetNames.map((p) => [p, { description: presets[p].description, config: resolveConfig(p) }]),
+        ) as Record<PresetName, { description: string; config: RunConfig }>,
+    },
+    datasets,
+    runs,
+    exports: exportsService,
+  }
+
+  let probing: Promise<BackendInfo | null> | null = null
+  return {
+    home,
+    handlers,
+    services: { datasets, runs, exports: exportsService },
+    events,
+    call: (name, input) => dispatch(handlers, name, input),
+    probeBackend() {
+      probing ??= runJob(spawn, { kind: 'probe' }, {
+        onMessage: (m) => {
+          if (m.type === 'ready') onBackend(m.backend)
+        },
+      })
+        .then(() => backend)
+        .catch(() => backend)
+      return probing
+    },
+    async close() {
+      await runs.close()
+      datasets.close()
+      db.close()
+    },
+  }
+}

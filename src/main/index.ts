@@ -1,0 +1,109 @@
+// Desktop entry: the window, its security settings, and the IPC binding of WorkbenchApi.
+// Everything else is shared with web mode and the terminal through createApp().
+import { app as electronApp, BrowserWindow, ipcMain, Menu, session, shell, utilityProcess, type WebContents } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ipcChannel, ipcEventChannel, methodNames, eventChannels } from '../shared/api'
+import { createApp, type App } from './app'
+import { resolveHome } from './home'
+import { CSP } from './server'
+import { toCallError } from './services/dispatch'
+import { defaultTrainerEntry, type SpawnTrainer } from './services/trainer-host'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+/** Trainer processes on desktop: Electron's utilityProcess (a Node process without the browser). */
+function createUtilitySpawner(): SpawnTrainer {
+  const { entry } = defaultTrainerEntry()
+  return () => {
+    const child = utilityProcess.fork(entry, [], { serviceName: 'Attention Workbench trainer', stdio: 'inherit' })
+    return {
+      get pid() {
+        return child.pid
+      },
+      send: (msg) => child.postMessage(msg),
+      onMessage: (cb) => child.on('message', (m) => cb(m)),
+      onExit: (cb) => child.on('exit', (code) => cb({ code, signal: null })),
+      kill: () => {
+        child.kill()
+      },
+    }
+  }
+}
+
+let mainWindow: BrowserWindow | null = null
+
+/** Only our own window's main frame may call the API. */
+function trustedSender(sender: WebContents, frameUrl: string | undefined): boolean {
+  if (!mainWindow || sender.id !== mainWindow.webContents.id) return false
+  const url = frameUrl ?? ''
+  return process.env.ELECTRON_RENDERER_URL ? url.startsWith(process.env.ELECTRON_RENDERER_URL) : url.startsWith('file://')
+}
+
+function setupIpc(app: App): void {
+  for (const name of methodNames) {
+    ipcMain.handle(ipcChannel(name), async (event, input: unknown) => {
+      if (!trustedSender(event.sender, event.senderFrame?.url)) {
+        return { ok: false, error: { code: 'forbidden', message: 'Refused: unknown sender.' } }
+      }
+      try {
+        return { ok: true, result: await app.call(name, input) }
+      } catch (err) {
+        const e = toCallError(err)
+        if (e.status >= 500) console.error(`[ipc] ${name} failed:`, err)
+        return { ok: false, error: { code: e.code, message: e.message } }
+      }
+    })
+  }
+  for (const channel of eventChannels) {
+    app.events.subscribe(channel, (event) => mainWindow?.webContents.send(ipcEventChannel, { channel, event }))
+  }
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 1024,
+    minHeight: 700,
+    show: false,
+    title: 'Attention Workbench',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  mainWindow.once('ready-to-show', () => mainWindow?.show())
+  // Links open in the user's browser, never inside the app; the app never navigates away.
+  mainWindow.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  mainWindow.webContents.on('will-navigate', (e) => e.preventDefault())
+  if (process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else void mainWindow.loadFile(join(here, '../renderer/index.html'))
+}
+
+void electronApp.whenReady().then(() => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  Menu.setApplicationMenu(null)
+  const homeFlag = process.argv.find((a) => a.startsWith('--home='))?.slice('--home='.length)
+  const app = createApp({ home: resolveHome(homeFlag), mode: 'desktop', spawn: createUtilitySpawner() })
+  setupIpc(app)
+  void app.probeBackend()
+  createWindow()
+  electronApp.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+  electronApp.on('before-quit', () => void app.close())
+})
+
+electronApp.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') electronApp.quit()
+})

@@ -1,0 +1,265 @@
+// Web mode: the same API over HTTP + WebSocket, bound to 127.0.0.1 and guarded by a random token.
+// The first visit with ?token= sets an HttpOnly, SameSite=Strict cookie; everything else needs
+// that cookie (or an Authorization: Bearer header) and, when a browser says where it comes
+// from, our own Origin.
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { eventChannels } from '../shared/api'
+import type { App } from './app'
+import { isMethodName, toCallError } from './services/dispatch'
+
+/** Content Security Policy for every page the server sends. */
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*; font-src 'self' data:; object-src 'none'; " +
+  "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+const COOKIE = 'wb_token'
+const MAX_JSON_BYTES = 16 * 1024 * 1024
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.csv': 'text/csv; charset=utf-8',
+}
+
+/** What startServer needs. */
+export interface ServerOptions {
+  app: App
+  host?: string
+  port?: number
+  /** Built renderer (index.html and assets). */
+  rendererDir: string
+  /** Fixed token (tests); random otherwise. */
+  token?: string
+}
+
+/** A running web-mode server. */
+export interface RunningServer {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+function sameToken(a: string | undefined | null, b: string): boolean {
+  if (!a) return false
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === COOKIE) return decodeURIComponent(v.join('='))
+  }
+  return undefined
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization
+  return h?.startsWith('Bearer ') ? h.slice(7) : undefined
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { ok: false, error: { code, message } })
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw Object.assign(new Error(`The request is larger than ${Math.round(limit / 1048576)} MB.`), { status: 413 })
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Start web mode. Resolves once listening. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { app } = options
+  const host = options.host ?? '127.0.0.1'
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const rendererDir = resolve(options.rendererDir)
+  let port = options.port ?? 0
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `${host}:${port}`, `[::1]:${port}`])
+  const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`))
+
+  /** Checks shared by HTTP and WebSocket: Host (against DNS rebinding), Origin, token. */
+  function gate(req: IncomingMessage, url: URL): { ok: true } | { ok: false; status: number; message: string } {
+    if (!allowedHosts().has(req.headers.host ?? '')) return { ok: false, status: 403, message: 'Unexpected Host header.' }
+    const origin = req.headers.origin
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      return { ok: false, status: 403, message: 'Requests from another origin are refused.' }
+    }
+    if (sameToken(cookieToken(req), token) || sameToken(bearer(req), token)) return { ok: true }
+    if (sameToken(url.searchParams.get('token'), token)) return { ok: true }
+    return { ok: false, status: 401, message: 'Missing or invalid token. Open the link printed in the terminal.' }
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const name = decodeURIComponent(url.pathname.slice('/api/'.length))
+    if (req.method !== 'POST') return sendError(res, 405, 'bad_input', 'Use POST for API calls.')
+    if (!isMethodName(name)) return sendError(res, 404, 'not_found', `Unknown method "${name.slice(0, 80)}".`)
+    let input: unknown
+    try {
+      if (name === 'datasets.upload') {
+        const data = await readBody(req, MAX_UPLOAD_BYTES)
+        input = { fileName: url.searchParams.get('fileName') ?? 'upload', data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
+      } else {
+        const body = await readBody(req, MAX_JSON_BYTES)
+        const text = body.toString('utf8').trim()
+        if (text) {
+          const type = req.headers['content-type'] ?? ''
+          if (!type.startsWith('application/json')) {
+            return sendError(res, 415, 'bad_input', 'Send the request body as application/json.')
+          }
+          try {
+            input = JSON.parse(text)
+          } catch {
+            return sendError(res, 400, 'bad_input', 'The request body is not valid JSON.')
+          }
+        }
+      }
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 400
+      return sendError(res, status, 'bad_input', (err as Error).message)
+    }
+    try {
+      const result = await app.call(name, input)
+      sendJson(res, 200, { ok: true, result: result ?? null })
+    } catch (err) {
+      const e = toCallError(err)
+      if (e.status >= 500) console.error(`[server] ${name} failed:`, err)
+      sendError(res, e.status, e.code, e.message)
+    }
+  }
+
+  function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'bad_input', 'Method not allowed.')
+    let rel: string
+    try {
+      rel = decodeURIComponent(url.pathname)
+    } catch {
+      return sendError(res, 400, 'bad_input', 'Bad path.')
+    }
+    let file = normalize(join(rendererDir, rel))
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return sendError(res, 403, 'bad_input', 'Forbidden.')
+    if (!existsSync(file) || statSync(file).isDirectory()) {
+      // Client-side routes fall back to the app shell; missing assets are 404.
+      if (extname(rel)) return sendError(res, 404, 'not_found', 'Not found.')
+      file = join(rendererDir, 'index.html')
+      if (!existsSync(file)) return sendError(res, 500, 'internal', 'The UI is not built. Run `npm run build` first.')
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cache-Control': extname(file) === '.html' ? 'no-store' : 'private, max-age=3600',
+    })
+    if (req.method === 'HEAD') return void res.end()
+    createReadStream(file).pipe(res)
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
+    const verdict = gate(req, url)
+    if (!verdict.ok) {
+      if (url.pathname.startsWith('/api/')) return sendError(res, verdict.status, verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.message)
+      res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8' })
+      return void res.end(verdict.message)
+    }
+    if (url.searchParams.has('token')) {
+      // Trade the token in the address for a cookie, then drop it from the address bar.
+      url.searchParams.delete('token')
+      res.writeHead(302, {
+        'Set-Cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + (url.search || ''),
+        'Referrer-Policy': 'no-referrer',
+      })
+      return void res.end()
+    }
+    if (url.pathname.startsWith('/api/')) {
+      void handleApi(req, res, url).catch((err) => {
+        console.error('[server]', err)
+        if (!res.headersSent) sendError(res, 500, 'internal', 'Internal error.')
+      })
+      return
+    }
+    serveStatic(req, res, url)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+  const sockets = new Set<WebSocket>()
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
+    const verdict = gate(req, url)
+    if (url.pathname !== '/api/events' || !verdict.ok) {
+      const status = !verdict.ok ? verdict.status : 404
+      socket.write(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`)
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws)
+      const unsubscribe = eventChannels.map((channel) =>
+        app.events.subscribe(channel, (event) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ channel, event }))
+        }),
+      )
+      ws.on('close', () => {
+        sockets.delete(ws)
+        unsubscribe.forEach((u) => u())
+      })
+      // The socket is for server -> client events only; ignore anything the client sends.
+      ws.on('message', () => {})
+    })
+  })
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(port, host, () => ok())
+  })
+  port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const ws of sockets) ws.terminate()
+        wss.close()
+        server.close(() => ok())
+        server.closeAllConnections()
+      }),
+  }
+}

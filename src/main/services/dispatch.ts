@@ -1,0 +1,43 @@
+// Validates an untrusted call against the shared contract and routes it to a handler.
+// Every transport (IPC, HTTP, terminal) goes through here, so validation exists once.
+import { apiSpec, UserError, type WorkbenchHandlers } from '../../shared/api'
+import { ConfigError, formatIssues } from '../../shared/config'
+
+/** A failure shaped for a transport: user-fixable (4xx, exit 1) or internal (5xx, exit 2). */
+export interface CallError {
+  status: number
+  code: 'bad_input' | 'not_found' | 'conflict' | 'internal'
+  message: string
+}
+
+/** Names a caller may use, as "group.method". */
+export function isMethodName(name: string): boolean {
+  const [group, method, extra] = name.split('.')
+  if (extra !== undefined || !group || !method) return false
+  const g = (apiSpec as Record<string, Record<string, unknown>>)[group]
+  return !!g && Object.prototype.hasOwnProperty.call(g, method)
+}
+
+/** Call `name` with `input` after validating it. Throws UserError for bad input. */
+export async function dispatch(handlers: WorkbenchHandlers, name: string, input: unknown): Promise<unknown> {
+  if (!isMethodName(name)) throw new UserError(`Unknown method "${String(name).slice(0, 80)}".`, 'not_found')
+  const [group, method] = name.split('.') as [string, string]
+  const spec = (apiSpec as unknown as Record<string, Record<string, { input: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: never[] } } } }>>)[group][method]
+  const parsed = spec.input.safeParse(input === null ? undefined : input)
+  if (!parsed.success) {
+    throw new UserError(`Invalid input for ${name}: ${formatIssues(parsed.error!.issues)}`)
+  }
+  const fn = (handlers as unknown as Record<string, Record<string, (i: unknown) => unknown>>)[group][method]
+  return await fn(parsed.data)
+}
+
+/** Map any thrown value to what a transport should answer. Internal details stay in the log. */
+export function toCallError(err: unknown): CallError {
+  if (err instanceof UserError) {
+    const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400
+    return { status, code: err.code, message: err.message }
+  }
+  if (err instanceof ConfigError) return { status: 400, code: 'bad_input', message: err.message }
+  const e = err as Error
+  return { status: 500, code: 'internal', message: e?.message ? `Internal error: ${e.message}` : 'Internal error.' }
+}
