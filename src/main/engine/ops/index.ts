@@ -27,7 +27,7 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [b, t] = ids.shape
     const rows = tf.gather(table, tf.reshape(ids, [-1])) // [B*T, D]
-    return tf.reshape(rows, [b, t, table.shape[1]]) // [B*T, D] -> [B, T, D]
+    return tf.reshape(rows, [b, t, table.shape[1] as number]) // [B*T, D] -> [B, T, D]
   })
 }
 
