@@ -42,14 +42,17 @@ export interface App {
   close(): Promise<void>
 }
 
+/** The app's version from the nearest package.json above this module (source or built). */
 function appVersion(): string {
-  // package.json sits two levels above both src/main and out/main.
-  try {
-    const here = dirname(fileURLToPath(import.meta.url))
-    return (JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
-  } catch {
-    return '0.0.0'
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version: string }
+      if (pkg.name === 'attention-workbench') return pkg.version
+    } catch {}
+    dir = dirname(dir)
   }
+  return '0.0.0'
 }
 
 /** Build the app over `options.home`. */

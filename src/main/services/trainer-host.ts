@@ -37,8 +37,10 @@ export class TrainerCrashError extends Error {
 /** Where the trainer entry lives: the built JS next to this bundle, or the TS source under tsx. */
 export function defaultTrainerEntry(): { entry: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url))
-  const built = join(here, 'trainer.js')
-  if (existsSync(built)) return { entry: built, execArgv: [] }
+  // Built: this code sits in out/main or in a shared chunk below it; trainer.js is in out/main.
+  for (const built of [join(here, 'trainer.js'), join(here, '..', 'trainer.js')]) {
+    if (existsSync(built)) return { entry: built, execArgv: [] }
+  }
   // Running from source (tests, tsx): src/main/services -> src/main/trainer/index.ts
   const source = join(here, '..', 'trainer', 'index.ts')
   return { entry: source, execArgv: ['--import', 'tsx'] }
