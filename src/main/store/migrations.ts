@@ -106,4 +106,25 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    // Runs: who owns a live run (pid + instance + heartbeat, to tell a dead owner from a busy
+    // one), the last checkpoint (resume point), sortable final metrics, measured throughput
+    // (duration estimates), cross-process control requests, and prediction texts so the
+    // history does not depend on the dataset still existing.
+    id: '002_runs_tracking',
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_id TEXT;
+      ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+      ALTER TABLE runs ADD COLUMN checkpoint_step INTEGER;
+      ALTER TABLE runs ADD COLUMN checkpoint_epoch INTEGER;
+      ALTER TABLE runs ADD COLUMN accuracy REAL;
+      ALTER TABLE runs ADD COLUMN macro_f1 REAL;
+      ALTER TABLE runs ADD COLUMN tokens_per_sec REAL;
+      ALTER TABLE runs ADD COLUMN control TEXT;
+      ALTER TABLE run_predictions ADD COLUMN text TEXT NOT NULL DEFAULT '';
+      CREATE INDEX runs_sweep ON runs(sweep_id);
+      CREATE INDEX runs_queue ON runs(status, queue_pos);
+    `,
+  },
 ]

@@ -1,0 +1,760 @@
+// The runs service: turns training into a durable history. It validates and queues runs, runs
+// each in a trainer process, records metrics, checkpoints and results, pauses/resumes/cancels,
+// detects runs a dead process left behind, and serves sweeps, comparisons and predictions.
+import { existsSync, linkSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
+import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
+import { type BackendInfo, type Prediction, type Run, type RunEvent, type RunMetrics, type RunStatus } from '../../shared/domain'
+import type { JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+import type { Db } from '../store/db'
+import { newId } from '../store/ids'
+import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
+import { configDiff, predictionDiff, thinSeries } from './compare'
+import { EventThrottle, MetricWriter } from './run-live'
+import { countParameters, estimateMemoryMb, estimateSeconds, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
+import { AbortedError, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
+
+/** What the runs service needs from the rest of the app. */
+export interface RunServiceDeps {
+  db: Db
+  home: string // run folders live in `${home}/runs/<runId>/`
+  spawn: SpawnTrainer
+  datasets: {
+    resolveVersion(datasetId: string): { datasetId: string; versionId: string }
+    loadSplitRows(versionId: string): JobData
+  }
+  emit: (e: RunEvent) => void
+  /** Report the backend a trainer announced ('ready' message). */
+  onBackend?: (b: BackendInfo) => void
+  /** Runs training at once, default 1. */
+  concurrency?: number
+}
+
+/** The `runs` API plus what the entry points need for lifecycle. */
+export type RunService = WorkbenchHandlers['runs'] & {
+  /** Resolves when the run is completed, failed, cancelled, interrupted or paused. */
+  waitFor(runId: string): Promise<Run>
+  /** At startup: runs a dead process left running or queued become 'interrupted'. Returns how many. */
+  recoverInterrupted(): number
+  /** Stop scheduling and pause running jobs so they can resume later. */
+  close(): Promise<void>
+  /** The folder of a run (model/, checkpoints/, data.json), for exports. */
+  runDir(runId: string): string
+}
+
+/** States after which nothing more happens to a run unless the user acts. */
+const settledStatuses: RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'paused']
+/** A run whose owner has not written a heartbeat for this long is considered abandoned. */
+const staleAfterMs = 30_000
+const heartbeatMs = 2_000
+const flushMs = 250
+
+/** Service instances alive in this process, so a same-pid owner can be told apart from a dead one. */
+const liveOwners = new Set<string>()
+
+interface ActiveJob {
+  controller: AbortController
+  requested: 'cancel' | 'pause' | null
+  checkpointed: boolean
+  done: Promise<void>
+  handle: TrainerHandle | null
+  tpsSum: number
+  tpsN: number
+}
+
+type StartInput = Parameters<WorkbenchHandlers['runs']['start']>[0]
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Write a file so a crash never leaves half of it behind. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, text)
+  renameSync(tmp, path)
+}
+
+function readJobData(path: string): JobData {
+  return JSON.parse(readFileSync(path, 'utf8')) as JobData
+}
+
+/** Rows an evaluate job scores: the test split when there is one, else validation (as the trainer does). */
+function evaluatedRows(data: JobData): JobData['validation'] {
+  return data.test && data.test.texts.length ? data.test : data.validation
+}
+
+/** Join an evaluate job's predictions with the rows they were made for. */
+function joinPredictions(
+  data: JobData,
+  rows: JobData['validation'],
+  preds: Extract<JobResult, { kind: 'evaluate' }>['predictions'],
+): StoredPrediction[] {
+  const byPosition = preds.length === rows.texts.length
+  const posOfIndex = new Map(rows.indices.map((ix, i) => [ix, i]))
+  const out: StoredPrediction[] = []
+  preds.forEach((p, i) => {
+    const pos = byPosition ? i : (posOfIndex.get(p.index) ?? -1)
+    if (pos < 0 || pos >= rows.texts.length) return
+    out.push({
+      index: rows.indices[pos],
+      text: rows.texts[pos],
+      label: data.labels[rows.labels[pos]],
+      predicted: p.predicted,
+      probabilities: p.probabilities,
+    })
+  })
+  return out
+}
+
+/** Build the runs service over an open database. */
+export function createRunService(deps: RunServiceDeps): RunService {
+  const { db, home, spawn, datasets, emit } = deps
+  const repo = createRunsRepo(db)
+  const concurrency = Math.max(1, deps.concurrency ?? 1)
+  const owner = { pid: process.pid, id: newId('owner') }
+  liveOwners.add(owner.id)
+  const active = new Map<string, ActiveJob>()
+  const waiters = new Map<string, Set<(r: Run) => void>>()
+  const writer = new MetricWriter(repo)
+  const throttle = new EventThrottle(emit)
+  let closed = false
+
+  const flushTimer = setInterval(() => safely(() => writer.flush()), flushMs)
+  flushTimer.unref()
+  const beatTimer = setInterval(() => safely(beat), heartbeatMs)
+  beatTimer.unref()
+
+  function safely(fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      // A failed background write must not take the process down; the next tick retries.
+      console.error('runs:', (err as Error).message)
+    }
+  }
+
+  /** Heartbeat for our runs, and act on cancel/pause requests other processes left for us. */
+  function beat(): void {
+    if (closed) return
+    repo.heartbeat(owner.id)
+    for (const req of repo.controlRequests(owner.id)) {
+      repo.setControl(req.id, null)
+      void Promise.resolve()
+        .then(() => (req.control === 'cancel' ? service.cancel({ id: req.id }) : service.pause({ id: req.id })))
+        .catch(() => {})
+    }
+  }
+
+  const runDirOf = (id: string) => join(home, 'runs', id)
+
+  function mustGet(id: string): RunRecord {
+    const rec = repo.record(id)
+    if (!rec) throw new UserError(`There is no run with id "${id}".`, 'not_found')
+    return rec
+  }
+
+  function setStatus(id: string, status: RunStatus, extra: Parameters<typeof repo.setStatus>[2] = {}): void {
+    repo.setStatus(id, status, extra)
+    if (status !== 'running' && status !== 'queued') repo.setOwner(id, null)
+    emit({ type: 'status', runId: id, status, error: extra.error ?? null })
+    if (settledStatuses.includes(status)) notify(id)
+  }
+
+  function notify(id: string): void {
+    const ws = waiters.get(id)
+    if (!ws) return
+    const run = repo.get(id)
+    if (!run) return
+    waiters.delete(id)
+    for (const w of ws) w(run)
+  }
+
+  /** Is the process that owns this run still alive (and not us after a restart)? */
+  function ownerAlive(rec: RunRecord): boolean {
+    if (!rec.ownerId) return false
+    if (liveOwners.has(rec.ownerId)) return true
+    if (rec.ownerPid === null || rec.ownerPid === process.pid) return false
+    if (!pidAlive(rec.ownerPid)) return false
+    return rec.heartbeatAt !== null && Date.now() - rec.heartbeatAt < staleAfterMs
+  }
+
+  function resolve(preset: PresetName | undefined, ...overrides: unknown[]): RunConfig {
+    try {
+      return resolveConfig(preset ?? null, ...overrides)
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UserError(`This configuration cannot be used: ${err.message}`)
+      throw err
+    }
+  }
+
+  /** Load the dataset's rows and refuse what cannot train, in plain words. */
+  function loadData(datasetId: string, config: RunConfig): { versionId: string; data: JobData } {
+    const { versionId } = datasets.resolveVersion(datasetId)
+    const data = datasets.loadSplitRows(versionId)
+    if (config.task === 'pretrain') {
+      const n = (data.unlabeled?.length ?? 0) + data.train.texts.length
+      if (!n) throw new UserError('The dataset has no text to pretrain on.')
+      return { versionId, data }
+    }
+    if (!data.train.texts.length) throw new UserError('The dataset has no training rows. Split it into train and validation first.')
+    const classes = new Set(data.train.labels)
+    if (data.labels.length < 2 || classes.size < 2) {
+      const only = data.labels[data.train.labels[0]] ?? data.labels[0]
+      throw new UserError(
+        `A classifier needs at least two classes, but this dataset's training rows all have the label "${only ?? '(none)'}". Add examples of another class.`,
+      )
+    }
+    if (!data.validation.texts.length) {
+      throw new UserError('The dataset has no validation rows, so accuracy cannot be measured. Split it into train and validation first.')
+    }
+    return { versionId, data }
+  }
+
+  function planFor(config: RunConfig, data: JobData): RunPlan {
+    const nClasses = data.labels.length
+    const parameters = countParameters(config, nClasses)
+    const memoryMb = estimateMemoryMb(config, parameters)
+    const samples = repo.throughput().map((s) => ({ ...s, nClasses: 2 }))
+    const estimatedSeconds = estimateSeconds(config, nClasses, tokensPerEpoch(data, config), data.train.texts.length, samples)
+    return { config, parameters, memoryMb, estimatedSeconds, warnings: planWarnings(config, data, memoryMb) }
+  }
+
+  function refuseAbsurd(plan: RunPlan): void {
+    if (plan.parameters > planLimits.maxParameters) {
+      throw new UserError(
+        `This model would have ${(plan.parameters / 1e6).toFixed(0)} million parameters; the limit is ${planLimits.maxParameters / 1e6} million. Use a smaller width, fewer layers or a smaller vocabulary.`,
+      )
+    }
+    if (plan.memoryMb > planLimits.maxMemoryMb) {
+      throw new UserError(
+        `Training this model would need about ${(plan.memoryMb / 1024).toFixed(0)} GB of memory. Reduce the batch size, the sequence length or the model width.`,
+      )
+    }
+  }
+
+  /** The parent run a fine-tune starts from, checked to have a saved model. */
+  function finetuneParent(config: RunConfig): RunRecord | null {
+    const from = config.finetune.fromRunId
+    if (!from) return null
+    const parent = repo.record(from)
+    if (!parent) throw new UserError(`The run to fine-tune from ("${from}") does not exist.`, 'not_found')
+    if (!existsSync(join(parent.runDir, 'model'))) {
+      throw new UserError(`The run "${parent.run.name}" has no saved model to fine-tune from (it is ${parent.run.status}).`)
+    }
+    return parent
+  }
+
+  function defaultName(preset: PresetName | undefined, config: RunConfig): string {
+    const n = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n + 1
+    const kind = config.finetune.fromRunId ? 'Fine-tune' : config.task === 'pretrain' ? 'Pretrain' : preset ? preset[0].toUpperCase() + preset.slice(1) : 'Custom'
+    return `${kind} run ${n}`
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------------
+
+  function pump(): void {
+    if (closed) return
+    const free = concurrency - active.size
+    if (free <= 0) return
+    for (const id of repo.nextQueued(owner.id, free)) {
+      try {
+        launch(id)
+      } catch (err) {
+        setStatus(id, 'failed', { error: `The run could not start: ${(err as Error).message}`, finishedAt: new Date().toISOString() })
+      }
+    }
+  }
+
+  function launch(id: string): void {
+    const rec = mustGet(id)
+    const run = rec.run
+    const dataPath = join(rec.runDir, 'data.json')
+    if (!existsSync(dataPath)) throw new Error('its data file is missing from the run folder')
+    // Resuming continues from the last checkpoint; history past it is replayed by the trainer.
+    const resume = rec.checkpointStep !== null
+    repo.truncateMetrics(id, resume ? rec.checkpointStep : null)
+    const from = run.config.finetune.fromRunId
+    const initFrom = from ? join(repo.record(from)?.runDir ?? runDirOf(from), 'model') : null
+    const job: TrainerJob = { kind: 'train', runId: id, runDir: rec.runDir, config: run.config, dataPath, resume, initFrom }
+    repo.setOwner(id, owner)
+    setStatus(id, 'running', { startedAt: run.startedAt ?? new Date().toISOString(), finishedAt: null, error: null })
+    const a: ActiveJob = {
+      controller: new AbortController(),
+      requested: null,
+      checkpointed: resume,
+      done: Promise.resolve(),
+      handle: null,
+      tpsSum: 0,
+      tpsN: 0,
+    }
+    active.set(id, a)
+    a.done = runJob(spawn, job, {
+      signal: a.controller.signal,
+      onSpawn: (h) => (a.handle = h),
+      onMessage: (m) => safely(() => onTrainerMessage(id, a, m)),
+    })
+      .then(
+        (res) => finishOk(id, a, res),
+        (err) => finishErr(id, a, err as Error),
+      )
+      .catch((err) => {
+        setStatus(id, 'failed', { error: `Recording the result failed: ${(err as Error).message}`, finishedAt: new Date().toISOString() })
+      })
+      .finally(() => {
+        active.delete(id)
+        pump()
+      })
+  }
+
+  function onTrainerMessage(id: string, a: ActiveJob, m: TrainerMessage): void {
+    switch (m.type) {
+      case 'ready':
+        repo.setBackend(id, m.backend.name)
+        deps.onBackend?.(m.backend)
+        break
+      case 'progress': {
+        if (m.tokensPerSec > 0) {
+          a.tpsSum += m.tokensPerSec
+          a.tpsN++
+        }
+        writer.setProgress(id, { epoch: m.epoch, step: m.step, totalSteps: m.totalSteps, etaSec: m.etaSec })
+        throttle.progress({ ...m, runId: id })
+        break
+      }
+      case 'metric':
+        writer.add(id, m.point)
+        throttle.metric(id, m.point)
+        break
+      case 'checkpoint':
+        // Everything up to the checkpoint must be durable before the checkpoint is recorded.
+        writer.flush()
+        repo.setCheckpoint(id, m.step, m.epoch)
+        a.checkpointed = true
+        break
+      case 'log':
+        emit({ type: 'log', runId: id, level: m.level, message: m.message })
+        break
+    }
+  }
+
+  function settleLive(id: string): void {
+    writer.flush()
+    throttle.flush(id)
+  }
+
+  async function finishOk(id: string, a: ActiveJob, res: JobResult): Promise<void> {
+    settleLive(id)
+    const now = () => new Date().toISOString()
+    if (res.kind !== 'train') {
+      setStatus(id, 'failed', { error: 'The trainer returned an unexpected result.', finishedAt: now() })
+      return
+    }
+    if (res.paused || a.requested === 'pause') {
+      setStatus(id, 'paused')
+      return
+    }
+    let metrics: RunMetrics | null = res.metrics
+    const rec = mustGet(id)
+    if (rec.run.config.task === 'classify') {
+      try {
+        const evaluated = await scoreValidation(rec)
+        if (evaluated) {
+          repo.setPredictions(id, evaluated.predictions)
+          metrics = evaluated.metrics
+        }
+      } catch (err) {
+        emit({ type: 'log', runId: id, level: 'warn', message: `Validation predictions could not be stored: ${(err as Error).message}` })
+      }
+    }
+    repo.setResult(id, metrics, a.tpsN ? a.tpsSum / a.tpsN : null)
+    const p = rec.run.progress
+    if (p) repo.setProgress(id, { ...p, step: p.totalSteps || p.step, etaSec: 0 })
+    setStatus(id, 'completed', { finishedAt: now(), error: null })
+  }
+
+  function finishErr(id: string, a: ActiveJob, err: Error): void {
+    settleLive(id)
+    const now = new Date().toISOString()
+    if (a.requested === 'pause') setStatus(id, 'paused')
+    else if (err instanceof AbortedError || a.requested === 'cancel') setStatus(id, 'cancelled', { finishedAt: now })
+    else if (err instanceof TrainerCrashError && err.resumable) {
+      setStatus(id, 'interrupted', {
+        error: `${err.message} ${a.checkpointed ? 'Resume to continue from the last checkpoint.' : 'Resume to start it again.'}`,
+      })
+    } else setStatus(id, 'failed', { error: err.message || String(err), finishedAt: now })
+  }
+
+  /** Score the finished model on the validation rows: metrics that match the stored predictions. */
+  async function scoreValidation(rec: RunRecord): Promise<{ metrics: RunMetrics; predictions: StoredPrediction[] } | null> {
+    if (!existsSync(join(rec.runDir, 'model'))) return null
+    const data = readJobData(join(rec.runDir, 'data.json'))
+    if (!data.validation.texts.length) return null
+    const only: JobData = { labels: data.labels, train: { texts: [], labels: [] }, validation: data.validation }
+    const path = join(rec.runDir, 'validation.json')
+    writeAtomic(path, JSON.stringify(only))
+    try {
+      const res = await runJob(spawn, { kind: 'evaluate', modelDir: join(rec.runDir, 'model'), dataPath: path })
+      if (res.kind !== 'evaluate') return null
+      return { metrics: res.metrics, predictions: joinPredictions(data, data.validation, res.predictions) }
+    } finally {
+      rmSync(path, { force: true })
+    }
+  }
+
+  /** Create a queued run (row + folder + data file) without scheduling it. */
+  function createRun(p: {
+    name: string
+    config: RunConfig
+    datasetId: string
+    versionId: string
+    dataFile: { data?: JobData; linkFrom?: string }
+    sweepId?: string | null
+  }): Run {
+    const id = newId('run')
+    const dir = runDirOf(id)
+    mkdirSync(dir, { recursive: true })
+    const dataPath = join(dir, 'data.json')
+    if (p.dataFile.linkFrom) {
+      try {
+        linkSync(p.dataFile.linkFrom, dataPath)
+      } catch {
+        copyFileSync(p.dataFile.linkFrom, dataPath)
+      }
+    } else writeAtomic(dataPath, JSON.stringify(p.dataFile.data))
+    const from = p.config.finetune.fromRunId
+    return repo.insert({
+      id,
+      name: p.name,
+      status: 'queued',
+      createdAt: new Date().toISOString(),
+      datasetId: p.datasetId,
+      datasetVersionId: p.versionId,
+      config: p.config,
+      parentRunId: from,
+      parentKind: from ? 'finetune' : null,
+      sweepId: p.sweepId ?? null,
+      runDir: dir,
+      ownerPid: owner.pid,
+      ownerId: owner.id,
+    })
+  }
+
+  async function predictWith(rec: RunRecord, text: string, attention: boolean): Promise<Prediction> {
+    const modelDir = join(rec.runDir, 'model')
+    if (!existsSync(modelDir)) {
+      throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
+    }
+    // One process per prediction: the trainer runs one job and exits, so there is no warm worker.
+    const res = await runJob(spawn, { kind: 'predict', modelDir, texts: [text], attention })
+    if (res.kind !== 'predict' || !res.predictions[0]) throw new Error('The trainer returned no prediction.')
+    return res.predictions[0]
+  }
+
+  async function stopActive(id: string, a: ActiveJob, how: 'cancel' | 'pause'): Promise<Run> {
+    a.requested = how
+    a.controller.abort(how)
+    await a.done
+    return repo.get(id)!
+  }
+
+  // ---- the API ----------------------------------------------------------------------------------
+
+  const service: RunService = {
+    list: (q) => repo.list(q ?? {}),
+
+    get: ({ id }) => mustGet(id).run,
+
+    plan: (input) => {
+      const config = resolve(input.preset, input.config)
+      finetuneParent(config)
+      const { data } = loadData(input.datasetId, config)
+      return planFor(config, data)
+    },
+
+    start: (input: StartInput) => {
+      if (closed) throw new UserError('The app is shutting down; start the run again after it restarts.', 'conflict')
+      const config = resolve(input.preset, input.config)
+      finetuneParent(config)
+      const { versionId, data } = loadData(input.datasetId, config)
+      refuseAbsurd(planFor(config, data))
+      if (input.queue === false && active.size >= concurrency) {
+        throw new UserError('Another run is training. Add this one to the queue, or wait until it finishes.', 'conflict')
+      }
+      const run = createRun({
+        name: input.name?.trim() || defaultName(input.preset, config),
+        config,
+        datasetId: input.datasetId,
+        versionId,
+        dataFile: { data },
+      })
+      emit({ type: 'status', runId: run.id, status: 'queued', error: null })
+      pump()
+      return repo.get(run.id)!
+    },
+
+    cancel: async ({ id }) => {
+      const rec = mustGet(id)
+      const a = active.get(id)
+      if (a) return stopActive(id, a, 'cancel')
+      const s = rec.run.status
+      if (s === 'running' || s === 'queued') {
+        if (ownerAlive(rec) && rec.ownerId !== owner.id) {
+          // Another process trains it: leave a request its heartbeat picks up.
+          repo.setControl(id, 'cancel')
+          return repo.get(id)!
+        }
+      }
+      if (s === 'completed' || s === 'failed' || s === 'cancelled') {
+        throw new UserError(`This run has already ended (${s}).`, 'conflict')
+      }
+      setStatus(id, 'cancelled', { finishedAt: new Date().toISOString() })
+      return repo.get(id)!
+    },
+
+    pause: async ({ id }) => {
+      const rec = mustGet(id)
+      const a = active.get(id)
+      if (a) return stopActive(id, a, 'pause')
+      const s = rec.run.status
+      if ((s === 'running' || s === 'queued') && ownerAlive(rec) && rec.ownerId !== owner.id) {
+        repo.setControl(id, 'pause')
+        return repo.get(id)!
+      }
+      if (s === 'queued') {
+        setStatus(id, 'paused')
+        return repo.get(id)!
+      }
+      if (s === 'paused') return rec.run
+      throw new UserError(`Only a queued or training run can be paused; this one is ${s}.`, 'conflict')
+    },
+
+    resume: ({ id }) => {
+      if (closed) throw new UserError('The app is shutting down; resume the run after it restarts.', 'conflict')
+      const rec = mustGet(id)
+      const s = rec.run.status
+      if ((s === 'running' || s === 'queued') && ownerAlive(rec)) {
+        if (s === 'queued' && rec.ownerId === owner.id) return rec.run
+        throw new UserError('This run is already training.', 'conflict')
+      }
+      if (!['paused', 'interrupted', 'running', 'queued'].includes(s)) {
+        throw new UserError(`Only a paused or interrupted run can be resumed; this one is ${s}.`, 'conflict')
+      }
+      if (!existsSync(join(rec.runDir, 'data.json'))) {
+        throw new UserError("This run's data file is missing from its folder, so it cannot resume. Start a new run instead.")
+      }
+      repo.setOwner(id, owner)
+      setStatus(id, 'queued', { error: null, finishedAt: null, requeue: true })
+      repo.setOwner(id, owner)
+      pump()
+      return repo.get(id)!
+    },
+
+    update: ({ id, ...meta }) => {
+      mustGet(id)
+      if (meta.name !== undefined && !meta.name.trim()) throw new UserError('A run needs a name.')
+      repo.updateMeta(id, { ...meta, name: meta.name?.trim(), tags: meta.tags?.map((t) => t.trim()).filter(Boolean) })
+      return repo.get(id)!
+    },
+
+    delete: async ({ id }) => {
+      const rec = repo.record(id)
+      if (!rec) return { deleted: false }
+      const a = active.get(id)
+      if (a) await stopActive(id, a, 'cancel')
+      else if ((rec.run.status === 'running' || rec.run.status === 'queued') && ownerAlive(rec)) {
+        throw new UserError('This run is training in another window or terminal. Cancel it first.', 'conflict')
+      }
+      const deleted = repo.delete(id)
+      rmSync(rec.runDir, { recursive: true, force: true })
+      return { deleted }
+    },
+
+    metrics: ({ id }) => {
+      mustGet(id)
+      writer.flush()
+      return repo.metrics(id)
+    },
+
+    compare: ({ ids }) => {
+      if (new Set(ids).size !== ids.length) throw new UserError('Pick different runs to compare.')
+      const recs = ids.map(mustGet)
+      writer.flush()
+      const runs = recs.map((r) => r.run)
+      const diffInput = runs.map((r) => ({ ...r.config, dataset: { version: r.datasetVersionId } }))
+      const base = runs[0]
+      const basePreds = repo.predictions(base.id)
+      return {
+        runs,
+        configDiff: configDiff(diffInput).map((d) => (d.key === 'dataset.version' ? { ...d, label: 'Dataset version' } : d)),
+        series: runs.map((r) => ({ runId: r.id, points: thinSeries(repo.metrics(r.id)) })),
+        metrics: runs.map((r) => ({ runId: r.id, metrics: r.metrics })),
+        predictionDiff: runs.slice(1).flatMap((other) => {
+          if (!base.datasetVersionId || other.datasetVersionId !== base.datasetVersionId || !basePreds.length) return []
+          const otherPreds = repo.predictions(other.id)
+          if (!otherPreds.length) return []
+          return [{ baseRunId: base.id, otherRunId: other.id, ...predictionDiff(basePreds, otherPreds) }]
+        }),
+      }
+    },
+
+    sweep: (input) => {
+      if (closed) throw new UserError('The app is shutting down; start the sweep after it restarts.', 'conflict')
+      const base = resolve(input.preset, input.config)
+      checkSpaceKeys(input.space, base)
+      const points = expandSpace(input.space, input.strategy, input.budget, base.train.seed)
+      const configs = points.map((pt) => {
+        try {
+          return resolveConfig(input.preset ?? null, input.config, dottedToNested(pt))
+        } catch (err) {
+          if (err instanceof ConfigError) throw new UserError(`The sweep point ${describePoint(pt)} is not a valid configuration: ${err.message}`)
+          throw err
+        }
+      })
+      finetuneParent(base)
+      const { versionId, data } = loadData(input.datasetId, base)
+      for (const c of configs) refuseAbsurd(planFor(c, data))
+      const sweepId = newId('sweep')
+      const name = input.name?.trim() || `Sweep of ${Object.keys(input.space).map((k) => k.split('.').pop()).join(', ')}`
+      repo.insertSweep({ id: sweepId, name, createdAt: new Date().toISOString(), spec: input, metric: input.metric })
+      const runs: Run[] = []
+      let first: string | null = null
+      for (const [i, config] of configs.entries()) {
+        const run = createRun({
+          name: `${name} #${i + 1} (${describePoint(points[i])})`,
+          config,
+          datasetId: input.datasetId,
+          versionId,
+          dataFile: first ? { linkFrom: first } : { data },
+          sweepId,
+        })
+        first ??= join(runDirOf(run.id), 'data.json')
+        runs.push(run)
+        emit({ type: 'status', runId: run.id, status: 'queued', error: null })
+      }
+      pump()
+      return { sweepId, runs: runs.map((r) => repo.get(r.id)!) }
+    },
+
+    sweepResult: ({ sweepId }) => {
+      const sweep = repo.getSweep(sweepId)
+      if (!sweep) throw new UserError(`There is no sweep with id "${sweepId}".`, 'not_found')
+      const runs = repo.list({ sweepId, sort: 'createdAt', order: 'asc' })
+      return { sweepId, metric: sweep.metric, runs, bestRunId: bestRun(runs, sweep.metric)?.id ?? null }
+    },
+
+    evaluate: async ({ id, datasetId }) => {
+      const rec = mustGet(id)
+      const modelDir = join(rec.runDir, 'model')
+      if (!existsSync(modelDir)) throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
+      let data: JobData
+      let dataPath = join(rec.runDir, 'data.json')
+      let temp: string | null = null
+      if (datasetId) {
+        const v = datasets.resolveVersion(datasetId)
+        data = datasets.loadSplitRows(v.versionId)
+        temp = join(rec.runDir, `evaluate-${Date.now().toString(36)}.json`)
+        writeAtomic(temp, JSON.stringify(data))
+        dataPath = temp
+      } else {
+        if (!existsSync(dataPath)) throw new UserError("This run's data file is missing; evaluate it on a dataset instead.")
+        data = readJobData(dataPath)
+      }
+      const rows = evaluatedRows(data)
+      if (!rows.texts.length) throw new UserError('The dataset has no test or validation rows to evaluate on. Split it first.')
+      try {
+        const res = await runJob(spawn, { kind: 'evaluate', modelDir, dataPath })
+        if (res.kind !== 'evaluate') throw new Error('The trainer returned an unexpected result.')
+        const preds = joinPredictions(data, rows, res.predictions)
+        return {
+          runId: id,
+          datasetId: datasetId ?? rec.run.datasetId ?? '',
+          metrics: res.metrics,
+          predictions: preds.map((p) => ({ index: p.index, text: p.text, label: p.label, predicted: p.predicted, probabilities: p.probabilities })),
+        }
+      } finally {
+        if (temp) rmSync(temp, { force: true })
+      }
+    },
+
+    predict: async ({ id, text, attention }) => {
+      const rec = mustGet(id)
+      if (attention && rec.run.config.model.arch === 'bag') {
+        throw new UserError('This run is a bag-of-embeddings baseline; it has no attention to show.')
+      }
+      return predictWith(rec, text, attention ?? false)
+    },
+
+    attention: async ({ ids, text }) => {
+      const recs = ids.map(mustGet)
+      for (const r of recs) {
+        if (r.run.config.model.arch === 'bag') throw new UserError(`The run "${r.run.name}" is a bag-of-embeddings baseline; it has no attention to show.`)
+      }
+      const preds = await Promise.all(recs.map((r) => predictWith(r, text, true)))
+      return {
+        text,
+        runs: recs.map((r, i) => {
+          const attention = preds[i].attention
+          if (!attention) throw new Error(`The run "${r.run.name}" returned no attention weights.`)
+          return { runId: r.run.id, prediction: { ...preds[i], attention } }
+        }),
+      }
+    },
+
+    waitFor: (runId) => {
+      const run = mustGet(runId).run
+      if (settledStatuses.includes(run.status)) return Promise.resolve(run)
+      return new Promise<Run>((res) => {
+        let set = waiters.get(runId)
+        if (!set) waiters.set(runId, (set = new Set()))
+        // Another process may own the run: poll the store as well as listening.
+        const poll = setInterval(() => {
+          const r = repo.get(runId)
+          if (!r || settledStatuses.includes(r.status)) done(r ?? run)
+        }, 500)
+        const done = (r: Run) => {
+          clearInterval(poll)
+          set.delete(done)
+          res(r)
+        }
+        set.add(done)
+      })
+    },
+
+    recoverInterrupted: () => {
+      let n = 0
+      for (const rec of repo.withStatus(['running', 'queued'])) {
+        if (ownerAlive(rec)) continue
+        const wasRunning = rec.run.status === 'running'
+        setStatus(rec.run.id, 'interrupted', {
+          error: wasRunning
+            ? `The app stopped while this run was training. ${rec.checkpointStep !== null ? 'Resume it to continue from its last checkpoint.' : 'Resume it to start it again.'}`
+            : 'The app stopped before this queued run started. Resume it to start it.',
+        })
+        n++
+      }
+      return n
+    },
+
+    close: async () => {
+      if (closed) return
+      closed = true
+      clearInterval(beatTimer)
+      const running = [...active.entries()]
+      await Promise.all(running.map(([id, a]) => stopActive(id, a, 'pause')))
+      clearInterval(flushTimer)
+      writer.flush()
+      liveOwners.delete(owner.id)
+    },
+
+    runDir: (runId) => mustGet(runId).runDir,
+  }
+  return service
+}
