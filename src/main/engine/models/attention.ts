@@ -1,0 +1,75 @@
+// Multi-head self-attention (Vaswani et al. 2017) with a fused QKV projection and grouped K/V heads.
+//
+//   Attention(Q, K, V) = softmax(Q K^T / sqrt(headDim) + mask) V
+//
+// nKvHeads == nHeads is standard multi-head attention; nKvHeads == 1 is multi-query attention
+// (Shazeer 2019); values between are grouped-query attention (Ainslie et al. 2023): the nHeads / nKvHeads
+// query heads of a group share one K/V head, which shrinks the K/V projection and cache by that factor.
+// The groups are laid out as [B, Hkv, g*T, Dh] so no K/V copy is ever made.
+//
+// Cost per layer: O(T^2 * dModel) time and O(B * nHeads * T^2) memory for the weights. The sliding-window
+// variant uses this same code with a band mask (|i - j| <= window): it gives each token a local view
+// (useful bias for long, locally structured text) but here still computes the full T x T scores, so its
+// cost is that of full attention; a window >= seqLen is exactly full attention.
+import * as tf from '@tensorflow/tfjs-core'
+import { matMulBatched, softmax } from '../ops'
+import type { Params } from '../params'
+import { dropout } from './dropout'
+import { projection } from './projection'
+import type { AttentionMasks, ForwardContext, ModelDims } from './types'
+
+/** Names and shapes of one attention layer's weights under `prefix`. */
+export function attentionShapes(prefix: string, dims: ModelDims): [string, number[], 'w' | 'b' | 'wOut'][] {
+  const { dModel: D, nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
+  const qkvOut = (H + 2 * Hkv) * Dh
+  return [
+    [`${prefix}/qkv`, [D, qkvOut], 'w'],
+    [`${prefix}/qkv_b`, [qkvOut], 'b'],
+    [`${prefix}/out`, [D, D], 'wOut'],
+    [`${prefix}/out_b`, [D], 'b'],
+  ]
+}
+
+/** Splits the fused projection of x [B, T, D] into q [B, H, T, Dh] and k, v [B, Hkv, T, Dh]. */
+export function projectQkv(x: tf.Tensor, params: Params, prefix: string, dims: ModelDims, ctx: ForwardContext) {
+  const [B, T, D] = x.shape as [number, number, number]
+  const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
+  const qkv = projection(tf.reshape(x, [B * T, D]), params, `${prefix}/qkv`, ctx) // [B*T, D] -> [B*T, (H + 2 Hkv) Dh]
+  const [q2, k2, v2] = tf.split(qkv, [H * Dh, Hkv * Dh, Hkv * Dh], 1)
+  const q = tf.transpose(tf.reshape(q2, [B, T, H, Dh]), [0, 2, 1, 3]) // [B*T, H*Dh] -> [B, H, T, Dh]
+  const k = tf.transpose(tf.reshape(k2, [B, T, Hkv, Dh]), [0, 2, 1, 3]) // [B*T, Hkv*Dh] -> [B, Hkv, T, Dh]
+  const v = tf.transpose(tf.reshape(v2, [B, T, Hkv, Dh]), [0, 2, 1, 3]) // [B*T, Hkv*Dh] -> [B, Hkv, T, Dh]
+  return { q, k, v }
+}
+
+/** Merges heads [B, H, T, Dh] back and applies the output projection -> [B, T, D]. */
+export function mergeHeads(heads: tf.Tensor, params: Params, prefix: string, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
+  const [B, , T] = heads.shape as [number, number, number, number]
+  const D = dims.dModel
+  const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B * T, D]) // [B, H, T, Dh] -> [B*T, D]
+  return tf.reshape(projection(merged, params, `${prefix}/out`, ctx), [B, T, D]) // [B*T, D] -> [B, T, D]
+}
+
+/** Scaled dot-product self-attention over x [B, T, D] -> [B, T, D]. */
+export function multiHeadAttention(
+  x: tf.Tensor,
+  masks: AttentionMasks,
+  params: Params,
+  prefix: string,
+  dims: ModelDims,
+  ctx: ForwardContext,
+): tf.Tensor {
+  const [B, T] = x.shape as [number, number, number]
+  const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
+  const g = H / Hkv
+  const { q, k, v } = projectQkv(x, params, prefix, dims, ctx)
+  const qg = tf.reshape(q, [B, Hkv, g * T, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh] (query heads of a group stacked)
+  const raw = matMulBatched(qg, k, true) // [B, Hkv, g*T, Dh] @ [B, Hkv, T, Dh]^T -> [B, Hkv, g*T, T]
+  let scores = tf.mul(tf.reshape(raw, [B, H, T, T]), 1 / Math.sqrt(Dh)) // -> [B, H, T, T]
+  if (masks.bias) scores = tf.add(scores, masks.bias) // + [B, 1, T|1, T]
+  const weights = softmax(scores) // [B, H, T, T], rows sum to 1
+  if (ctx.attention) ctx.attention.push(weights)
+  const dropped = dropout(weights, dims.attnDropout, ctx)
+  const heads = matMulBatched(tf.reshape(dropped, [B, Hkv, g * T, T]), v) // [B, Hkv, g*T, T] @ [B, Hkv, T, Dh] -> [B, Hkv, g*T, Dh]
+  return mergeHeads(tf.reshape(heads, [B, H, T, Dh]), params, prefix, dims, ctx) // -> [B, T, D]
+}

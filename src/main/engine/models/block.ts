@@ -1,0 +1,44 @@
+// Pre-LN Transformer block (Xiong et al. 2020): normalise before each sub-layer, add the residual after.
+//
+//   x = x + Dropout(Attention(LN1(x)))
+//   x = x + Dropout(W2 GELU(W1 LN2(x)))
+import * as tf from '@tensorflow/tfjs-core'
+import { dense, gelu, layerNorm } from '../ops'
+import { param, type Params } from '../params'
+import { attentionShapes, multiHeadAttention } from './attention'
+import { dropout } from './dropout'
+import { linearAttention } from './linear-attention'
+import type { AttentionMasks, ForwardContext, ModelDims } from './types'
+
+/** Weight kinds: w = matrix, wOut = matrix feeding the residual (scaled-down init), b = zeros, g = ones. */
+export type WeightKind = 'w' | 'wOut' | 'b' | 'g'
+
+/** Names and shapes of block `i`'s weights. */
+export function blockShapes(i: number, dims: ModelDims): [string, number[], WeightKind][] {
+  const p = `block_${i}`
+  const { dModel: D, ffnDim: F } = dims
+  return [
+    [`${p}/ln1/gamma`, [D], 'g'],
+    [`${p}/ln1/beta`, [D], 'b'],
+    ...attentionShapes(`${p}/attn`, dims),
+    [`${p}/ln2/gamma`, [D], 'g'],
+    [`${p}/ln2/beta`, [D], 'b'],
+    [`${p}/ffn/w1`, [D, F], 'w'],
+    [`${p}/ffn/w1_b`, [F], 'b'],
+    [`${p}/ffn/w2`, [F, D], 'wOut'],
+    [`${p}/ffn/w2_b`, [D], 'b'],
+  ]
+}
+
+/** One block over x [B, T, D] -> [B, T, D]. */
+export function transformerBlock(x: tf.Tensor, masks: AttentionMasks, params: Params, i: number, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
+  const p = `block_${i}`
+  const [B, T, D] = x.shape as [number, number, number]
+  const attend = dims.attention === 'linear' ? linearAttention : multiHeadAttention
+  const h1 = layerNorm(x, param(params, `${p}/ln1/gamma`), param(params, `${p}/ln1/beta`), 1e-5) // [B, T, D]
+  x = tf.add(x, dropout(attend(h1, masks, params, `${p}/attn`, dims, ctx), dims.dropout, ctx)) // [B, T, D]
+  const h2 = tf.reshape(layerNorm(x, param(params, `${p}/ln2/gamma`), param(params, `${p}/ln2/beta`), 1e-5), [B * T, D]) // [B*T, D]
+  const hidden = gelu(dense(h2, param(params, `${p}/ffn/w1`), param(params, `${p}/ffn/w1_b`))) // [B*T, D] -> [B*T, F]
+  const ffn = tf.reshape(dense(hidden, param(params, `${p}/ffn/w2`), param(params, `${p}/ffn/w2_b`)), [B, T, D]) // [B*T, F] -> [B, T, D]
+  return tf.add(x, dropout(ffn, dims.dropout, ctx))
+}

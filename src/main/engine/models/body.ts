@@ -1,0 +1,21 @@
+// The shared stack: N pre-LN blocks and a final layer norm. Encoders run it bidirectionally,
+// decoders with a causal mask.
+import type * as tf from '@tensorflow/tfjs-core'
+import { layerNorm } from '../ops'
+import { param, type Params } from '../params'
+import { blockShapes, transformerBlock, type WeightKind } from './block'
+import type { AttentionMasks, ForwardContext, ModelDims } from './types'
+
+/** Names and shapes of the stack's weights. */
+export function bodyShapes(dims: ModelDims): [string, number[], WeightKind][] {
+  const s: [string, number[], WeightKind][] = []
+  for (let i = 0; i < dims.nLayers; i++) s.push(...blockShapes(i, dims))
+  s.push(['final_ln/gamma', [dims.dModel], 'g'], ['final_ln/beta', [dims.dModel], 'b'])
+  return s
+}
+
+/** x [B, T, D] -> [B, T, D] through every block and the final norm. */
+export function runBody(x: tf.Tensor, masks: AttentionMasks, params: Params, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
+  for (let i = 0; i < dims.nLayers; i++) x = transformerBlock(x, masks, params, i, dims, ctx)
+  return layerNorm(x, param(params, 'final_ln/gamma'), param(params, 'final_ln/beta'), 1e-5)
+}

@@ -1,0 +1,26 @@
+// Transformer encoder classifier (BERT-style): token + position embedding, bidirectional pre-LN
+// blocks, [CLS] or mean pooling, a linear head to class logits.
+import * as tf from '@tensorflow/tfjs-core'
+import { dense } from '../ops'
+import { param, type Params } from '../params'
+import type { WeightKind } from './block'
+import { bodyShapes, runBody } from './body'
+import { tokenEmbedding } from './embedding'
+import { buildMasks } from './masks'
+import { poolFirst, poolMean } from './pooling'
+import type { ForwardContext, ModelSpec } from './types'
+
+/** Names and shapes of an encoder classifier's weights. */
+export function encoderShapes(spec: ModelSpec): [string, number[], WeightKind][] {
+  const { dims } = spec
+  return [...tokenEmbedding(dims).shapes(), ...bodyShapes(dims), ['head/w', [dims.dModel, spec.nClasses], 'w'], ['head/b', [spec.nClasses], 'b']]
+}
+
+/** ids [B, T], mask [B, T] -> class logits [B, C]. */
+export function encoderForward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+  const { dims } = spec
+  const x = tokenEmbedding(dims).embed(ids, params, ctx) // [B, T] -> [B, T, D]
+  const h = runBody(x, buildMasks(mask, dims, false), params, dims, ctx) // [B, T, D]
+  const pooled = dims.pooling === 'mean' ? poolMean(h, mask) : poolFirst(h) // [B, T, D] -> [B, D]
+  return dense(pooled, param(params, 'head/w'), param(params, 'head/b')) // [B, D] -> [B, C]
+}

@@ -1,0 +1,24 @@
+// LoRA (Hu et al. 2021): a frozen projection W gains a trainable low-rank update (alpha / r) A B.
+// Only A [Din, r] and B [r, Dout] train, about r (Din + Dout) numbers per projection instead of Din Dout.
+// Adapters sit on the attention projections (fused QKV and output) of every block.
+import type { WeightKind } from './block'
+import type { ModelSpec } from './types'
+
+/** Names and shapes of every adapter weight; A draws small random values, B starts at zero. */
+export function loraShapes(spec: ModelSpec): [string, number[], WeightKind | 'loraA'][] {
+  if (!spec.lora || spec.dims.arch === 'bag') return []
+  const { dModel: D, nHeads: H, nKvHeads: Hkv, headDim: Dh } = spec.dims
+  const r = spec.lora.rank
+  const s: [string, number[], WeightKind | 'loraA'][] = []
+  for (let i = 0; i < spec.dims.nLayers; i++) {
+    for (const [proj, dOut] of [['qkv', (H + 2 * Hkv) * Dh], ['out', D]] as const) {
+      s.push([`block_${i}/attn/${proj}_lora_a`, [D, r], 'loraA'], [`block_${i}/attn/${proj}_lora_b`, [r, dOut], 'b'])
+    }
+  }
+  return s
+}
+
+/** True for adapter weights. */
+export function isLoraWeight(name: string): boolean {
+  return /_lora_[ab]$/.test(name)
+}

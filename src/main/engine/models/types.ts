@@ -1,0 +1,80 @@
+// Shapes and contracts shared by the engine's models.
+import type * as tf from '@tensorflow/tfjs-core'
+import type { ModelConfig } from '../../../shared/config'
+import type { Params } from '../params'
+import type { SeedStream } from '../rng'
+
+/** The model hyperparameters with derived sizes filled in (names from the Transformer paper). */
+export interface ModelDims {
+  arch: ModelConfig['arch']
+  vocabSize: number
+  dModel: number
+  nHeads: number
+  /** K/V heads (== nHeads for standard multi-head attention). */
+  nKvHeads: number
+  /** dModel / nHeads. */
+  headDim: number
+  nLayers: number
+  ffnDim: number
+  /** Longest sequence the model accepts: seqLen plus the [CLS] slot. */
+  maxLen: number
+  dropout: number
+  attnDropout: number
+  attention: ModelConfig['attention']
+  window: number
+  positional: ModelConfig['positional']
+  pooling: ModelConfig['pooling']
+}
+
+/** What a model outputs: class logits, or next-token logits for language-model pretraining. */
+export type HeadKind = 'classify' | 'lm'
+
+/** Everything needed to rebuild a model's weights and forward pass. */
+export interface ModelSpec {
+  dims: ModelDims
+  head: HeadKind
+  /** Output classes (ignored for 'lm'). */
+  nClasses: number
+  /** LoRA adapters on the attention projections, or null. */
+  lora: { rank: number; alpha: number } | null
+}
+
+/** Per-call state of a forward pass. */
+export interface ForwardContext {
+  training: boolean
+  /** Source of dropout seeds; null turns dropout off. */
+  seeds: SeedStream | null
+  /** alpha / rank of the LoRA adapters (unused without adapters). */
+  loraScale: number
+  /** When non-null, every attention layer pushes its weights [B, H, T, T] here. */
+  attention: tf.Tensor[] | null
+}
+
+/** Options of one forward pass. */
+export interface ForwardOptions {
+  training: boolean
+  /** Base seed for this step's dropout masks. */
+  dropoutSeed?: number
+  /** Collect attention weights of every layer. */
+  returnAttention?: boolean
+}
+
+/** A built model: named weights plus a pure forward function. */
+export interface TextModel {
+  readonly spec: ModelSpec
+  readonly params: Params
+  /**
+   * ids int32 [B, T], mask float32 [B, T] (1 = real token) ->
+   * logits [B, C] for 'classify', [B, T, V] for 'lm'; attention: one [B, H, T, T] per layer when asked.
+   */
+  forward(ids: tf.Tensor, mask: tf.Tensor, opts: ForwardOptions): { logits: tf.Tensor; attention: tf.Tensor[] }
+}
+
+/** Masks an attention layer needs, built once per forward pass. */
+export interface AttentionMasks {
+  /** Padding mask [B, T], 1 = real token. */
+  pad: tf.Tensor
+  /** Additive bias [B, 1, T, T] (0 = may attend, -1e9 = may not), or null when nothing is masked. */
+  bias: tf.Tensor | null
+  causal: boolean
+}
