@@ -4,13 +4,16 @@
 import type { RunConfig } from '../../shared/config'
 import type { JobData } from '../../shared/trainer-protocol'
 
-/** Special tokens every tokenizer adds ([PAD] [UNK] [CLS] [SEP] [MASK]). */
+/** Special tokens every tokenizer adds ([PAD] [UNK] [CLS] [SEP] [MASK]); vocabSize counts them. */
 const specialTokens = 5
 
-/** Parameters of the model a config builds, for `nClasses` output classes. */
-export function countParameters(config: RunConfig, nClasses: number): number {
+/**
+ * Parameters of the model a config builds, for `nClasses` output classes and a vocabulary of
+ * `vocabSize` tokens (the tokenizer may learn fewer than the configured size on small data).
+ */
+export function countParameters(config: RunConfig, nClasses: number, vocabSize = config.tokenizer.vocabSize): number {
   const m = config.model
-  const V = config.tokenizer.vocabSize + specialTokens
+  const V = vocabSize
   const D = m.dModel
   const C = config.task === 'pretrain' ? V : Math.max(2, nClasses)
   const embed = V * D
@@ -23,8 +26,9 @@ export function countParameters(config: RunConfig, nClasses: number): number {
   const attn = D * D + D /* Q */ + 2 * (D * Hkv * Dh + Hkv * Dh) /* K, V */ + D * D + D /* output */
   const ffn = D * F + F + F * D + D
   const block = 2 * D + attn + 2 * D + ffn
-  let lora = 0
-  if (config.finetune.lora.enabled) lora = m.nLayers * 2 * config.finetune.lora.rank * (D + D) // on Q and V
+  // Adapters on the fused QKV and the output projection of every block: r (Din + Dout) each.
+  const r = config.finetune.lora.rank
+  const lora = config.finetune.lora.enabled ? m.nLayers * (r * (D + (H + 2 * Hkv) * Dh) + r * (D + D)) : 0
   return embed + positions + m.nLayers * block + 2 * D /* final LN */ + D * C + C + lora
 }
 
@@ -48,10 +52,28 @@ export function estimateMemoryMb(config: RunConfig, parameters: number): number 
 /** Approximate forward+backward work per token, used to carry throughput across configs. */
 export function flopsPerToken(config: RunConfig, nClasses: number): number {
   const m = config.model
-  const embed = (config.tokenizer.vocabSize + specialTokens) * m.dModel
+  // Embedding rows are looked up, not multiplied: only the rest costs work per token.
+  const embed = config.tokenizer.vocabSize * m.dModel
   const body = countParameters(config, nClasses) - embed
   const attnCtx = m.arch === 'bag' ? 0 : m.attention === 'sliding' ? Math.min(m.seqLen, 2 * m.window + 1) : m.attention === 'linear' ? m.dModel / m.nHeads : m.seqLen
   return 6 * body + 12 * m.nLayers * attnCtx * m.dModel + 6 * m.dModel
+}
+
+/** The vocabulary a tokenizer will learn on this data: word and char tokenizers stop at the distinct tokens. */
+export function effectiveVocab(data: JobData, config: RunConfig): number {
+  const max = config.tokenizer.vocabSize
+  if (config.tokenizer.kind === 'subword') return max
+  const texts = data.train.texts.length ? data.train.texts : (data.unlabeled ?? [])
+  const seen = new Set<string>()
+  for (const raw of texts) {
+    const t = config.tokenizer.lowercase ? raw.toLowerCase() : raw
+    const parts = config.tokenizer.kind === 'char' ? [...t] : t.split(/[\s\p{P}]+/u)
+    for (const p of parts) {
+      if (p) seen.add(p)
+      if (seen.size + specialTokens >= max) return max
+    }
+  }
+  return seen.size + specialTokens
 }
 
 /** Estimated tokens per text for a tokenizer kind, capped at the sequence length. */

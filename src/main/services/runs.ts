@@ -12,7 +12,7 @@ import { newId } from '../store/ids'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
-import { countParameters, estimateMemoryMb, estimateSeconds, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
 import { AbortedError, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
 
@@ -220,7 +220,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   function planFor(config: RunConfig, data: JobData): RunPlan {
     const nClasses = data.labels.length
-    const parameters = countParameters(config, nClasses)
+    const parameters = countParameters(config, nClasses, effectiveVocab(data, config))
     const memoryMb = estimateMemoryMb(config, parameters)
     const samples = repo.throughput().map((s) => ({ ...s, nClasses: 2 }))
     const estimatedSeconds = estimateSeconds(config, nClasses, tokensPerEpoch(data, config), data.train.texts.length, samples)

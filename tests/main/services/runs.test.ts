@@ -275,11 +275,13 @@ describe('runs service: history', () => {
   it('plans: parameter count, memory, and a duration once this machine has measured a run', async () => {
     const { service } = env(createFakeSpawner().spawn)
     const first = await service.plan({ datasetId: 'ds1', config: tinyConfig() })
-    // Hand count for V=64+5, D=16, 1 block, F=32, T=16, 2 classes.
-    const V = 69, D = 16, F = 32
+    // Hand count: V = distinct training words + 5 specials (under the configured 64), D=16, 1 block, F=32, T=16, 2 classes.
+    const words = new Set(twoClassData().train.texts.flatMap((t) => t.split(' ')))
+    const V = words.size + 5, D = 16, F = 32
+    expect(V).toBeLessThan(64)
     const block = 2 * D + (4 * D * D + 4 * D) + 2 * D + (2 * D * F + F + D)
     expect(first.parameters).toBe(V * D + 17 * D + block + 2 * D + D * 2 + 2)
-    expect(first.parameters).toBe(countParameters(first.config, 2))
+    expect(countParameters(first.config, 2)).toBe(first.parameters + (64 - V) * D)
     expect(first.memoryMb).toBeGreaterThan(100)
     expect(first.estimatedSeconds).toBeNull()
     await service.waitFor((await service.start({ datasetId: 'ds1', config: tinyConfig() })).id)
