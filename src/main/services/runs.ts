@@ -447,15 +447,36 @@ export function createRunService(deps: RunServiceDeps): RunService {
     })
   }
 
-  async function predictWith(rec: RunRecord, text: string, attention: boolean): Promise<Prediction> {
+  // Recent predictions per (run, text): the try-it box asks again for text it has seen (typing,
+  // deleting), and a finished model's answer never changes. Concurrent identical asks share one job.
+  const predictions = new Map<string, Promise<Prediction>>()
+  const maxCachedPredictions = 256
+
+  function predictWith(rec: RunRecord, text: string, attention: boolean): Promise<Prediction> {
     const modelDir = join(rec.runDir, 'model')
     if (!existsSync(modelDir)) {
       throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
     }
+    const key = `${rec.run.id}\u0000${attention ? 1 : 0}\u0000${text}`
+    const hit = predictions.get(key)
+    if (hit) {
+      predictions.delete(key)
+      predictions.set(key, hit)
+      return hit
+    }
     // One process per prediction: the trainer runs one job and exits, so there is no warm worker.
-    const res = await runJob(spawn, { kind: 'predict', modelDir, texts: [text], attention })
-    if (res.kind !== 'predict' || !res.predictions[0]) throw new Error('The trainer returned no prediction.')
-    return res.predictions[0]
+    const p = runJob(spawn, { kind: 'predict', modelDir, texts: [text], attention }).then((res) => {
+      if (res.kind !== 'predict' || !res.predictions[0]) throw new Error('The trainer returned no prediction.')
+      return res.predictions[0]
+    })
+    predictions.set(key, p)
+    p.catch(() => predictions.delete(key))
+    if (predictions.size > maxCachedPredictions) predictions.delete(predictions.keys().next().value!)
+    return p
+  }
+
+  function forgetPredictions(runId: string): void {
+    for (const k of predictions.keys()) if (k.startsWith(`${runId}\u0000`)) predictions.delete(k)
   }
 
   async function stopActive(id: string, a: ActiveJob, how: 'cancel' | 'pause'): Promise<Run> {
@@ -573,6 +594,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         throw new UserError('This run is training in another window or terminal. Cancel it first.', 'conflict')
       }
       const deleted = repo.delete(id)
+      forgetPredictions(id)
       rmSync(rec.runDir, { recursive: true, force: true })
       return { deleted }
     },

@@ -349,6 +349,10 @@ describe('runs service: sweeps and comparison', () => {
     expect(ev.metrics.accuracy).toBeCloseTo(0.9)
     const p = await service.predict({ id: r.id, text: 'good text' })
     expect(Object.keys(p.probabilities).sort()).toEqual(['neg', 'pos'])
+    // Asking again for the same text reuses the answer instead of starting another trainer.
+    const jobsBefore = fake.jobs.length
+    expect(await service.predict({ id: r.id, text: 'good text' })).toEqual(p)
+    expect(fake.jobs.length).toBe(jobsBefore)
     const att = await service.attention({ ids: [r.id], text: 'good text' })
     expect(att.runs[0].prediction.attention.tokens).toEqual(['good', 'text'])
     const pending = await service.start({ datasetId: 'ds1', config: tinyConfig({ train: { epochs: 40 } }) })
