@@ -127,4 +127,15 @@ export const migrations: Migration[] = [
       CREATE INDEX runs_queue ON runs(status, queue_pos);
     `,
   },
+  {
+    // Datasets: an import is staged under a dataset with status 'importing' (owned by a process id,
+    // so a crashed import can be cleaned up), and each version keeps its label/split summary.
+    id: '003_dataset_import_state',
+    sql: `
+      ALTER TABLE datasets ADD COLUMN status TEXT NOT NULL DEFAULT 'ready';
+      ALTER TABLE datasets ADD COLUMN import_pid INTEGER;
+      ALTER TABLE dataset_versions ADD COLUMN summary_json TEXT;
+      CREATE INDEX datasets_status ON datasets(status);
+    `,
+  },
 ]
