@@ -19,7 +19,8 @@ import { checkVocab, specialText } from './vocab-utils'
 const CACHE_LIMIT = 100_000
 
 const utf8 = new TextEncoder()
-const utf8Decoder = new TextDecoder()
+// ignoreBOM: a U+FEFF spelled in bytes is text, not a byte-order mark to strip.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** A trained byte-fallback BPE tokenizer. */
 export class SubwordTokenizer implements Tokenizer {
