@@ -1,8 +1,10 @@
 // Splits text into the pieces BPE merges within (merges never cross a piece boundary), GPT-2
 // style but on grapheme clusters: a run of letters (with marks), of digits, or of other symbols,
-// each taking one preceding space with it; runs of whitespace; and each CJK/Thai character alone.
+// each taking one preceding space with it; runs of whitespace; and each Chinese character or kana
+// alone (as BERT does: they carry meaning singly, and runs without spaces would make huge pieces).
+// Thai, Lao, Khmer and Burmese count as letters, so BPE can learn their syllables inside the run.
 // Concatenating the pieces gives the text back exactly, which keeps the subword tokenizer lossless.
-import { hasNoSpaceScript, splitGraphemes } from './segment'
+import { isIdeograph, splitGraphemes } from './segment'
 
 /** Longest piece in graphemes: bounds BPE encoding cost on pathological strings (URLs, base64). */
 export const MAX_PIECE = 64
@@ -22,7 +24,7 @@ function kindOf(g: string): Kind {
     return 'other'
   }
   if (space.test(g)) return 'ws'
-  if (hasNoSpaceScript(g)) return 'cjk'
+  if (isIdeograph(g)) return 'cjk'
   if (letter.test(g)) return 'letter'
   if (digit.test(g)) return 'number'
   return 'other'

@@ -5,12 +5,20 @@
 let graphemeSegmenter: Intl.Segmenter | null = null
 let wordSegmenter: Intl.Segmenter | null = null
 
+function segmenter(granularity: 'grapheme' | 'word'): Intl.Segmenter {
+  // A silent fallback would segment differently from training and change the ids, so refuse instead.
+  if (typeof Intl === 'undefined' || typeof Intl.Segmenter !== 'function') {
+    throw new Error('This JavaScript runtime lacks Intl.Segmenter (Node 16+ and current browsers have it); the tokenizer needs it.')
+  }
+  return new Intl.Segmenter('und', { granularity })
+}
+
 function graphemes(): Intl.Segmenter {
-  return (graphemeSegmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' }))
+  return (graphemeSegmenter ??= segmenter('grapheme'))
 }
 
 function words(): Intl.Segmenter {
-  return (wordSegmenter ??= new Intl.Segmenter('und', { granularity: 'word' }))
+  return (wordSegmenter ??= segmenter('word'))
 }
 
 /**
@@ -66,10 +74,28 @@ export function splitWords(text: string): WordSegment[] {
   return out
 }
 
-/** Scripts written without spaces, where a learned word list is a poor fit and characters carry meaning. */
-const noSpaceScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u
+const noSpaceClass = '[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}]'
+const noSpaceScript = new RegExp(noSpaceClass, 'u')
+const startsNoSpace = new RegExp('^' + noSpaceClass, 'u')
+const endsNoSpace = new RegExp(noSpaceClass + '\\p{M}*$', 'u')
+const ideograph = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u
 
-/** True when a string contains characters from a script written without spaces between words. */
+/** True when a string contains characters from a script written without spaces between words (CJK, Thai...). */
 export function hasNoSpaceScript(text: string): boolean {
   return noSpaceScript.test(text)
+}
+
+/** True when text starts with such a character (decoding puts no space before it after another). */
+export function startsWithNoSpaceScript(text: string): boolean {
+  return startsNoSpace.test(text)
+}
+
+/** True when text ends with such a character (marks allowed after it). */
+export function endsWithNoSpaceScript(text: string): boolean {
+  return endsNoSpace.test(text)
+}
+
+/** True for Chinese characters and Japanese kana, which carry meaning one by one. */
+export function isIdeograph(grapheme: string): boolean {
+  return ideograph.test(grapheme)
 }

@@ -8,7 +8,7 @@
 // space (none between CJK characters): this tokenizer is lossy on spacing by design.
 import { NUM_SPECIAL, UNK_ID } from './special-tokens'
 import { normalizeText } from './normalize'
-import { hasNoSpaceScript, splitGraphemes, splitWords } from './segment'
+import { endsWithNoSpaceScript, hasNoSpaceScript, splitGraphemes, splitWords, startsWithNoSpaceScript } from './segment'
 import type { Encoding, TextOptions, Tokenizer, WordTokenizerJSON } from './types'
 import { checkVocab, learnedIds, specialText, topByCount, withSpecials } from './vocab-utils'
 
@@ -90,7 +90,7 @@ export class WordTokenizer implements Tokenizer {
     for (const id of ids) {
       const text = id >= NUM_SPECIAL && id < this.vocab.length ? this.vocab[id] : specialText(id)
       if (!text) continue
-      const glue = prev !== '' && !(hasNoSpaceScript(prev.slice(-1)) && hasNoSpaceScript(text[0]))
+      const glue = prev !== '' && !(endsWithNoSpaceScript(prev) && startsWithNoSpaceScript(text))
       out += glue ? ' ' + text : text
       prev = text
     }

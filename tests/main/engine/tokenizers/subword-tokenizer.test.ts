@@ -57,6 +57,8 @@ describe('subword (BPE) tokenizer', () => {
   it('splits CJK into single characters before merging', () => {
     expect(pretokenize('我们 喜欢').map((p) => p.join(''))).toEqual(['我', '们', ' 喜', '欢'])
     expect(pretokenize('Hi,  there!\n').map((p) => p.join(''))).toEqual(['Hi', ',', ' ', ' there', '!', '\n'])
+    // Thai has no spaces but is not split per character: BPE learns its syllables within the run.
+    expect(pretokenize('ภาษาไทย ดี').map((p) => p.join(''))).toEqual(['ภาษาไทย', ' ดี'])
   })
 
   it('without room for byte tokens, maps unseen characters to [UNK]', () => {

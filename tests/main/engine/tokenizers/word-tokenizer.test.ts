@@ -36,6 +36,9 @@ describe('word tokenizer', () => {
   it('decodes with single spaces, and none between CJK characters', () => {
     expect(tok.decode(tok.encode('Hello,   world!').ids)).toBe('hello , world !')
     expect(tok.decode(tok.encode('我们喜欢').ids)).toBe('我们喜欢')
+    // A supplementary-plane ideograph (two UTF-16 units) is still recognised as CJK.
+    const astral = trainTokenizer(cfg('word', 20), ['\u{20000} 我'])
+    expect(astral.decode(astral.encode('\u{20000} 我').ids)).toBe('\u{20000}我')
   })
 
   it('keeps the most frequent words when the vocabulary is small', () => {
