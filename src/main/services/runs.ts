@@ -573,7 +573,6 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       repo.setOwner(id, owner)
       setStatus(id, 'queued', { error: null, finishedAt: null, requeue: true })
-      repo.setOwner(id, owner)
       pump()
       return repo.get(id)!
     },
