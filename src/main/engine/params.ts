@@ -26,7 +26,9 @@ export class ParamBuilder {
     const values = new Float32Array(size)
     if (init.kind === 'ones') values.fill(1)
     else if (init.kind === 'normal') for (let i = 0; i < size; i++) values[i] = this.rng.normal() * init.std
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), true) // engine-wide names must be unique, so the map holds ours
+    // tidy frees the initial tensor (the variable keeps its own reference); engine-wide variable
+    // names must be unique, so our names live in the map only.
+    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true))
     this.params.set(name, v)
     return v
   }

@@ -18,6 +18,6 @@ export function poolMean(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
 export function poolLast(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   const [B, T] = mask.shape as [number, number]
   const last = tf.cast(tf.maximum(tf.sub(tf.sum(mask, 1), 1), 0), 'int32') // [B] index of the last real token
-  const pick = tf.reshape(tf.oneHot(last, T, 1, 0, 'float32'), [B, T, 1]) // [B, T, 1]
+  const pick = tf.reshape(tf.cast(tf.oneHot(last, T), 'float32'), [B, T, 1]) // [B, T, 1]
   return tf.sum(tf.mul(x, pick), 1) // [B, D]
 }

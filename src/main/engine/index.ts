@@ -1,0 +1,7 @@
+// The engine's public face: what the trainer process, the terminal and the tests call.
+// tfjs, shared types and Node built-ins only: no electron, no SQLite, no Vue.
+export { initBackend, type BackendChoice } from './backend'
+export { runTraining, type TrainingJob, type TrainingResult } from './run-training'
+export { loadModel, predictTexts, evaluateModel, type LoadedModel } from './predict'
+export { estimatePlan } from './plan'
+export type { TrainCallbacks, TrainProgress } from './training/loop'

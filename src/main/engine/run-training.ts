@@ -1,0 +1,154 @@
+// A whole training job: validate the data, build or restore the tokenizer and model, train with
+// checkpoints under `${runDir}/checkpoints/`, and save the best model to `${runDir}/model/`.
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { resolveConfig, type RunConfig } from '../../shared/config'
+import type { RunMetrics } from '../../shared/domain'
+import { UserError } from '../../shared/api'
+import type { JobData } from '../../shared/trainer-protocol'
+import { selectTrainable, startFromModel } from './finetune'
+import { saveModelFolder } from './model-folder'
+import { buildModel, modelShapes, resolveDims } from './models'
+import type { ModelSpec, TextModel } from './models/types'
+import { assignParams, disposeParams, readParams } from './params'
+import { encodeRows } from './training/batching'
+import { readCheckpoint, trainLoop, type CheckpointData, type TrainCallbacks } from './training/loop'
+import { balancedClassWeights } from './training/loss'
+import { tokenizerFromJSON, trainTokenizer, type Tokenizer, type TokenizerJSON } from './tokenizers'
+
+/** One training job as the trainer process receives it. */
+export interface TrainingJob {
+  config: RunConfig
+  data: JobData
+  runDir: string
+  resume: boolean
+  initFrom: string | null
+  /** Checkpoint every N optimiser steps; unset picks a cadence costing under ~2% of training time. */
+  checkpointEverySteps?: number
+}
+
+/** The outcome of a training job. */
+export interface TrainingResult {
+  metrics: RunMetrics | null
+  stoppedEarly: boolean
+  bestEpoch: number
+  paused?: boolean
+}
+
+/** What the checkpoint header stores besides the loop state, so a resume needs no re-derivation. */
+interface JobHeader {
+  spec: ModelSpec
+  tokenizer: TokenizerJSON
+  labels: string[]
+  trainable: string[]
+  lrScale: Record<string, number>
+  config: RunConfig
+}
+
+/** Trains (or resumes, or fine-tunes) a model; see TrainingJob. */
+export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: AbortSignal): Promise<TrainingResult> {
+  const config = resolveConfig(null, job.config)
+  const data = job.data
+  const pretrain = config.task === 'pretrain'
+  checkData(config, data)
+  const labels = pretrain ? [] : data.labels
+  const ckptDir = join(job.runDir, 'checkpoints')
+  mkdirSync(ckptDir, { recursive: true })
+  const ckptPath = join(ckptDir, 'latest.ckpt')
+
+  let header: JobHeader
+  let resume: CheckpointData | null = null
+  let initial: Map<string, { shape: number[]; data: Float32Array }> | null = null
+  if (job.resume) {
+    if (!existsSync(ckptPath)) throw new UserError('This run has no checkpoint to resume from; start it again instead.', 'not_found')
+    resume = readCheckpoint(ckptPath)
+    header = resume.header as unknown as JobHeader
+    cb.onLog('info', `Resuming from step ${resume.header.state.step}.`)
+  } else if (job.initFrom) {
+    const start = startFromModel(job.initFrom, config, labels, (m) => cb.onLog('info', m))
+    const names = [...modelNames(start.spec)]
+    header = { spec: start.spec, tokenizer: start.tokenizer, labels, ...selectTrainable(names, config.finetune, true), config }
+    initial = start.weights
+  } else {
+    const texts = pretrain ? trainingTexts(data) : data.train.texts
+    const tok = trainTokenizer(config.tokenizer, texts)
+    const spec: ModelSpec = { dims: resolveDims(config.model, tok.vocabSize), head: pretrain ? 'lm' : 'classify', nClasses: labels.length, lora: null }
+    if (config.finetune.lora.enabled) cb.onLog('warn', 'LoRA adapters need a base model to adapt; training all weights from scratch instead.')
+    header = { spec, tokenizer: tok.toJSON(), labels, ...selectTrainable([...modelNames(spec)], config.finetune, false), config }
+  }
+
+  // A resumed run continues with the settings it started with.
+  const cfg = job.resume ? resolveConfig(null, header.config) : config
+  const tokenizer: Tokenizer = tokenizerFromJSON(header.tokenizer)
+  const seqLen = header.spec.dims.maxLen - 1
+  const trainRows = encodeRows(tokenizer, pretrain ? trainingTexts(data) : data.train.texts, seqLen)
+  const valRows = encodeRows(tokenizer, data.validation.texts, seqLen)
+  const model = buildModel(header.spec, cfg.train.seed)
+  try {
+    if (initial) {
+      const copied = assignParams(model.params, initial, { allowMissing: true })
+      cb.onLog('info', `Initialised ${copied.length} of ${model.params.size} weights from the base model.`)
+    }
+    const result = await trainLoop(
+      {
+        model,
+        objective: pretrain ? 'lm' : 'classify',
+        train: { rows: trainRows, labels: pretrain ? [] : data.train.labels },
+        validation: { rows: valRows, labels: pretrain ? [] : data.validation.labels },
+        labels,
+        config: cfg.train,
+        trainable: header.trainable,
+        lrScale: header.lrScale,
+        classWeights: !pretrain && cfg.train.classWeights === 'balanced' ? balancedClassWeights(data.train.labels, labels.length) : null,
+        checkpoint: { path: ckptPath, everySteps: job.checkpointEverySteps ?? null, header: { ...header } },
+        resume,
+      },
+      cb,
+      signal,
+    )
+    if (result.paused) return { metrics: null, stoppedEarly: false, bestEpoch: result.bestEpoch, paused: true }
+    saveModelFolder(
+      join(job.runDir, 'model'),
+      {
+        task: cfg.task,
+        config: cfg,
+        spec: header.spec,
+        labels,
+        tokenizer: header.tokenizer,
+        training: { bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, metrics: result.bestMetrics, createdAt: new Date().toISOString() },
+      },
+      await readParams(model.params),
+    )
+    return { metrics: pretrain ? null : result.bestMetrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch }
+  } finally {
+    disposeModel(model)
+  }
+}
+
+/** Frees a model's weights. */
+export function disposeModel(model: TextModel): void {
+  disposeParams(model.params)
+}
+
+function trainingTexts(data: JobData): string[] {
+  return data.unlabeled && data.unlabeled.length ? data.unlabeled : data.train.texts
+}
+
+function modelNames(spec: ModelSpec): string[] {
+  return modelShapes(spec).map(([name]) => name)
+}
+
+function checkData(config: RunConfig, data: JobData): void {
+  if (!data || !data.train || !data.validation) throw new UserError('The training data is incomplete: it needs train and validation rows.')
+  if (config.task === 'pretrain') {
+    if (!trainingTexts(data).some((t) => typeof t === 'string' && t.trim())) throw new UserError('Pretraining needs some unlabeled text, but every text is empty.')
+    return
+  }
+  if (!Array.isArray(data.labels) || data.labels.length < 2) throw new UserError('A classifier needs at least two labels; this dataset has fewer.')
+  if (!data.train.texts.length) throw new UserError('There are no training rows.')
+  for (const [split, rows] of [['train', data.train], ['validation', data.validation]] as const) {
+    if (rows.texts.length !== rows.labels.length) throw new UserError(`The ${split} rows have ${rows.texts.length} texts but ${rows.labels.length} labels.`)
+    const bad = rows.labels.findIndex((y) => !Number.isInteger(y) || y < 0 || y >= data.labels.length)
+    if (bad >= 0) throw new UserError(`The ${split} row ${bad + 1} has a label index (${rows.labels[bad]}) outside the ${data.labels.length} labels.`)
+  }
+}

@@ -1,0 +1,70 @@
+// Turning encoded rows into batches: rows of similar length share a batch (length bucketing) so
+// padding to the batch's longest row wastes little work, and the order is a pure function of
+// (seed, epoch) so a resumed run sees the same batches.
+import { encodeBatch, type Tokenizer } from '../tokenizers'
+import { mixSeed, Rng } from '../rng'
+
+/** Token ids of one text (with [CLS] first), unpadded. */
+export type Row = Int32Array
+
+/** Encodes texts once, up to seqLen tokens each (counting [CLS]). */
+export function encodeRows(tok: Tokenizer, texts: string[], seqLen: number): Row[] {
+  const rows: Row[] = []
+  const chunk = 512
+  for (let s = 0; s < texts.length; s += chunk) {
+    const enc = encodeBatch(tok, texts.slice(s, s + chunk), { seqLen, addCls: true, padTo: 'longest' })
+    for (let b = 0; b < enc.B; b++) {
+      let n = 0
+      while (n < enc.T && enc.mask[b * enc.T + n] === 1) n++
+      rows.push(enc.ids.slice(b * enc.T, b * enc.T + n))
+    }
+  }
+  return rows
+}
+
+/** One epoch's batches (lists of row indices): shuffled, bucketed by length in pools, batch order shuffled. */
+export function epochBatches(lengths: number[], batchSize: number, seed: number, epoch: number): number[][] {
+  const rng = new Rng(mixSeed(seed, epoch, 0xba7c4))
+  const order = rng.shuffle(lengths.map((_, i) => i))
+  const pool = batchSize * 32
+  const batches: number[][] = []
+  for (let s = 0; s < order.length; s += pool) {
+    const part = order.slice(s, s + pool).sort((a, b) => lengths[a] - lengths[b] || a - b)
+    for (let i = 0; i < part.length; i += batchSize) batches.push(part.slice(i, i + batchSize))
+  }
+  return rng.shuffle(batches)
+}
+
+/** Batches in length order for evaluation (no shuffling; every row exactly once). */
+export function evalBatches(lengths: number[], batchSize: number): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b)
+  const batches: number[][] = []
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize))
+  return batches
+}
+
+/** A padded batch: ids and mask row-major [B, T], T = the batch's longest row. */
+export interface PaddedBatch {
+  ids: Int32Array
+  mask: Float32Array
+  B: number
+  T: number
+  tokens: number
+}
+
+/** Pads the chosen rows to their longest (padding id 0). */
+export function padRows(rows: Row[], idx: number[]): PaddedBatch {
+  const B = idx.length
+  let T = 1
+  for (const i of idx) T = Math.max(T, rows[i].length)
+  const ids = new Int32Array(B * T)
+  const mask = new Float32Array(B * T)
+  let tokens = 0
+  idx.forEach((i, b) => {
+    const r = rows[i]
+    ids.set(r, b * T)
+    mask.fill(1, b * T, b * T + r.length)
+    tokens += r.length
+  })
+  return { ids, mask, B, T, tokens }
+}

@@ -1,0 +1,280 @@
+// The training loop. It knows nothing of the app: it takes encoded data, a model, the train config,
+// callbacks and an AbortSignal. Exact resumption: the checkpoint holds the weights, AdamW's moments
+// and step, the schedule position, the epoch's batch order, the early-stopping state and the best
+// weights; dropout seeds and data order are pure functions of (seed, step, epoch), so that state is
+// the whole random state too.
+import * as tf from '@tensorflow/tfjs-core'
+import type { TrainConfig } from '../../../shared/config'
+import type { MetricPoint, RunMetrics } from '../../../shared/domain'
+import { classificationMetrics } from '../metrics'
+import type { TextModel } from '../models/types'
+import { assignParams, readParams } from '../params'
+import { mixSeed } from '../rng'
+import { readContainer, writeContainer, type NamedArray } from '../tensor-file'
+import { AdamW, clipByGlobalNorm } from './adamw'
+import { epochBatches, padRows, type Row } from './batching'
+import { argmax, classifyRows, languageModelRowsLoss } from './evaluate-rows'
+import { classificationLoss, languageModelLoss } from './loss'
+import { learningRate } from './schedule'
+
+/** Progress of training, for progress bars. */
+export interface TrainProgress {
+  step: number
+  epoch: number
+  totalSteps: number
+  loss: number
+  lr: number
+  tokensPerSec: number
+  etaSec: number
+}
+
+/** How the loop reports. */
+export interface TrainCallbacks {
+  onProgress(p: TrainProgress): void
+  onMetric(point: MetricPoint): void
+  onCheckpoint(step: number, epoch: number): void
+  onLog(level: 'info' | 'warn' | 'error', message: string): void
+}
+
+/** Everything resumable about a run in progress (stored as JSON in the checkpoint). */
+export interface LoopState {
+  step: number
+  /** 0-based epoch in progress. */
+  epoch: number
+  batchInEpoch: number
+  /** This epoch's batches (row indices); [] before the epoch starts. */
+  order: number[][]
+  adamT: number
+  totalSteps: number
+  bestLoss: number | null
+  /** 1-based epoch of the best validation loss (0 = none yet). */
+  bestEpoch: number
+  bestMetrics: RunMetrics | null
+  badEpochs: number
+  stoppedEarly: boolean
+  done: boolean
+  /** The counter-based random state: seed plus the step and epoch counters above. */
+  rng: { seed: number; step: number; epoch: number }
+}
+
+/** Inputs of one training session (a fresh start or a resumption). */
+export interface LoopInput {
+  model: TextModel
+  objective: 'classify' | 'lm'
+  train: { rows: Row[]; labels: number[] }
+  validation: { rows: Row[]; labels: number[] }
+  /** Class names (classify). */
+  labels: string[]
+  config: TrainConfig
+  /** Names of the weights that train; the rest stay frozen. */
+  trainable: string[]
+  /** Learning-rate multiplier per weight (default 1). */
+  lrScale?: Record<string, number>
+  /** Per-class loss weights, or null. */
+  classWeights?: Float32Array | null
+  /** Where checkpoints go; `everySteps` null picks a cadence costing under ~2% of the time. */
+  checkpoint: { path: string; everySteps: number | null; header: Record<string, unknown> } | null
+  /** A checkpoint read with readCheckpoint to continue from. */
+  resume?: CheckpointData | null
+}
+
+/** What a session ended with. The model holds the best weights unless paused. */
+export interface LoopResult {
+  paused: boolean
+  stoppedEarly: boolean
+  bestEpoch: number
+  bestMetrics: RunMetrics | null
+  bestLoss: number | null
+  state: LoopState
+}
+
+/** A checkpoint as read back. */
+export interface CheckpointData {
+  header: { kind: 'checkpoint'; version: 1; state: LoopState } & Record<string, unknown>
+  arrays: Map<string, NamedArray>
+}
+
+/** Reads a checkpoint file. */
+export function readCheckpoint(path: string): CheckpointData {
+  const c = readContainer<CheckpointData['header']>(path)
+  if (c.header.kind !== 'checkpoint' || c.header.version !== 1) throw new Error('not a training checkpoint of this version')
+  return c
+}
+
+/** Optimiser steps a run will take. */
+export function plannedSteps(nRows: number, c: TrainConfig): number {
+  const perEpoch = Math.ceil(nRows / c.batchSize)
+  const all = perEpoch * c.epochs
+  return c.maxSteps > 0 ? Math.min(all, c.maxSteps) : all
+}
+
+/** An error that means "stopped on request". */
+export function abortError(): Error {
+  const e = new Error('Training was cancelled.')
+  e.name = 'AbortError'
+  return e
+}
+
+/** Trains until done, stopped early, paused (signal reason 'pause') or cancelled (throws AbortError). */
+export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: AbortSignal): Promise<LoopResult> {
+  const { model, config: c, objective } = input
+  const params = model.params
+  const lengths = input.train.rows.map((r) => r.length)
+  if (!lengths.length) throw new Error('There are no training rows.')
+  const decayable = (name: string) => params.get(name)!.shape.length >= 2
+  const scale = (name: string) => input.lrScale?.[name] ?? 1
+  const opt = new AdamW(params, input.trainable, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: c.weightDecay })
+  const byEngineName = new Map<string, string>()
+  for (const name of input.trainable) byEngineName.set(params.get(name)!.name, name)
+  const trainVars = input.trainable.map((n) => params.get(n)!)
+  const weightsPerClass = input.classWeights ?? null
+
+  let state: LoopState
+  let bestWeights: Map<string, NamedArray> | null = null
+  if (input.resume) {
+    const { header, arrays } = input.resume
+    state = structuredClone(header.state)
+    assignParams(params, prefixed(arrays, 'param/'))
+    assignParams(opt.m, prefixed(arrays, 'adam_m/'))
+    assignParams(opt.v, prefixed(arrays, 'adam_v/'))
+    opt.t = state.adamT
+    const best = prefixed(arrays, 'best/')
+    bestWeights = best.size ? best : null
+  } else {
+    state = {
+      step: 0,
+      epoch: 0,
+      batchInEpoch: 0,
+      order: [],
+      adamT: 0,
+      totalSteps: plannedSteps(lengths.length, c),
+      bestLoss: null,
+      bestEpoch: 0,
+      bestMetrics: null,
+      badEpochs: 0,
+      stoppedEarly: false,
+      done: false,
+      rng: { seed: c.seed, step: 0, epoch: 0 },
+    }
+  }
+
+  const session = { start: performance.now(), tokens: 0, steps: 0, lastCkpt: performance.now(), lastWriteMs: 0 }
+  const hasValidation = input.validation.rows.length > 0
+  if (!hasValidation) cb.onLog('warn', 'There are no validation rows: no early stopping, and the last epoch is kept.')
+
+  const saveCheckpoint = async () => {
+    if (!input.checkpoint) return
+    const t0 = performance.now()
+    state.adamT = opt.t
+    state.rng = { seed: c.seed, step: state.step, epoch: state.epoch }
+    const arrays = new Map<string, NamedArray>()
+    for (const [k, v] of await readParams(params)) arrays.set(`param/${k}`, v)
+    for (const [k, v] of await readParams(opt.m)) arrays.set(`adam_m/${k}`, v)
+    for (const [k, v] of await readParams(opt.v)) arrays.set(`adam_v/${k}`, v)
+    if (bestWeights) for (const [k, v] of bestWeights) arrays.set(`best/${k}`, v)
+    writeContainer(input.checkpoint.path, { kind: 'checkpoint', version: 1, state, ...input.checkpoint.header }, arrays)
+    session.lastWriteMs = performance.now() - t0
+    session.lastCkpt = performance.now()
+    cb.onCheckpoint(state.step, state.epoch + (state.batchInEpoch === 0 ? 0 : 1))
+  }
+  const checkpointDue = () => {
+    if (!input.checkpoint) return false
+    const every = input.checkpoint.everySteps
+    if (every) return state.step % every === 0
+    return performance.now() - session.lastCkpt >= Math.max(60_000, 50 * session.lastWriteMs)
+  }
+
+  try {
+    while (!state.done) {
+      if (state.order.length === 0) state.order = epochBatches(lengths, c.batchSize, c.seed, state.epoch)
+      while (state.batchInEpoch < state.order.length && state.step < state.totalSteps) {
+        if (signal.aborted) {
+          if (signal.reason === 'pause') {
+            await saveCheckpoint()
+            return { paused: true, stoppedEarly: false, bestEpoch: state.bestEpoch, bestMetrics: state.bestMetrics, bestLoss: state.bestLoss, state }
+          }
+          throw abortError()
+        }
+        const idx = state.order[state.batchInEpoch]
+        const b = padRows(input.train.rows, idx)
+        const lr = learningRate(state.step, state.totalSteps, c)
+        const dropoutSeed = mixSeed(c.seed, state.step, 0xd0)
+        const lossT = tf.tidy(() => {
+          const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32')
+          const mask = tf.tensor2d(b.mask, [b.B, b.T])
+          const y = objective === 'classify' ? tf.tensor1d(idx.map((i) => input.train.labels[i]), 'int32') : null
+          const w = y && weightsPerClass ? tf.tensor1d(idx.map((i) => weightsPerClass[input.train.labels[i]])) : null
+          const { value, grads } = tf.variableGrads(() => {
+            const { logits } = model.forward(ids, mask, { training: true, dropoutSeed })
+            return objective === 'lm' ? languageModelLoss(logits, ids, mask) : classificationLoss(logits, y!, w, c.labelSmoothing)
+          }, trainVars)
+          const named: Record<string, tf.Tensor> = {}
+          for (const [engineName, g] of Object.entries(grads)) if (g) named[byEngineName.get(engineName)!] = g
+          opt.apply(clipByGlobalNorm(named, c.gradClip).grads, lr, scale, decayable)
+          return value
+        })
+        const loss = (await lossT.data())[0]
+        lossT.dispose()
+        if (!Number.isFinite(loss)) throw new Error(`The training loss became ${loss} at step ${state.step + 1}: lower the learning rate or turn on gradient clipping.`)
+        state.step++
+        state.batchInEpoch++
+        session.steps++
+        session.tokens += b.tokens
+        const elapsed = (performance.now() - session.start) / 1000
+        const tokensPerSec = elapsed > 0 ? session.tokens / elapsed : 0
+        const etaSec = session.steps ? (elapsed / session.steps) * (state.totalSteps - state.step) : 0
+        cb.onProgress({ step: state.step, epoch: state.epoch + 1, totalSteps: state.totalSteps, loss, lr, tokensPerSec, etaSec })
+        cb.onMetric({ step: state.step, epoch: state.epoch + 1, split: 'train', loss, lr, tokensPerSec, time: Date.now() })
+        if (state.batchInEpoch < state.order.length && state.step < state.totalSteps && checkpointDue()) await saveCheckpoint()
+      }
+
+      // End of the epoch (or of the step budget): validate, keep the best, maybe stop.
+      const epochNo = state.epoch + 1
+      if (hasValidation) {
+        const v = await validate(input, model, signal)
+        cb.onMetric({ step: state.step, epoch: epochNo, split: 'validation', loss: v.loss, accuracy: v.metrics?.accuracy, macroF1: v.metrics?.macroF1, time: Date.now() })
+        if (state.bestLoss === null || v.loss < state.bestLoss) {
+          state.bestLoss = v.loss
+          state.bestEpoch = epochNo
+          state.bestMetrics = v.metrics
+          state.badEpochs = 0
+          bestWeights = await readParams(params)
+        } else {
+          state.badEpochs++
+          if (c.patience > 0 && state.badEpochs >= c.patience) {
+            state.stoppedEarly = true
+            cb.onLog('info', `Stopped early after epoch ${epochNo}: validation loss has not improved for ${state.badEpochs} epochs (best at epoch ${state.bestEpoch}).`)
+          }
+        }
+      } else {
+        state.bestEpoch = epochNo
+        bestWeights = null
+      }
+      state.epoch++
+      state.batchInEpoch = 0
+      state.order = []
+      if (state.stoppedEarly || state.epoch >= c.epochs || state.step >= state.totalSteps) state.done = true
+      await saveCheckpoint()
+    }
+    // Best-checkpoint restore.
+    if (bestWeights) assignParams(params, bestWeights)
+    return { paused: false, stoppedEarly: state.stoppedEarly, bestEpoch: state.bestEpoch, bestMetrics: state.bestMetrics, bestLoss: state.bestLoss, state }
+  } finally {
+    opt.dispose()
+  }
+}
+
+async function validate(input: LoopInput, model: TextModel, signal: AbortSignal): Promise<{ loss: number; metrics: RunMetrics | null }> {
+  if (signal.aborted && signal.reason !== 'pause') throw abortError()
+  const bs = Math.max(input.config.batchSize, 32)
+  if (input.objective === 'lm') return { loss: await languageModelRowsLoss(model, input.validation.rows, bs), metrics: null }
+  const { probs, loss } = await classifyRows(model, input.validation.rows, input.validation.labels, bs)
+  const metrics = classificationMetrics(input.validation.labels, probs.map(argmax), probs, input.labels, loss)
+  return { loss, metrics }
+}
+
+function prefixed(arrays: Map<string, NamedArray>, prefix: string): Map<string, NamedArray> {
+  const out = new Map<string, NamedArray>()
+  for (const [k, v] of arrays) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), v)
+  return out
+}
