@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `npm run bench`: the same encoder classifier trained on one CPU thread.
+
+Architecture and hyperparameters match scripts/bench-engine.ts: vocab 8000, seqLen 128, dModel 128,
+4 heads, 2 pre-LN blocks, ffn 512 with tanh-form GELU, dropout 0.1, learned positions, [CLS] pooling,
+4 classes, batch 32, AdamW (lr 1e-3, weight decay 0.01). Tokens/s counts batch * seqLen per step.
+
+    python3 scripts/bench-torch.py [--json] [--train-seconds N] [--infer-seconds N]
+
+Debian's python3-torch calls whatever BLAS the libblas.so.3 alternative points to: install
+libopenblas0-pthread first, or matmuls run on the reference BLAS and the figure is ~10x too low.
+"""
+import argparse
+import json
+import os
+import resource
+import time
+
+# One thread everywhere: set before torch (and its BLAS) load.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+VOCAB, SEQ, D, HEADS, LAYERS, FFN, BATCH, CLASSES, DROPOUT = 8000, 128, 128, 4, 2, 512, 32, 4, 0.1
+
+
+def gelu_tanh(x):
+    return F.gelu(x, approximate="tanh")
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.tok = nn.Embedding(VOCAB, D)
+        self.pos = nn.Parameter(torch.randn(SEQ, D) * 0.02)
+        self.drop = nn.Dropout(DROPOUT)
+        layer = nn.TransformerEncoderLayer(D, HEADS, FFN, DROPOUT, activation=gelu_tanh, batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, LAYERS, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(D)
+        self.head = nn.Linear(D, CLASSES)
+
+    def forward(self, ids, padding):  # ids [B, T], padding [B, T] True where padded
+        h = self.drop(self.tok(ids) + self.pos)  # [B, T, D]
+        h = self.norm(self.encoder(h, src_key_padding_mask=padding))  # [B, T, D]
+        return self.head(h[:, 0])  # [CLS] pooling -> [B, C]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--train-seconds", type=float, default=25)
+    ap.add_argument("--infer-seconds", type=float, default=8)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(1)
+    model = Classifier()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    batches = []
+    for _ in range(4):
+        ids = torch.randint(5, VOCAB, (BATCH, SEQ))
+        ids[:, 0] = 2  # [CLS]
+        batches.append((ids, torch.zeros(BATCH, SEQ, dtype=torch.bool), torch.randint(0, CLASSES, (BATCH,))))
+    tokens = BATCH * SEQ
+
+    def train_step(i):
+        ids, pad, labels = batches[i % len(batches)]
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(ids, pad), labels)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    model.train()
+    for i in range(3):
+        train_step(i)
+    t0, steps = time.perf_counter(), 0
+    while time.perf_counter() - t0 < args.train_seconds or steps < 3:
+        train_step(steps)
+        steps += 1
+    train_tps = steps * tokens / (time.perf_counter() - t0)
+
+    model.eval()
+    with torch.no_grad():
+        ids, pad, _ = batches[0]
+        model(ids, pad)
+        t1, n = time.perf_counter(), 0
+        while time.perf_counter() - t1 < args.infer_seconds or n < 3:
+            ids, pad, _ = batches[n % len(batches)]
+            torch.softmax(model(ids, pad), -1)
+            n += 1
+        infer_tps = n * tokens / (time.perf_counter() - t1)
+
+    result = {
+        "backend": f"pytorch-{torch.__version__}-cpu-1thread",
+        "train_tokens_per_s": round(train_tps),
+        "infer_tokens_per_s": round(infer_tps),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"train {result['train_tokens_per_s']} tokens/s, infer {result['infer_tokens_per_s']} tokens/s, "
+              f"peak RSS {result['peak_rss_mb']} MB ({result['backend']})")
+
+
+if __name__ == "__main__":
+    main()
