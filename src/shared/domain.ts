@@ -24,6 +24,8 @@ export interface AppInfo {
   nodeVersion: string
   /** Null until a trainer process has started once and reported. */
   backend: BackendInfo | null
+  /** The sample dataset bundled in resources/ for the first-run demo (a path the services can import). */
+  sampleDataset?: { path: string; name: string } | null
 }
 
 /** A split column value. */
@@ -46,6 +48,8 @@ export interface Dataset {
   contentHash: string
   /** Runs that used any version of this dataset. */
   runCount: number
+  /** Set on an import result when identical data was already stored: this is that dataset. */
+  alreadyImported?: boolean
 }
 
 /** Classification metrics for one class. */
@@ -127,7 +131,7 @@ export type RunEvent =
 /** Live events about dataset imports. */
 export type DatasetEvent =
   | { type: 'progress'; jobId: string; rows: number; bytes: number; totalBytes: number; etaSec: number | null }
-  | { type: 'done'; jobId: string; datasetId: string }
+  | { type: 'done'; jobId: string; datasetId: string; alreadyImported?: boolean }
   | { type: 'error'; jobId: string; message: string }
 
 /** Event streams a client can subscribe to. */
