@@ -1,0 +1,79 @@
+// Owns one ECharts instance for a component: created on mount, kept in a shallowRef (never in a
+// store), redrawn at most every `throttleMs` so live runs never flood the main thread, resized
+// with its box, re-created when the theme changes, disposed on unmount.
+import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
+import { init, type ChartOption, type ECharts } from './echarts'
+import { useAppStore } from '../stores/app'
+
+/** Options for useChart. */
+export interface UseChartOptions {
+  /** Minimum time between redraws (ms). */
+  throttleMs?: number
+  /** Replace instead of merging options (needed when series come and go). */
+  notMerge?: boolean
+  /** Mouse events to forward, e.g. { click: (p) => ... }. */
+  on?: Record<string, (params: unknown) => void>
+}
+
+/** Bind a chart to `el`, drawing whatever `option()` returns (null draws nothing). */
+export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption | null, opts: UseChartOptions = {}) {
+  const chart = shallowRef<ECharts | null>(null)
+  const app = useAppStore()
+  const throttleMs = opts.throttleMs ?? 200
+  let lastDraw = 0
+  let pending: ReturnType<typeof setTimeout> | null = null
+  let resizeObserver: ResizeObserver | null = null
+
+  function draw(): void {
+    pending = null
+    lastDraw = Date.now()
+    const c = chart.value
+    const o = option()
+    if (!c || !o) return
+    c.setOption({ backgroundColor: 'transparent', animation: false, ...o }, { notMerge: opts.notMerge ?? true, lazyUpdate: true })
+  }
+
+  function schedule(): void {
+    if (pending) return
+    const wait = Math.max(0, throttleMs - (Date.now() - lastDraw))
+    pending = setTimeout(draw, wait)
+  }
+
+  function create(): void {
+    if (!el.value) return
+    chart.value?.dispose()
+    try {
+      chart.value = init(el.value, app.theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' })
+    } catch (err) {
+      // No canvas (e.g. a test DOM): the rest of the view still works.
+      console.warn('chart unavailable', err)
+      chart.value = null
+      return
+    }
+    for (const [name, handler] of Object.entries(opts.on ?? {})) chart.value.on(name, handler)
+    draw()
+  }
+
+  onMounted(() => {
+    create()
+    if (typeof ResizeObserver !== 'undefined' && el.value) {
+      resizeObserver = new ResizeObserver(() => chart.value?.resize())
+      resizeObserver.observe(el.value)
+    }
+  })
+  watch(option, schedule)
+  watch(() => app.theme, create)
+  onBeforeUnmount(() => {
+    if (pending) clearTimeout(pending)
+    resizeObserver?.disconnect()
+    chart.value?.dispose()
+    chart.value = null
+  })
+
+  /** The chart as a PNG data URL (for "export as PNG"). */
+  function toPng(): string | null {
+    return chart.value?.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: app.theme === 'dark' ? '#18181c' : '#ffffff' }) ?? null
+  }
+
+  return { chart, redraw: draw, toPng }
+}

@@ -1,0 +1,49 @@
+// Number, duration and size formatting shared by the views.
+
+/** "1 h 2 min", "3 min 4 s", "12 s"; null -> "—". */
+export function formatDuration(sec: number | null | undefined): string {
+  if (sec === null || sec === undefined || !Number.isFinite(sec)) return '—'
+  const s = Math.max(0, Math.round(sec))
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
+  if (s >= 60) return `${Math.floor(s / 60)} min ${s % 60} s`
+  return `${s} s`
+}
+
+/** 0.8312 -> "83.1%". */
+export function formatPercent(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—'
+  return `${(x * 100).toFixed(digits)}%`
+}
+
+/** Compact counts: 1234567 -> "1.23M". */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—'
+  if (Math.abs(n) >= 1e9) return `${(n / 1e9).toFixed(2)}B`
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(2)}M`
+  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`
+  return String(Math.round(n))
+}
+
+/** Bytes as KB/MB/GB. */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—'
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GB`
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${n} B`
+}
+
+/** A loss or metric with sensible precision. */
+export function formatNumber(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—'
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2)
+  return String(Number(x.toFixed(digits)))
+}
+
+/** An ISO date as a short local date-time. */
+export function formatDate(iso: string | null | undefined, locale: string): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return '—'
+  return d.toLocaleString(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+}

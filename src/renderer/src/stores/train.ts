@@ -1,0 +1,133 @@
+// The Train form: dataset, task, preset, every hyperparameter, inline validation and the plan
+// (size, memory, duration) the services estimate for it.
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import type { RunPlan } from '../../../shared/api'
+import { presets as sharedPresets, resolveConfig, type PresetName, type RunConfig } from '../../../shared/config'
+import { errorMessage, useApi } from '../api'
+import { setPath, validateConfig } from '../lib/config-fields'
+import { useAppStore } from './app'
+
+function presetConfig(name: PresetName): RunConfig {
+  const fromServer = useAppStore().presets?.[name]?.config
+  return structuredClone(fromServer ?? resolveConfig(name))
+}
+
+/** Form state for starting runs. */
+export const useTrainStore = defineStore('train', () => {
+  const datasetId = ref<string | null>(null)
+  const preset = ref<PresetName>('quick')
+  const config = ref<RunConfig>(resolveConfig('quick'))
+  const name = ref('')
+  const showAdvanced = ref(false)
+  const plan = ref<RunPlan | null>(null)
+  const planError = ref<string | null>(null)
+  const planning = ref(false)
+  let planTimer: ReturnType<typeof setTimeout> | null = null
+  let planSeq = 0
+
+  const validation = computed(() => validateConfig(config.value))
+  const issues = computed<Record<string, string>>(() => (validation.value.ok ? {} : validation.value.issues))
+  const valid = computed(() => validation.value.ok)
+  const presetDescriptions = computed(() =>
+    Object.fromEntries(Object.entries(sharedPresets).map(([k, v]) => [k, useAppStore().presets?.[k as PresetName]?.description ?? v.description])),
+  )
+
+  /** Pick a preset; task and fine-tuning choices survive the switch. */
+  function choosePreset(p: PresetName): void {
+    const keep = { task: config.value.task, finetune: structuredClone(config.value.finetune), arch: config.value.model.arch }
+    preset.value = p
+    const c = presetConfig(p)
+    c.task = keep.task
+    c.finetune = keep.finetune
+    c.model.arch = keep.arch
+    config.value = c
+  }
+
+  /** Change one setting by dotted path ("train.learningRate"). */
+  function set(path: string, value: unknown): void {
+    const c = structuredClone(config.value) as unknown as Record<string, unknown>
+    setPath(c, path, value)
+    config.value = c as unknown as RunConfig
+  }
+
+  /** Switch between classifying and pretraining a base model on unlabeled text. */
+  function setTask(task: 'classify' | 'pretrain'): void {
+    const c = structuredClone(config.value)
+    c.task = task
+    if (task === 'pretrain') {
+      c.model.arch = 'decoder'
+      c.finetune.fromRunId = null
+    }
+    config.value = c
+  }
+
+  /** Fine-tune from an earlier run (null: train from scratch). */
+  function setFinetuneFrom(runId: string | null): void {
+    const c = structuredClone(config.value)
+    c.finetune.fromRunId = runId
+    if (runId) c.task = 'classify'
+    config.value = c
+  }
+
+  function input(queue = false) {
+    return {
+      datasetId: datasetId.value!,
+      name: name.value.trim() || undefined,
+      preset: preset.value,
+      config: config.value as unknown as Record<string, unknown>,
+      queue,
+    }
+  }
+
+  /** Ask the services what this config will cost (debounced while the user types). */
+  function schedulePlan(delay = 400): void {
+    if (planTimer) clearTimeout(planTimer)
+    planTimer = setTimeout(() => void refreshPlan(), delay)
+  }
+
+  async function refreshPlan(): Promise<void> {
+    if (!datasetId.value || !valid.value) {
+      plan.value = null
+      return
+    }
+    const seq = ++planSeq
+    planning.value = true
+    try {
+      const p = await useApi().runs.plan(input())
+      if (seq === planSeq) {
+        plan.value = p
+        planError.value = null
+      }
+    } catch (err) {
+      if (seq === planSeq) {
+        plan.value = null
+        planError.value = errorMessage(err)
+      }
+    } finally {
+      if (seq === planSeq) planning.value = false
+    }
+  }
+
+  watch([config, datasetId], () => schedulePlan(), { deep: true })
+
+  return {
+    datasetId,
+    preset,
+    config,
+    name,
+    showAdvanced,
+    plan,
+    planError,
+    planning,
+    issues,
+    valid,
+    presetDescriptions,
+    choosePreset,
+    set,
+    setTask,
+    setFinetuneFrom,
+    input,
+    refreshPlan,
+  }
+})

@@ -1,0 +1,297 @@
+// An in-memory WorkbenchApi for store and component tests: it keeps datasets and runs, records
+// every call, emits events on demand, and can be told to fail a method.
+import type { WorkbenchApi } from '../../src/shared/api'
+import { resolveConfig } from '../../src/shared/config'
+import type { AppInfo, Dataset, DatasetEvent, MetricPoint, Run, RunEvent, WorkbenchEvents } from '../../src/shared/domain'
+
+type Listener = (e: unknown) => void
+
+/** A fake API plus handles to drive it from a test. */
+export interface FakeApi {
+  api: WorkbenchApi
+  calls: { name: string; input: unknown }[]
+  datasets: Dataset[]
+  runs: Run[]
+  metrics: Record<string, MetricPoint[]>
+  info: AppInfo
+  /** Make `group.method` reject with this message (until cleared with null). */
+  failWith(name: string, message: string | null): void
+  emit<K extends keyof WorkbenchEvents>(channel: K, event: WorkbenchEvents[K]): void
+  listenerCount(channel: keyof WorkbenchEvents): number
+}
+
+/** A dataset with sensible defaults. */
+export function makeDataset(over: Partial<Dataset> = {}): Dataset {
+  return {
+    id: 'd1',
+    name: 'reviews',
+    status: 'ready',
+    createdAt: '2025-01-01T10:00:00.000Z',
+    versionId: 'v1',
+    versions: 1,
+    rowCount: 120,
+    labels: ['neg', 'pos'],
+    labelCounts: { neg: 60, pos: 60 },
+    splitCounts: { train: 96, validation: 12, test: 12 },
+    source: { fileName: 'reviews.csv', format: 'csv', encoding: 'utf-8', textColumns: ['text'], labelColumn: 'label' },
+    contentHash: 'abc',
+    runCount: 0,
+    ...over,
+  }
+}
+
+/** A run with sensible defaults. */
+export function makeRun(over: Partial<Run> = {}): Run {
+  return {
+    id: 'r1',
+    name: 'first',
+    status: 'completed',
+    createdAt: '2025-01-01T10:00:00.000Z',
+    startedAt: '2025-01-01T10:00:01.000Z',
+    finishedAt: '2025-01-01T10:01:00.000Z',
+    datasetId: 'd1',
+    datasetVersionId: 'v1',
+    config: resolveConfig('quick'),
+    backend: 'wasm',
+    parentRunId: null,
+    parentKind: null,
+    sweepId: null,
+    error: null,
+    metrics: {
+      accuracy: 0.8,
+      macroF1: 0.79,
+      weightedF1: 0.8,
+      loss: 0.45,
+      perClass: { neg: { precision: 0.8, recall: 0.8, f1: 0.8, support: 6 }, pos: { precision: 0.8, recall: 0.8, f1: 0.8, support: 6 } },
+      confusion: [
+        [5, 1],
+        [1, 5],
+      ],
+      labels: ['neg', 'pos'],
+    },
+    progress: null,
+    notes: '',
+    tags: [],
+    starred: false,
+    ...over,
+  }
+}
+
+/** Build a fresh fake. */
+export function createFakeApi(): FakeApi {
+  const listeners = new Map<string, Set<Listener>>()
+  const failures = new Map<string, string>()
+  const calls: FakeApi['calls'] = []
+  let nextId = 1
+  const state = {
+    datasets: [] as Dataset[],
+    runs: [] as Run[],
+    metrics: {} as Record<string, MetricPoint[]>,
+    info: {
+      name: 'Attention Workbench',
+      version: '0.1.0',
+      mode: 'web',
+      home: '/home/u/.workbench',
+      platform: 'linux-x64',
+      nodeVersion: '24.0.0',
+      backend: { name: 'wasm', description: 'WebAssembly (SIMD, 1 thread)', skipped: [] },
+      sampleDataset: { path: '/res/sample.csv', name: 'sample' },
+    } as AppInfo,
+  }
+
+  function emit(channel: string, event: unknown): void {
+    for (const l of listeners.get(channel) ?? []) l(event)
+  }
+
+  async function call<T>(name: string, input: unknown, fn: () => T | Promise<T>): Promise<T> {
+    calls.push({ name, input })
+    await Promise.resolve()
+    const failure = failures.get(name)
+    if (failure) throw new Error(failure)
+    return structuredClone(await fn())
+  }
+
+  function findRun(id: string): Run {
+    const r = state.runs.find((x) => x.id === id)
+    if (!r) throw new Error(`No run with id ${id}.`)
+    return r
+  }
+
+  const api: WorkbenchApi = {
+    app: {
+      info: () => call('app.info', undefined, () => state.info),
+      presets: () =>
+        call('app.presets', undefined, () => ({
+          quick: { description: 'Quick from server', config: resolveConfig('quick') },
+          balanced: { description: 'Balanced from server', config: resolveConfig('balanced') },
+          thorough: { description: 'Thorough from server', config: resolveConfig('thorough') },
+        })),
+    },
+    datasets: {
+      list: () => call('datasets.list', undefined, () => state.datasets),
+      get: (i) => call('datasets.get', i, () => state.datasets.find((d) => d.id === i.id)!),
+      upload: (i) => call('datasets.upload', i, () => ({ uploadId: `u${nextId++}`, size: i.data.length })),
+      inspect: (i) =>
+        call('datasets.inspect', i, () => ({
+          format: 'csv',
+          encoding: i.options?.encoding ?? 'utf-8',
+          encodingCandidates: ['utf-8', 'gb18030', 'windows-1252'],
+          columns: ['review', 'sentiment', 'id'],
+          guess: { textColumns: ['review'], labelColumn: 'sentiment', splitColumn: null },
+          rows: [{ review: 'great film', sentiment: 'pos', id: '1' }],
+          totalBytes: 1234,
+        })),
+      import: (i) => call('datasets.import', i, () => ({ jobId: `job${nextId++}` })),
+      cancelImport: (i) => call('datasets.cancelImport', i, () => undefined),
+      preview: (i) => call('datasets.preview', i, () => ({ rows: [{ index: 0, text: 'great film', label: 'pos', split: 'train' as const }], total: 1 })),
+      doctor: (i) =>
+        call('datasets.doctor', i, () => ({
+          datasetId: i.id,
+          versionId: 'v1',
+          ok: true,
+          findings: [
+            {
+              id: 'label-case',
+              severity: 'warning' as const,
+              title: 'Labels that differ only by case',
+              detail: '"Pos" and "pos" look like the same label.',
+              count: 3,
+              examples: [{ index: 4, text: 'nice', label: 'Pos' }],
+              fixes: [{ id: 'merge-label-case', label: 'Merge them' }],
+            },
+          ],
+        })),
+      fix: (i) => call('datasets.fix', i, () => state.datasets.find((d) => d.id === i.id)!),
+      split: (i) => call('datasets.split', i, () => state.datasets.find((d) => d.id === i.id)!),
+      stats: (i) =>
+        call('datasets.stats', i, () => ({
+          labelCounts: { neg: 60, pos: 60 },
+          splitCounts: { train: 96 },
+          lengthHistogram: [{ binStart: 0, binEnd: 32, count: 100 }, { binStart: 32, binEnd: 64, count: 20 }],
+          overSeqLen: 0,
+        })),
+      rename: (i) => call('datasets.rename', i, () => ({ ...state.datasets.find((d) => d.id === i.id)!, name: i.name })),
+      delete: (i) =>
+        call('datasets.delete', i, () => {
+          state.datasets = state.datasets.filter((d) => d.id !== i.id)
+          return { deleted: true, runsUsing: 0 }
+        }),
+    },
+    runs: {
+      list: (i) => call('runs.list', i, () => state.runs),
+      get: (i) => call('runs.get', i, () => findRun(i.id)),
+      plan: (i) => call('runs.plan', i, () => ({ config: resolveConfig(i.preset ?? 'quick', i.config), parameters: 123456, memoryMb: 64, estimatedSeconds: 42, warnings: [] })),
+      start: (i) =>
+        call('runs.start', i, () => {
+          const run = makeRun({ id: `r${nextId++}`, name: i.name ?? 'new run', status: i.queue ? 'queued' : 'running', datasetId: i.datasetId, metrics: null, finishedAt: null })
+          state.runs.unshift(run)
+          return run
+        }),
+      cancel: (i) => call('runs.cancel', i, () => Object.assign(findRun(i.id), { status: 'cancelled' as const })),
+      pause: (i) => call('runs.pause', i, () => Object.assign(findRun(i.id), { status: 'paused' as const })),
+      resume: (i) => call('runs.resume', i, () => Object.assign(findRun(i.id), { status: 'running' as const })),
+      update: (i) =>
+        call('runs.update', i, () => {
+          const { id, ...patch } = i
+          return Object.assign(findRun(id), Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)))
+        }),
+      delete: (i) =>
+        call('runs.delete', i, () => {
+          state.runs = state.runs.filter((r) => r.id !== i.id)
+          return { deleted: true }
+        }),
+      metrics: (i) => call('runs.metrics', i, () => state.metrics[i.id] ?? []),
+      compare: (i) =>
+        call('runs.compare', i, () => ({
+          runs: i.ids.map(findRun),
+          configDiff: [{ key: 'train.learningRate', label: 'Learning rate', values: i.ids.map((_, k) => 0.001 * (k + 1)) }],
+          series: i.ids.map((id) => ({ runId: id, points: state.metrics[id] ?? [] })),
+          metrics: i.ids.map((id) => ({ runId: id, metrics: findRun(id).metrics })),
+          predictionDiff: [],
+        })),
+      sweep: (i) => call('runs.sweep', i, () => ({ sweepId: 's1', runs: [] })),
+      sweepResult: (i) => call('runs.sweepResult', i, () => ({ sweepId: i.sweepId, metric: 'macroF1', runs: [], bestRunId: null })),
+      evaluate: (i) =>
+        call('runs.evaluate', i, () => ({
+          runId: i.id,
+          datasetId: 'd1',
+          metrics: findRun(i.id).metrics!,
+          predictions: [
+            { index: 1, text: 'awful plot', label: 'neg', predicted: 'pos', probabilities: { neg: 0.4, pos: 0.6 } },
+            { index: 2, text: 'lovely', label: 'pos', predicted: 'pos', probabilities: { neg: 0.1, pos: 0.9 } },
+          ],
+        })),
+      predict: (i) =>
+        call('runs.predict', i, () => ({
+          label: i.text.includes('bad') ? 'neg' : 'pos',
+          probabilities: i.text.includes('bad') ? { neg: 0.9, pos: 0.1 } : { neg: 0.2, pos: 0.8 },
+          attention: { tokens: ['[CLS]', ...i.text.split(' ')], weights: [[[[1]]]], rollout: [0.1, ...i.text.split(' ').map(() => 0.9 / i.text.split(' ').length)] },
+        })),
+      attention: (i) =>
+        call('runs.attention', i, () => ({
+          text: i.text,
+          runs: i.ids.map((id) => ({
+            runId: id,
+            prediction: {
+              label: 'pos',
+              probabilities: { neg: 0.3, pos: 0.7 },
+              attention: {
+                tokens: ['[CLS]', 'good', 'film'],
+                weights: [[[[0.5, 0.3, 0.2], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8]]]],
+                rollout: [0.2, 0.5, 0.3],
+              },
+            },
+          })),
+        })),
+    },
+    exports: {
+      create: (i) =>
+        call('exports.create', i, () => ({
+          runId: i.runId,
+          outDir: '/home/u/.workbench/exports/r1',
+          files: ['model.json', 'predict.mjs'],
+          verification: { ok: true, rows: 12, maxProbDiff: 1e-6, labelMismatches: 0, formats: { tfjs: { ok: true, maxProbDiff: 1e-6, labelMismatches: 0 } } },
+        })),
+      importBundle: (i) => call('exports.importBundle', i, () => makeRun({ id: `r${nextId++}` })),
+    },
+    subscribe(channel, listener) {
+      let set = listeners.get(channel)
+      if (!set) listeners.set(channel, (set = new Set()))
+      set.add(listener as Listener)
+      return () => set.delete(listener as Listener)
+    },
+  }
+
+  return {
+    api,
+    calls,
+    get datasets() {
+      return state.datasets
+    },
+    set datasets(v) {
+      state.datasets = v
+    },
+    get runs() {
+      return state.runs
+    },
+    set runs(v) {
+      state.runs = v
+    },
+    get metrics() {
+      return state.metrics
+    },
+    get info() {
+      return state.info
+    },
+    failWith(name, message) {
+      if (message === null) failures.delete(name)
+      else failures.set(name, message)
+    },
+    emit(channel, event) {
+      emit(channel, event as RunEvent | DatasetEvent)
+    },
+    listenerCount(channel) {
+      return listeners.get(channel)?.size ?? 0
+    },
+  }
+}
