@@ -62,6 +62,8 @@ interface ActiveJob {
   handle: TrainerHandle | null
   tpsSum: number
   tpsN: number
+  /** False until the session's first step has cleared history at and after it. */
+  historyCleared: boolean
 }
 
 type StartInput = Parameters<WorkbenchHandlers['runs']['start']>[0]
@@ -278,9 +280,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = rec.run
     const dataPath = join(rec.runDir, 'data.json')
     if (!existsSync(dataPath)) throw new Error('its data file is missing from the run folder')
-    // Resuming continues from the last checkpoint; history past it is replayed by the trainer.
+    // Resuming continues from the trainer's last checkpoint and replays the steps after it. That
+    // checkpoint can be newer than the one recorded here (the app died between the trainer writing
+    // it and reporting it), so old rows are dropped from the first step the new session reports.
     const resume = rec.checkpointStep !== null
-    repo.truncateMetrics(id, resume ? rec.checkpointStep : null)
+    if (!resume) repo.truncateMetrics(id, null)
     const from = run.config.finetune.fromRunId
     const initFrom = from ? join(repo.record(from)?.runDir ?? runDirOf(from), 'model') : null
     const job: TrainerJob = { kind: 'train', runId: id, runDir: rec.runDir, config: run.config, dataPath, resume, initFrom }
@@ -294,6 +298,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       handle: null,
       tpsSum: 0,
       tpsN: 0,
+      historyCleared: !resume,
     }
     active.set(id, a)
     a.done = runJob(spawn, job, {
@@ -315,6 +320,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
   }
 
   function onTrainerMessage(id: string, a: ActiveJob, m: TrainerMessage): void {
+    if (!a.historyCleared && (m.type === 'progress' || m.type === 'metric')) {
+      const step = m.type === 'progress' ? m.step : m.point.step
+      writer.flush()
+      repo.truncateMetrics(id, step - 1)
+      a.historyCleared = true
+    }
     switch (m.type) {
       case 'ready':
         repo.setBackend(id, m.backend.name)
