@@ -50,6 +50,8 @@ const settledStatuses: RunStatus[] = ['completed', 'failed', 'cancelled', 'inter
 const staleAfterMs = 30_000
 const heartbeatMs = 2_000
 const flushMs = 250
+/** How long cancel/pause wait for the trainer before answering with the run as it is. */
+const answerWithinMs = 5_000
 
 /** Service instances alive in this process, so a same-pid owner can be told apart from a dead one. */
 const liveOwners = new Set<string>()
@@ -490,10 +492,20 @@ export function createRunService(deps: RunServiceDeps): RunService {
     for (const k of predictions.keys()) if (k.startsWith(`${runId}\u0000`)) predictions.delete(k)
   }
 
-  async function stopActive(id: string, a: ActiveJob, how: 'cancel' | 'pause'): Promise<Run> {
+  /**
+   * Ask a running job to cancel or pause. Waits until it has stopped, or at most `waitMs`: a trainer
+   * busy in a long step answers later, and the caller gets the run as it is then (a status event
+   * follows). The trainer host kills a trainer that ignores the request for too long.
+   */
+  async function stopActive(id: string, a: ActiveJob, how: 'cancel' | 'pause', waitMs = Infinity): Promise<Run> {
     a.requested = how
     a.controller.abort(how)
-    await a.done
+    if (waitMs === Infinity) await a.done
+    else {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([a.done, new Promise<void>((res) => (timer = setTimeout(res, waitMs)))])
+      clearTimeout(timer)
+    }
     return repo.get(id)!
   }
 
@@ -535,7 +547,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     cancel: async ({ id }) => {
       const rec = mustGet(id)
       const a = active.get(id)
-      if (a) return stopActive(id, a, 'cancel')
+      if (a) return stopActive(id, a, 'cancel', answerWithinMs)
       const s = rec.run.status
       if (s === 'running' || s === 'queued') {
         if (ownerAlive(rec) && rec.ownerId !== owner.id) {
@@ -554,7 +566,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     pause: async ({ id }) => {
       const rec = mustGet(id)
       const a = active.get(id)
-      if (a) return stopActive(id, a, 'pause')
+      if (a) return stopActive(id, a, 'pause', answerWithinMs)
       const s = rec.run.status
       if ((s === 'running' || s === 'queued') && ownerAlive(rec) && rec.ownerId !== owner.id) {
         repo.setControl(id, 'pause')
