@@ -179,6 +179,8 @@ export interface InspectResult {
   guess: { textColumns: string[]; labelColumn: string | null; splitColumn: string | null }
   rows: Record<string, string>[]
   totalBytes: number
+  /** What else was detected, e.g. delimiter, header, sheet, how the encoding was found. */
+  details?: Record<string, string | boolean>
 }
 
 /** One finding of the dataset doctor. */

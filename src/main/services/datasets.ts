@@ -1,0 +1,634 @@
+// The datasets service: import (streaming, staged, cancellable), inspect, preview, the doctor and
+// its fixes, splits, stats, and the versioned rows the runs service trains on.
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, extname, join, resolve } from 'node:path'
+import type { z } from 'zod'
+import { UserError, type DatasetRow, type ImportSourceSchema, type ReadOptionsSchema, type WorkbenchHandlers } from '../../shared/api'
+import type { Dataset, DatasetEvent, SplitName } from '../../shared/domain'
+import { guessColumns } from '../data/column-guess'
+import { ContentHasher } from '../data/content-hash'
+import { diagnose } from '../data/doctor'
+import { planFixes } from '../data/fixes'
+import { openTable } from '../data/open-table'
+import { oversampleExtras } from '../data/oversample'
+import { FactsBuilder } from '../data/row-facts'
+import { checkMapping, mapRecord } from '../data/row-mapping'
+import { checkSplitSpec, resolveSplits, stratifiedSplit } from '../data/stratified-split'
+import { assertUnchanged, peek } from '../data/table-reader'
+import { countTokens, lengthHistogram } from '../data/tokens'
+import { defaultSplit, splitByCode, splitCodes, type ColumnMapping, type SourceRecord, type SplitSpec } from '../data/types'
+import type { Db } from '../store/db'
+import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo, type SplitInfo, type VersionRecord, type VersionSummary } from '../store/datasets-repo'
+import { newId } from '../store/ids'
+
+/** What the service needs from the composition root. */
+export interface DatasetServiceDeps {
+  db: Db
+  home: string
+  emit: (e: DatasetEvent) => void
+  /** Rows per insert transaction during import (tests make it small). */
+  batchSize?: number
+}
+
+/** Where to import from. */
+export type ImportSource = z.infer<typeof ImportSourceSchema>
+/** How to read it. */
+export type ReadOptions = z.infer<typeof ReadOptionsSchema>
+
+/** Import progress as the terminal and the event stream report it. */
+export interface ImportProgress {
+  rows: number
+  bytes: number
+  totalBytes: number
+  etaSec: number | null
+}
+
+/** One split's rows, ready for training or evaluation (labels as indices into `labels`). */
+export interface SplitRows {
+  texts: string[]
+  labels: number[]
+}
+
+/** A version's rows by split, for the runs service. `indices` are the rows' stored idx. */
+export interface LoadedSplits {
+  labels: string[]
+  train: SplitRows
+  validation: SplitRows & { indices: number[] }
+  test: SplitRows & { indices: number[] }
+}
+
+/** The API handlers plus what the runs service and the terminal need. */
+export type DatasetService = WorkbenchHandlers['datasets'] & {
+  /** The dataset's current version (what a new run trains on). */
+  resolveVersion(datasetId: string): { datasetId: string; versionId: string }
+  /** All labelled rows of a version by split; oversampling applied to train if the version asks. */
+  loadSplitRows(versionId: string): LoadedSplits
+  /** Import and wait for it (the terminal's `workbench import`). */
+  importFile(
+    source: ImportSource,
+    name?: string,
+    options?: ReadOptions,
+    onProgress?: (p: ImportProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Dataset>
+  /** Cancel running imports (their staged rows are removed) and stop. */
+  close(): void
+}
+
+const pageSize = 5000
+const progressEveryMs = 200
+const exampleChars = 300
+const defaultSeqLen = 128
+
+/** Growable Int32 array for per-row label ids during a streaming import. */
+class IntList {
+  data = new Int32Array(1024)
+  length = 0
+  push(v: number) {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = v
+  }
+  view() {
+    return this.data.subarray(0, this.length)
+  }
+}
+
+/** A database error that means the disk (or the database's allowed size) is full. */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: string })?.code
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE'
+}
+
+function diskFull(): UserError {
+  return new UserError('The disk is full: the import could not be written. Nothing was saved; free some space and try again.')
+}
+
+class Cancelled extends UserError {
+  constructor() {
+    super('The import was cancelled. Nothing was saved.', 'conflict')
+  }
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
+
+/** Build the datasets service over the store. */
+export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
+  const repo = createDatasetsRepo(deps.db)
+  const batchSize = deps.batchSize ?? 5000
+  const uploadsDir = join(deps.home, 'uploads')
+  const jobs = new Map<string, { controller: AbortController; stagingId: string | null }>()
+  let closed = false
+
+  // Imports left half-done by a process that died are removed; live ones (another process) are not.
+  for (const s of repo.stagingImports()) {
+    if (s.pid === null || !processAlive(s.pid)) repo.discard(s.id)
+  }
+
+  function processAlive(pid: number): boolean {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM'
+    }
+  }
+
+  function toDataset(r: DatasetRecord): Dataset {
+    const v = r.version
+    const summary: VersionSummary = v?.summary ?? { labels: [], labelCounts: {}, splitCounts: {} }
+    return {
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      createdAt: r.createdAt,
+      versionId: v?.id ?? '',
+      versions: r.versions,
+      rowCount: v?.rowCount ?? 0,
+      labels: summary.labels,
+      labelCounts: summary.labelCounts,
+      splitCounts: summary.splitCounts,
+      source: {
+        fileName: v?.source.fileName ?? '',
+        format: v?.source.format ?? '',
+        encoding: v?.source.encoding ?? '',
+        textColumns: v?.source.textColumns ?? [],
+        labelColumn: v?.source.labelColumn ?? null,
+      },
+      contentHash: v?.contentHash ?? '',
+      runCount: repo.runsUsing(r.id),
+    }
+  }
+
+  function mustGet(id: string): DatasetRecord & { version: VersionRecord } {
+    const r = repo.get(id)
+    if (!r || r.deletedAt !== null || r.status !== 'ready' || !r.version) throw new UserError(`Dataset "${id}" not found.`, 'not_found')
+    return r as DatasetRecord & { version: VersionRecord }
+  }
+
+  /** The file behind an import source, and the name to show for it. */
+  async function locate(source: ImportSource): Promise<{ path: string; shown: string; uploadDir: string | null }> {
+    if (source.kind === 'path') {
+      const path = resolve(source.path)
+      return { path, shown: basename(path), uploadDir: null }
+    }
+    if (!/^[A-Za-z0-9_-]+$/.test(source.uploadId)) throw new UserError(`Upload "${source.uploadId}" not found.`, 'not_found')
+    const dir = join(uploadsDir, source.uploadId)
+    let files: string[]
+    try {
+      files = await readdir(dir)
+    } catch {
+      throw new UserError(`Upload "${source.uploadId}" not found. Upload the file again.`, 'not_found')
+    }
+    if (files.length !== 1) throw new UserError(`Upload "${source.uploadId}" is incomplete. Upload the file again.`, 'not_found')
+    return { path: join(dir, files[0]), shown: files[0], uploadDir: dir }
+  }
+
+  function mappingFrom(options: ReadOptions | undefined, columns: string[], sample: Record<string, string>[]): ColumnMapping {
+    const guess = guessColumns(columns, sample)
+    const mapping: ColumnMapping = {
+      textColumns: options?.textColumns ?? guess.textColumns,
+      labelColumn: options?.labelColumn !== undefined ? options.labelColumn : guess.labelColumn,
+      splitColumn: options?.splitColumn !== undefined ? options.splitColumn : guess.splitColumn,
+    }
+    if (mapping.splitColumn !== null && (mapping.textColumns.includes(mapping.splitColumn) || mapping.labelColumn === mapping.splitColumn)) {
+      mapping.splitColumn = null
+    }
+    checkMapping(mapping, columns)
+    return mapping
+  }
+
+  async function importFile(
+    source: ImportSource,
+    name?: string,
+    options?: ReadOptions,
+    onProgress?: (p: ImportProgress) => void,
+    signal?: AbortSignal,
+    onStaging?: (datasetId: string | null) => void,
+  ): Promise<Dataset> {
+    const where = await locate(source)
+    const { reader, identity } = await openTable(where.path, { format: options?.format, encoding: options?.encoding, sheet: options?.sheet, shownName: where.shown })
+    let stagingId: string | null = null
+    const started = Date.now()
+    try {
+      const { head, all } = await peek(reader.records, 200)
+      if (head.length === 0) throw new UserError(`"${where.shown}" has no data rows.`)
+      const mapping = mappingFrom(options, reader.columns, head.map((r) => r.values))
+      const datasetId = newId('ds')
+      const versionId = newId('dsv')
+      const sourceInfo: SourceInfo = {
+        fileName: where.shown,
+        format: reader.format,
+        encoding: reader.encoding,
+        textColumns: mapping.textColumns,
+        labelColumn: mapping.labelColumn,
+        splitColumn: mapping.splitColumn,
+        ...(reader.sheets ? { sheet: String(reader.details.sheet ?? '') } : {}),
+        details: reader.details,
+      }
+      const createdAt = new Date().toISOString()
+      const datasetName = name ?? (basename(where.shown, extname(where.shown)) || where.shown)
+      repo.createStaging({ datasetId, versionId, name: datasetName, createdAt, pid: process.pid, source: sourceInfo })
+      stagingId = datasetId
+      onStaging?.(datasetId)
+
+      const labelIndex = new Map<string, number>()
+      const labelIds = new IntList()
+      const declared = new IntList()
+      const hasher = new ContentHasher()
+      let batch: RowRecord[] = []
+      let rows = 0
+      let texts = 0
+      let lastProgress = 0
+      const report = (final: boolean) => {
+        if (!onProgress) return
+        const now = Date.now()
+        if (!final && now - lastProgress < progressEveryMs) return
+        lastProgress = now
+        const bytes = Math.min(reader.bytesRead(), reader.totalBytes)
+        const elapsed = (now - started) / 1000
+        const etaSec = final ? 0 : bytes > 0 && elapsed > 0.5 ? Math.max(0, (elapsed * (reader.totalBytes - bytes)) / bytes) : null
+        onProgress({ rows, bytes, totalBytes: reader.totalBytes, etaSec })
+      }
+      const flush = () => {
+        if (batch.length === 0) return
+        repo.insertRows(versionId, batch)
+        batch = []
+      }
+      for await (const rec of all as AsyncIterable<SourceRecord>) {
+        if (signal?.aborted) throw new Cancelled()
+        const row = mapRecord(rec, mapping, where.shown)
+        let id = -1
+        if (row.label !== null) {
+          id = labelIndex.get(row.label) ?? -1
+          if (id < 0) labelIndex.set(row.label, (id = labelIndex.size))
+        }
+        labelIds.push(id)
+        declared.push(row.split ? splitCodes[row.split] : 0)
+        hasher.add(row.text, row.label)
+        if (row.text.trim() !== '') texts++
+        batch.push({ idx: rows, text: row.text, label: row.label, split: row.split ?? 'train' })
+        rows++
+        if (batch.length >= batchSize) {
+          flush()
+          report(false)
+          if (signal?.aborted) throw new Cancelled()
+        }
+      }
+      flush()
+      if (signal?.aborted) throw new Cancelled()
+      if (!identity.isFolder) await assertUnchanged(where.path, identity.size, identity.mtimeMs, where.shown)
+      if (signal?.aborted) throw new Cancelled()
+      if (rows === 0) throw new UserError(`"${where.shown}" has no data rows.`)
+      if (texts === 0) {
+        throw new UserError(`"${where.shown}" has no text: every row's ${mapping.textColumns.map((c) => `"${c}"`).join(' + ')} is empty. Choose the column that holds the texts.`)
+      }
+
+      const declaredCodes = new Uint8Array(declared.view())
+      const { codes, note } = resolveSplits(labelIds.view(), declaredCodes, defaultSplit)
+      const changes: { idx: number; split: SplitName }[] = []
+      for (let i = 0; i < rows; i++) {
+        const inserted = declaredCodes[i] || splitCodes.train
+        if (codes[i] !== inserted) changes.push({ idx: i, split: splitByCode[codes[i]]! })
+      }
+      for (let i = 0; i < changes.length; i += batchSize * 4) {
+        if (signal?.aborted) throw new Cancelled()
+        repo.setSplits(versionId, changes.slice(i, i + batchSize * 4))
+      }
+      const contentHash = hasher.finish(codes)
+      const summary = summarize([...labelIndex.keys()], labelIds.view(), codes)
+      report(true)
+      if (signal?.aborted) throw new Cancelled()
+      const existing = repo.findByContentHash(contentHash, datasetId)
+      if (existing) {
+        repo.discard(datasetId)
+        stagingId = null
+        onStaging?.(null)
+        if (where.uploadDir) await rm(where.uploadDir, { recursive: true, force: true })
+        return { ...toDataset(mustGet(existing)), alreadyImported: true }
+      }
+      const split: SplitInfo = { ...defaultSplit, note }
+      repo.completeImport(datasetId, versionId, { contentHash, rowCount: rows, summary }, split)
+      stagingId = null
+      onStaging?.(null)
+      if (where.uploadDir) await rm(where.uploadDir, { recursive: true, force: true })
+      return toDataset(mustGet(datasetId))
+    } catch (err) {
+      if (stagingId && !closed) {
+        try {
+          repo.discard(stagingId)
+        } catch {
+          // The process-id check at the next start removes what could not be removed now.
+        }
+      }
+      if (isDiskFull(err)) throw diskFull()
+      throw err
+    } finally {
+      reader.close()
+    }
+  }
+
+  function summarize(labelNames: string[], labelIds: ArrayLike<number>, codes: Uint8Array): VersionSummary {
+    const counts = new Array<number>(labelNames.length).fill(0)
+    const splitCounts: Partial<Record<SplitName, number>> = {}
+    for (let i = 0; i < labelIds.length; i++) {
+      if (labelIds[i] >= 0) counts[labelIds[i]]++
+      const s = splitByCode[codes[i]]
+      if (s) splitCounts[s] = (splitCounts[s] ?? 0) + 1
+    }
+    const labels = labelNames.filter((_, i) => counts[i] > 0).sort()
+    const labelCounts: Record<string, number> = {}
+    for (const l of labels) labelCounts[l] = counts[labelNames.indexOf(l)]
+    return { labels, labelCounts, splitCounts }
+  }
+
+  /** Visit every row of a version in idx order, a page at a time, letting other work in between. */
+  async function scan(versionId: string, visit: (r: RowRecord) => void): Promise<void> {
+    let after = -1
+    for (;;) {
+      const page = repo.rowsAfter(versionId, after, pageSize)
+      for (const r of page) visit(r)
+      if (page.length < pageSize) return
+      after = page[page.length - 1].idx
+      await yieldToLoop()
+    }
+  }
+
+  /** Same, synchronously (inside a transaction). */
+  function scanSync(versionId: string, visit: (r: RowRecord) => void): void {
+    let after = -1
+    for (;;) {
+      const page = repo.rowsAfter(versionId, after, pageSize)
+      for (const r of page) visit(r)
+      if (page.length < pageSize) return
+      after = page[page.length - 1].idx
+    }
+  }
+
+  /** Write a new version from the current one: each row mapped (or dropped with null). */
+  function deriveVersion(d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): string {
+    const versionId = newId('dsv')
+    repo.createDerivedVersion(
+      { datasetId: d.id, versionId, parentVersionId: d.version.id, createdAt: new Date().toISOString(), source: d.version.source, split, note },
+      (insert) => {
+        const hasher = new ContentHasher()
+        const labelIndex = new Map<string, number>()
+        const labelIds: number[] = []
+        const codes: number[] = []
+        let batch: RowRecord[] = []
+        let position = 0
+        scanSync(d.version.id, (r) => {
+          const out = map(r, position++)
+          if (!out) return
+          hasher.add(out.text, out.label)
+          let id = -1
+          if (out.label !== null) {
+            id = labelIndex.get(out.label) ?? -1
+            if (id < 0) labelIndex.set(out.label, (id = labelIndex.size))
+          }
+          labelIds.push(id)
+          codes.push(out.split ? splitCodes[out.split] : 0)
+          batch.push(out)
+          if (batch.length >= pageSize) {
+            insert(batch)
+            batch = []
+          }
+        })
+        insert(batch)
+        if (labelIds.length === 0) throw new UserError('These fixes would remove every row. Nothing was changed.', 'conflict')
+        const splitArr = Uint8Array.from(codes)
+        return { contentHash: hasher.finish(splitArr), rowCount: labelIds.length, summary: summarize([...labelIndex.keys()], labelIds, splitArr) }
+      },
+    )
+    return versionId
+  }
+
+  async function facts(versionId: string) {
+    const b = new FactsBuilder()
+    await scan(versionId, (r) => b.add(r))
+    return b.finish()
+  }
+
+  const handlers: WorkbenchHandlers['datasets'] = {
+    list: () => repo.list().map(toDataset),
+
+    get: ({ id }) => toDataset(mustGet(id)),
+
+    async upload({ fileName, data }) {
+      const name = fileName.trim()
+      if (name === '' || name === '.' || name.includes('..') || /[/\\\0-\x1f]/.test(name) || basename(name) !== name) {
+        throw new UserError(`The file name "${fileName.slice(0, 100)}" is not allowed: it must be a plain name without "..", slashes or control characters.`)
+      }
+      const uploadId = newId('up')
+      const dir = join(uploadsDir, uploadId)
+      try {
+        await mkdir(dir, { recursive: true })
+        await writeFile(join(dir, name), data)
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true }).catch(() => {})
+        if (isDiskFull(err)) throw new UserError('The disk is full: the upload could not be saved. Free some space and try again.')
+        throw err
+      }
+      return { uploadId, size: data.byteLength }
+    },
+
+    async inspect({ source, options }) {
+      const where = await locate(source)
+      const { reader } = await openTable(where.path, { format: options?.format, encoding: options?.encoding, sheet: options?.sheet, shownName: where.shown })
+      try {
+        const { head } = await peek(reader.records, 200)
+        const sample = head.map((r) => r.values)
+        const guess = guessColumns(reader.columns, sample)
+        return {
+          format: reader.format,
+          encoding: reader.encoding,
+          encodingCandidates: reader.encodingCandidates,
+          ...(reader.sheets ? { sheets: reader.sheets } : {}),
+          columns: reader.columns,
+          guess,
+          rows: sample.slice(0, 20),
+          totalBytes: reader.totalBytes,
+          details: reader.details,
+        }
+      } finally {
+        reader.close()
+      }
+    },
+
+    async import({ source, name, options }) {
+      const where = await locate(source)
+      try {
+        await stat(where.path)
+      } catch {
+        throw new UserError(`"${where.shown}" does not exist.`, 'not_found')
+      }
+      const jobId = newId('imp')
+      const job = { controller: new AbortController(), stagingId: null as string | null }
+      jobs.set(jobId, job)
+      const progress = (p: ImportProgress) => deps.emit({ type: 'progress', jobId, ...p })
+      void importFile(source, name, options, progress, job.controller.signal, (id) => (job.stagingId = id))
+        .then((d) => deps.emit({ type: 'done', jobId, datasetId: d.id, ...(d.alreadyImported ? { alreadyImported: true } : {}) }))
+        .catch((err: unknown) => deps.emit({ type: 'error', jobId, message: err instanceof UserError ? err.message : `The import failed: ${(err as Error)?.message ?? String(err)}` }))
+        .finally(() => jobs.delete(jobId))
+      return { jobId }
+    },
+
+    cancelImport({ jobId }) {
+      const job = jobs.get(jobId)
+      if (!job) throw new UserError(`No import "${jobId}" is running.`, 'not_found')
+      job.controller.abort()
+    },
+
+    preview({ id, offset, limit, split }) {
+      const d = mustGet(id)
+      const rows: DatasetRow[] = repo.page(d.version.id, offset, limit, split).map((r) => ({ index: r.idx, text: r.text, label: r.label, split: r.split }))
+      return { rows, total: repo.count(d.version.id, split) }
+    },
+
+    async doctor({ id, seqLen }) {
+      const d = mustGet(id)
+      const f = await facts(d.version.id)
+      const drafts = diagnose(f, {
+        seqLen: seqLen ?? defaultSeqLen,
+        splitFromColumn: d.version.source.splitColumn !== null && (d.version.split?.note ?? '').includes('split column'),
+        oversampled: d.version.split?.oversample === true,
+      })
+      const wanted = [...new Set(drafts.flatMap((x) => x.examples.map((p) => f.idx[p])))]
+      const byIdx = new Map(repo.rowsByIdx(d.version.id, wanted).map((r) => [r.idx, r]))
+      const findings = drafts.map((x) => ({
+        ...x,
+        examples: x.examples.map((p) => {
+          const r = byIdx.get(f.idx[p])!
+          return { index: r.idx, text: r.text.length > exampleChars ? `${r.text.slice(0, exampleChars)}…` : r.text, label: r.label }
+        }),
+      }))
+      return { datasetId: d.id, versionId: d.version.id, ok: !findings.some((x) => x.severity === 'blocking'), findings }
+    },
+
+    async fix({ id, fixes }) {
+      const d = mustGet(id)
+      const f = await facts(d.version.id)
+      const plan = planFixes(f, fixes, d.version.split?.oversample === true)
+      if (plan.changes === 0) throw new UserError(`Nothing to change: ${fixes.join(', ')} found nothing to fix in this version.`, 'conflict')
+      const split: SplitInfo = { ...(d.version.split ?? { ...defaultSplit, note: 'stratified' }), ...(plan.oversample ? { oversample: true } : {}) }
+      try {
+        deriveVersion(d, split, `fixed: ${plan.notes.join('; ')}`, (r, p) => (plan.keep[p] ? { ...r, label: plan.labels[p] } : null))
+      } catch (err) {
+        if (isDiskFull(err)) throw diskFull()
+        throw err
+      }
+      return toDataset(mustGet(id))
+    },
+
+    async split({ id, ratios }) {
+      const d = mustGet(id)
+      const spec: SplitSpec = checkSplitSpec(ratios)
+      const groupIds: number[] = []
+      const labelIndex = new Map<string, number>()
+      await scan(d.version.id, (r) => {
+        let g = -1
+        if (r.label !== null) {
+          g = labelIndex.get(r.label) ?? -1
+          if (g < 0) labelIndex.set(r.label, (g = labelIndex.size))
+        }
+        groupIds.push(g)
+      })
+      const codes = stratifiedSplit(groupIds, spec)
+      const split: SplitInfo = { ...ratios, note: `stratified (seed ${ratios.seed})`, ...(d.version.split?.oversample ? { oversample: true } : {}) }
+      try {
+        deriveVersion(d, split, `re-split ${Math.round(ratios.train * 100)}/${Math.round(ratios.validation * 100)}/${Math.round(ratios.test * 100)}, seed ${ratios.seed}`, (r, p) => ({ ...r, split: splitByCode[codes[p]] }))
+      } catch (err) {
+        if (isDiskFull(err)) throw diskFull()
+        throw err
+      }
+      return toDataset(mustGet(id))
+    },
+
+    async stats({ id, seqLen }) {
+      const d = mustGet(id)
+      const lengths: number[] = []
+      await scan(d.version.id, (r) => lengths.push(countTokens(r.text)))
+      const limit = seqLen ?? defaultSeqLen
+      const summary = d.version.summary ?? { labels: [], labelCounts: {}, splitCounts: {} }
+      return {
+        labelCounts: summary.labelCounts,
+        splitCounts: summary.splitCounts,
+        lengthHistogram: lengthHistogram(lengths, limit),
+        overSeqLen: lengths.filter((l) => l > limit).length,
+      }
+    },
+
+    rename({ id, name }) {
+      mustGet(id)
+      repo.rename(id, name.trim() || name)
+      return toDataset(mustGet(id))
+    },
+
+    delete({ id, force }) {
+      mustGet(id)
+      const runsUsing = repo.runsUsing(id)
+      if (runsUsing > 0 && !force) return { deleted: false, runsUsing }
+      // Runs keep pointing at their versions, so a dataset in use is only hidden.
+      if (runsUsing > 0) repo.softDelete(id, new Date().toISOString())
+      else repo.discard(id)
+      return { deleted: true, runsUsing }
+    },
+  }
+
+  return {
+    ...handlers,
+    importFile: (source, name, options, onProgress, signal) => importFile(source, name, options, onProgress, signal),
+
+    resolveVersion(datasetId) {
+      const d = mustGet(datasetId)
+      return { datasetId: d.id, versionId: d.version.id }
+    },
+
+    loadSplitRows(versionId) {
+      const v = repo.version(versionId)
+      if (!v) throw new UserError(`Dataset version "${versionId}" not found.`, 'not_found')
+      const labels = (v.summary?.labels ?? []).slice().sort()
+      const labelOf = new Map(labels.map((l, i) => [l, i]))
+      const out: LoadedSplits = {
+        labels,
+        train: { texts: [], labels: [] },
+        validation: { texts: [], labels: [], indices: [] },
+        test: { texts: [], labels: [], indices: [] },
+      }
+      scanSync(versionId, (r) => {
+        if (r.label === null || r.split === null) return
+        const y = labelOf.get(r.label)
+        if (y === undefined) return
+        const part = out[r.split]
+        part.texts.push(r.text)
+        part.labels.push(y)
+        if ('indices' in part) part.indices.push(r.idx)
+      })
+      if (v.split?.oversample) {
+        for (const p of oversampleExtras(out.train.labels, v.split.seed)) {
+          out.train.texts.push(out.train.texts[p])
+          out.train.labels.push(out.train.labels[p])
+        }
+      }
+      return out
+    },
+
+    close() {
+      closed = true
+      for (const job of jobs.values()) {
+        job.controller.abort()
+        if (job.stagingId) {
+          try {
+            repo.discard(job.stagingId)
+          } catch {
+            // Removed at the next start instead.
+          }
+        }
+      }
+      jobs.clear()
+    },
+  }
+}
