@@ -124,6 +124,28 @@ describe('training jobs', () => {
     again.dispose()
   })
 
+  it('sees a cancel that arrives from outside (a timer or a host message) while steps run', async () => {
+    const controller = new AbortController()
+    let steps = 0
+    let total = 0
+    const job = runTraining(
+      { config: resolveConfig(null, config, { train: { epochs: 200 } }), data, runDir: tempDir(), resume: false, initFrom: null },
+      {
+        onProgress: (p) => {
+          steps = p.step
+          total = p.totalSteps
+          if (p.step === 1) setTimeout(() => controller.abort('cancel'), 20)
+        },
+        onMetric() {},
+        onCheckpoint() {},
+        onLog() {},
+      },
+      controller.signal,
+    )
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' })
+    expect(steps).toBeLessThan(total)
+  })
+
   it('refuses a resume without a checkpoint and data with a label outside the label list', async () => {
     await expect(runTraining({ config, data, runDir: tempDir(), resume: true, initFrom: null }, { onProgress() {}, onMetric() {}, onCheckpoint() {}, onLog() {} }, new AbortController().signal)).rejects.toMatchObject({ name: 'UserError' })
     const bad = { ...data, train: { texts: ['a', 'b'], labels: [0, 5] } }

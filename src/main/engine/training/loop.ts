@@ -188,6 +188,8 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
     while (!state.done) {
       if (state.order.length === 0) state.order = epochBatches(lengths, c.batchSize, c.seed, state.epoch)
       while (state.batchInEpoch < state.order.length && state.step < state.totalSteps) {
+        // tfjs reads resolve as microtasks; yielding a macrotask lets the host's cancel/pause arrive.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         if (signal.aborted) {
           if (signal.reason === 'pause') {
             await saveCheckpoint()
