@@ -35,6 +35,8 @@ export type TrainerJob =
 /** main -> trainer */
 export type HostMessage =
   | { type: 'start'; job: TrainerJob }
+  /** Warm-worker mode: answer many predict jobs in one long-lived process, keeping models loaded. */
+  | { type: 'request'; id: number; job: Extract<TrainerJob, { kind: 'predict' }> }
   | { type: 'cancel' }
   | { type: 'pause' }
 
@@ -68,5 +70,6 @@ export type TrainerMessage =
         | { kind: 'probe' }
     }
   | { type: 'error'; message: string; /** true when a checkpoint exists and the run can resume */ resumable: boolean }
+  | { type: 'response'; id: number; predictions?: Prediction[]; error?: string }
 
 export type { AttentionMap }

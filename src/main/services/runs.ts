@@ -14,7 +14,7 @@ import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
 import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
-import { AbortedError, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
+import { AbortedError, createPredictWorker, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
 
 /** What the runs service needs from the rest of the app. */
 export interface RunServiceDeps {
@@ -463,6 +463,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   // Recent predictions per (run, text): the try-it box asks again for text it has seen (typing,
   // deleting), and a finished model's answer never changes. Concurrent identical asks share one job.
   const predictions = new Map<string, Promise<Prediction>>()
+  const predictWorker = createPredictWorker(spawn, { onBackend: deps.onBackend })
   const maxCachedPredictions = 256
 
   function predictWith(rec: RunRecord, text: string, attention: boolean): Promise<Prediction> {
@@ -477,10 +478,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       predictions.set(key, hit)
       return hit
     }
-    // One process per prediction: the trainer runs one job and exits, so there is no warm worker.
-    const p = runJob(spawn, { kind: 'predict', modelDir, texts: [text], attention }).then((res) => {
-      if (res.kind !== 'predict' || !res.predictions[0]) throw new Error('The trainer returned no prediction.')
-      return res.predictions[0]
+    // A warm worker keeps the model loaded, so a keystroke costs a forward pass, not a process start.
+    const p = predictWorker.predict({ modelDir, texts: [text], attention }).then((res) => {
+      if (!res[0]) throw new Error('The model returned no prediction.')
+      return res[0]
     })
     predictions.set(key, p)
     p.catch(() => predictions.delete(key))
@@ -791,6 +792,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (closed) return
       closed = true
       clearInterval(beatTimer)
+      predictWorker.close()
       const running = [...active.entries()]
       await Promise.all(running.map(([id, a]) => stopActive(id, a, 'pause')))
       clearInterval(flushTimer)

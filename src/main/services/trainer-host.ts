@@ -5,6 +5,7 @@ import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { BackendInfo, Prediction } from '../../shared/domain'
 import type { HostMessage, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
 
 /** A live trainer process. */
@@ -146,5 +147,66 @@ export class AbortedError extends Error {
   override name = 'AbortedError'
   constructor() {
     super('Cancelled.')
+  }
+}
+
+/** A long-lived trainer process that answers predictions with models kept loaded. */
+export interface PredictWorker {
+  predict(job: { modelDir: string; texts: string[]; attention: boolean }): Promise<Prediction[]>
+  close(): void
+}
+
+/** Start predictions in a warm process, spawned on first use and stopped after `idleMs` unused. */
+export function createPredictWorker(spawn: SpawnTrainer, opts: { idleMs?: number; onBackend?: (b: BackendInfo) => void } = {}): PredictWorker {
+  let handle: TrainerHandle | null = null
+  let nextId = 1
+  const pending = new Map<number, { resolve: (p: Prediction[]) => void; reject: (e: Error) => void }>()
+  let idle: NodeJS.Timeout | null = null
+  const stop = () => {
+    handle?.kill()
+    handle = null
+  }
+  const touch = () => {
+    if (idle) clearTimeout(idle)
+    idle = setTimeout(() => {
+      if (pending.size === 0) stop()
+    }, opts.idleMs ?? 5 * 60_000)
+    idle.unref()
+  }
+  const ensure = (): TrainerHandle => {
+    if (handle) return handle
+    const h = spawn()
+    h.onMessage((msg) => {
+      if (msg.type === 'ready') opts.onBackend?.(msg.backend)
+      if (msg.type !== 'response') return
+      const p = pending.get(msg.id)
+      if (!p) return
+      pending.delete(msg.id)
+      if (msg.error !== undefined || !msg.predictions) p.reject(new Error(msg.error ?? 'The model returned nothing.'))
+      else p.resolve(msg.predictions)
+    })
+    h.onExit(({ code, signal }) => {
+      if (handle === h) handle = null
+      for (const [id, p] of pending) {
+        pending.delete(id)
+        p.reject(new TrainerCrashError(`The prediction process stopped (${signal ? `signal ${signal}` : `exit code ${code}`}).`, false))
+      }
+    })
+    handle = h
+    return h
+  }
+  return {
+    predict(job) {
+      return new Promise<Prediction[]>((resolve, reject) => {
+        const id = nextId++
+        pending.set(id, { resolve, reject })
+        touch()
+        ensure().send({ type: 'request', id, job: { kind: 'predict', ...job } })
+      })
+    },
+    close() {
+      if (idle) clearTimeout(idle)
+      stop()
+    },
   }
 }

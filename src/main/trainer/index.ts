@@ -1,7 +1,9 @@
 // Trainer process entry: runs exactly one engine job and speaks the trainer protocol.
 // Under Node it is a child_process.fork child (process.send); on desktop an Electron
 // utilityProcess (process.parentPort). It knows nothing of SQLite or the UI.
+import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { HostMessage, JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
 
 interface ParentPort {
@@ -26,7 +28,9 @@ const controller = new AbortController()
 let started = false
 
 onHostMessage((msg) => {
-  if (msg.type === 'start' && !started) {
+  if (msg.type === 'request') {
+    queue = queue.then(() => answer(msg.id, msg.job))
+  } else if (msg.type === 'start' && !started) {
     started = true
     void run(msg.job)
   } else if (msg.type === 'cancel') controller.abort('cancel')
@@ -35,6 +39,42 @@ onHostMessage((msg) => {
 
 // The host going away (killed main process) must not leave an orphan training forever.
 process.on('disconnect', () => process.exit(0))
+
+// Warm-worker mode: models stay loaded between requests (keyed by folder and save time).
+type Engine = typeof import('../engine')
+type Loaded = Awaited<ReturnType<Engine['loadModel']>>
+let queue: Promise<void> = Promise.resolve()
+let warmEngine: Promise<Engine> | null = null
+const loaded = new Map<string, Loaded>()
+const MAX_LOADED = 3
+
+async function engineReady(): Promise<Engine> {
+  warmEngine ??= import('../engine').then(async (engine) => {
+    post({ type: 'ready', backend: await engine.initBackend() })
+    return engine
+  })
+  return warmEngine
+}
+
+async function answer(id: number, job: Extract<TrainerJob, { kind: 'predict' }>): Promise<void> {
+  try {
+    const engine = await engineReady()
+    const key = `${job.modelDir}@${statSync(join(job.modelDir, 'model.json')).mtimeMs}`
+    let model = loaded.get(key)
+    if (model) loaded.delete(key)
+    else model = await engine.loadModel(job.modelDir)
+    loaded.set(key, model)
+    for (const [k, m] of loaded) {
+      if (loaded.size <= MAX_LOADED) break
+      m.dispose()
+      loaded.delete(k)
+    }
+    const predictions = await engine.predictTexts(model, job.texts, { attention: job.attention })
+    post({ type: 'response', id, predictions })
+  } catch (err) {
+    post({ type: 'response', id, error: (err as Error).message || String(err) })
+  }
+}
 
 async function readJobData(path: string): Promise<JobData> {
   return JSON.parse(await readFile(path, 'utf8')) as JobData

@@ -3,7 +3,7 @@
 // (seed, step), keeps a checkpoint file, and can be paused, cancelled, failed or killed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { RunMetrics } from '../../../src/shared/domain'
+import type { Prediction, RunMetrics } from '../../../src/shared/domain'
 import type { HostMessage, JobData, TrainerJob, TrainerMessage } from '../../../src/shared/trainer-protocol'
 import type { SpawnTrainer, TrainerHandle } from '../../../src/main/services/trainer-host'
 
@@ -119,6 +119,19 @@ export function createFakeSpawner(opts: FakeOptions = {}) {
       return truth.map((t, i) => (indices[i] % wrongMod === 0 ? (t + 1) % k : t))
     }
 
+    function fakePredictions(job: Extract<TrainerJob, { kind: 'predict' }>): Prediction[] {
+      const model = JSON.parse(readFileSync(join(job.modelDir, 'fake.json'), 'utf8')) as { wrongMod: number; labels: string[] }
+      return job.texts.map((text) => {
+        const label = model.labels[text.length % model.labels.length]
+        const tokens = text.split(/\s+/)
+        return {
+          label,
+          probabilities: Object.fromEntries(model.labels.map((l) => [l, l === label ? 0.9 : 0.1 / (model.labels.length - 1)])),
+          attention: job.attention ? { tokens, weights: [[tokens.map(() => tokens.map(() => 1 / tokens.length))]], rollout: tokens.map(() => 1 / tokens.length) } : undefined,
+        }
+      })
+    }
+
     async function run(job: TrainerJob) {
       post({ type: 'ready', backend: { name: 'cpu', description: 'fake', skipped: [] } })
       if (job.kind === 'train') return train(job)
@@ -136,21 +149,7 @@ export function createFakeSpawner(opts: FakeOptions = {}) {
           },
         })
       } else if (job.kind === 'predict' && model) {
-        const label = model.labels[job.texts[0].length % model.labels.length]
-        const tokens = job.texts[0].split(/\s+/)
-        post({
-          type: 'done',
-          result: {
-            kind: 'predict',
-            predictions: [
-              {
-                label,
-                probabilities: Object.fromEntries(model.labels.map((l) => [l, l === label ? 0.9 : 0.1 / (model.labels.length - 1)])),
-                attention: job.attention ? { tokens, weights: [[tokens.map(() => tokens.map(() => 1 / tokens.length))]], rollout: tokens.map(() => 1 / tokens.length) } : undefined,
-              },
-            ],
-          },
-        })
+        post({ type: 'done', result: { kind: 'predict', predictions: fakePredictions(job) } })
       } else post({ type: 'done', result: { kind: 'probe' } })
       exit(0, null)
     }
@@ -164,6 +163,14 @@ export function createFakeSpawner(opts: FakeOptions = {}) {
             post({ type: 'error', message: err.message, resumable: false })
             exit(1, null)
           })
+        } else if (msg.type === 'request') {
+          // Warm-worker mode: answer without exiting.
+          jobs.push(msg.job)
+          try {
+            post({ type: 'response', id: msg.id, predictions: fakePredictions(msg.job) })
+          } catch (err) {
+            post({ type: 'response', id: msg.id, error: (err as Error).message })
+          }
         } else if (msg.type === 'cancel') stop = 'cancel'
         else if (msg.type === 'pause') stop = 'pause'
       },

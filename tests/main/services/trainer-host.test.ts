@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../../src/shared/config'
 import type { TrainerMessage } from '../../../src/shared/trainer-protocol'
-import { AbortedError, createNodeSpawner, runJob, TrainerCrashError, type TrainerHandle } from '../../../src/main/services/trainer-host'
+import { AbortedError, createNodeSpawner, createPredictWorker, runJob, TrainerCrashError, type SpawnTrainer, type TrainerHandle } from '../../../src/main/services/trainer-host'
 import { writeTinyJobData } from '../../helpers/tiny-data'
 
 const spawn = createNodeSpawner({ env: { WORKBENCH_BACKEND: 'cpu' } })
@@ -74,5 +74,39 @@ describe('trainer host', () => {
     const err = await runJob(spawn, job).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(TrainerCrashError)
     expect((err as Error).message).toMatch(/ENOENT|no such file/)
+  })
+
+  it('answers predictions from one warm process and starts a new one after a crash', async () => {
+    const job = trainJob(1)
+    const trained = await runJob(spawn, job)
+    expect(trained.kind).toBe('train')
+    const handles: TrainerHandle[] = []
+    const counting: SpawnTrainer = () => {
+      const h = spawn()
+      handles.push(h)
+      return h
+    }
+    const worker = createPredictWorker(counting)
+    const modelDir = join(job.runDir, 'model')
+    try {
+      const [a] = await worker.predict({ modelDir, texts: ['the movie was great'], attention: true })
+      const [b, c] = await worker.predict({ modelDir, texts: ['a dreadful story', 'the movie was great'], attention: false })
+      expect(handles).toHaveLength(1)
+      expect(Object.keys(a.probabilities).sort()).toEqual(['negative', 'positive'])
+      expect(a.attention?.tokens.length).toBeGreaterThan(0)
+      expect(b.attention).toBeUndefined()
+      expect(c.probabilities.positive).toBeCloseTo(a.probabilities.positive, 6)
+      // A crashed worker fails what it had in flight, and the next call starts a fresh one.
+      const inFlight = worker.predict({ modelDir, texts: ['x'], attention: false })
+      process.kill(handles[0].pid!, 'SIGKILL')
+      await expect(inFlight).rejects.toBeInstanceOf(TrainerCrashError)
+      const [d] = await worker.predict({ modelDir, texts: ['the movie was great'], attention: false })
+      expect(handles).toHaveLength(2)
+      expect(d.label).toBe(a.label)
+      const missing = await worker.predict({ modelDir: join(job.runDir, 'nope'), texts: ['x'], attention: false }).catch((e: Error) => e)
+      expect((missing as Error).message).toMatch(/nope|no such file|not found/i)
+    } finally {
+      worker.close()
+    }
   })
 })
