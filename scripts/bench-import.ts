@@ -65,7 +65,8 @@ async function main() {
       }
     })
     const seconds = (performance.now() - t1) / 1000
-    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    const importPeak = Math.max(peakRss, process.memoryUsage().rss)
+    peakRss = process.memoryUsage().rss
     const t2 = performance.now()
     const report = await svc.doctor({ id: ds.id })
     const doctorSec = (performance.now() - t2) / 1000
@@ -80,7 +81,8 @@ async function main() {
       mb_per_s: Math.round((bytes / 1e6 / seconds) * 10) / 10,
       doctor_seconds: Math.round(doctorSec * 100) / 100,
       doctor_findings: report.findings.map((f) => f.id),
-      peak_rss_mb: Math.round(peakRss / 1e6),
+      import_peak_rss_mb: Math.round(importPeak / 1e6),
+      doctor_peak_rss_mb: Math.round(peakRss / 1e6),
       rss_before_import_mb: Math.round(baseRss / 1e6),
     }
     if (asJson) console.log(JSON.stringify(result))
@@ -88,7 +90,7 @@ async function main() {
       process.stderr.write('\n')
       console.log(`import: ${result.rows.toLocaleString('en-US')} rows (${result.file_mb} MB) in ${result.import_seconds} s = ${result.rows_per_s.toLocaleString('en-US')} rows/s (${result.mb_per_s} MB/s)`)
       console.log(`doctor: ${result.doctor_seconds} s (${result.doctor_findings.join(', ') || 'no findings'})`)
-      console.log(`peak RSS: ${result.peak_rss_mb} MB (before import: ${result.rss_before_import_mb} MB)`)
+      console.log(`peak RSS: import ${result.import_peak_rss_mb} MB, doctor ${result.doctor_peak_rss_mb} MB (before import: ${result.rss_before_import_mb} MB)`)
     }
   } finally {
     clearInterval(timer)

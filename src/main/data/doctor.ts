@@ -57,15 +57,15 @@ export function labelVariants(counts: Map<string, number>): { key: string; canon
 }
 
 /** Positions of rows whose exact text appears with more than one label. */
-export function conflictGroups(f: RowFacts, keep?: Uint8Array): Map<string, number[]> {
-  const byText = new Map<string, number[]>()
+export function conflictGroups(f: RowFacts, keep?: Uint8Array): Map<number, number[]> {
+  const byText = new Map<number, number[]>()
   for (let p = 0; p < f.n; p++) {
     if ((keep && !keep[p]) || f.empty[p] || f.labels[p] === null) continue
     let g = byText.get(f.exact[p])
     if (!g) byText.set(f.exact[p], (g = []))
     g.push(p)
   }
-  const out = new Map<string, number[]>()
+  const out = new Map<number, number[]>()
   for (const [k, g] of byText) {
     if (g.length < 2) continue
     const first = f.labels[g[0]]
@@ -76,38 +76,51 @@ export function conflictGroups(f: RowFacts, keep?: Uint8Array): Map<string, numb
 
 /** Positions that repeat an earlier row: same exact (or near) text and the same label. */
 export function duplicatePositions(f: RowFacts, kind: 'exact' | 'near', keep?: Uint8Array): { dup: number[]; firstOf: Map<number, number> } {
-  const seen = new Map<string, number>()
-  const seenExact = new Set<string>()
+  const keys = kind === 'exact' ? f.exact : f.near
+  // Most texts appear with one label: key by hash alone, and by hash + label only for the rest.
+  const first = new Map<number, number>()
+  const byLabel = new Map<string, number>()
+  const exactDups = kind === 'near' ? new Set(duplicatePositions(f, 'exact', keep).dup) : null
   const dup: number[] = []
   const firstOf = new Map<number, number>()
   for (let p = 0; p < f.n; p++) {
-    if ((keep && !keep[p]) || f.empty[p]) continue
-    const key = (kind === 'exact' ? f.exact[p] : f.near[p]) + '\u0000' + (f.labels[p] ?? '')
-    if (kind === 'near' && f.near[p] === '') continue
-    const first = seen.get(key)
-    if (first === undefined) seen.set(key, p)
-    else if (kind === 'exact' || !seenExact.has(f.exact[p] + '\u0000' + (f.labels[p] ?? ''))) {
-      dup.push(p)
-      firstOf.set(p, first)
+    if ((keep && !keep[p]) || f.empty[p] || keys[p] === -1) continue
+    const h = keys[p]
+    let q = first.get(h)
+    if (q === undefined) {
+      first.set(h, p)
+      continue
     }
-    seenExact.add(f.exact[p] + '\u0000' + (f.labels[p] ?? ''))
+    if (f.labels[q] !== f.labels[p]) {
+      const k = `${h}\u0000${f.labels[p] ?? ''}`
+      q = byLabel.get(k)
+      if (q === undefined) {
+        byLabel.set(k, p)
+        continue
+      }
+    }
+    // A near-duplicate that is also an exact duplicate is reported as exact only.
+    if (exactDups?.has(p)) continue
+    dup.push(p)
+    firstOf.set(p, q)
   }
   return { dup, firstOf }
 }
 
 /** Validation/test positions whose text (exact or near) is also in train. */
 export function leakedPositions(f: RowFacts, keep?: Uint8Array): number[] {
-  const train = new Set<string>()
+  const trainExact = new Set<number>()
+  const trainNear = new Set<number>()
   for (let p = 0; p < f.n; p++) {
     if ((keep && !keep[p]) || f.empty[p] || f.split[p] !== splitCodes.train) continue
-    train.add(f.exact[p])
-    if (f.near[p]) train.add(`n:${f.near[p]}`)
+    trainExact.add(f.exact[p])
+    if (f.near[p] !== -1) trainNear.add(f.near[p])
   }
   const out: number[] = []
   for (let p = 0; p < f.n; p++) {
     if ((keep && !keep[p]) || f.empty[p]) continue
     if (f.split[p] !== splitCodes.validation && f.split[p] !== splitCodes.test) continue
-    if (train.has(f.exact[p]) || (f.near[p] && train.has(`n:${f.near[p]}`))) out.push(p)
+    if (trainExact.has(f.exact[p]) || (f.near[p] !== -1 && trainNear.has(f.near[p]))) out.push(p)
   }
   return out
 }
@@ -297,7 +310,7 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
   }
 
   let over = 0
-  const lens = Array.from(f.tokens).sort((a, b) => a - b)
+  const lens = Int32Array.from(f.tokens).sort()
   for (let p = 0; p < n; p++) if (f.tokens[p] > o.seqLen) over++
   if (over) {
     const p95 = lens[Math.min(n - 1, Math.floor(n * 0.95))]

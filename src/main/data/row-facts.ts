@@ -9,8 +9,10 @@ export interface RowFacts {
   idx: number[]
   labels: (string | null)[]
   split: Uint8Array
-  exact: string[]
-  near: string[]
+  /** Hash of the trimmed text (see text-keys.ts); 0 for empty texts. */
+  exact: Float64Array
+  /** Hash of the near form; -1 when empty. */
+  near: Float64Array
   empty: Uint8Array
   tokens: Int32Array
 }
@@ -20,8 +22,8 @@ export class FactsBuilder {
   private idx: number[] = []
   private labels: (string | null)[] = []
   private split: number[] = []
-  private exact: string[] = []
-  private near: string[] = []
+  private exact: number[] = []
+  private near: number[] = []
   private empty: number[] = []
   private tokens: number[] = []
 
@@ -32,8 +34,8 @@ export class FactsBuilder {
     this.split.push(r.split ? splitCodes[r.split] : 0)
     const blank = r.text.trim() === ''
     this.empty.push(blank ? 1 : 0)
-    this.exact.push(blank ? '' : exactKey(r.text))
-    this.near.push(blank ? '' : nearKey(r.text))
+    this.exact.push(blank ? 0 : exactKey(r.text))
+    this.near.push(blank ? -1 : nearKey(r.text))
     this.tokens.push(blank ? 0 : countTokens(r.text))
   }
 
@@ -44,8 +46,8 @@ export class FactsBuilder {
       idx: this.idx,
       labels: this.labels,
       split: Uint8Array.from(this.split),
-      exact: this.exact,
-      near: this.near,
+      exact: Float64Array.from(this.exact),
+      near: Float64Array.from(this.near),
       empty: Uint8Array.from(this.empty),
       tokens: Int32Array.from(this.tokens),
     }

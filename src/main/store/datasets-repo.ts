@@ -113,6 +113,9 @@ function toVersion(r: VersionRowSql): VersionRecord {
   }
 }
 
+/** Rows per multi-row INSERT (5 parameters each, well under SQLite's parameter limit). */
+const rowsPerInsert = 100
+
 /** The datasets repository over an open database. */
 export type DatasetsRepo = ReturnType<typeof createDatasetsRepo>
 
@@ -138,6 +141,8 @@ export function createDatasetsRepo(db: Db) {
     ),
     setCurrent: db.prepare(`UPDATE datasets SET current_version_id = ?, status = 'ready', import_pid = NULL WHERE id = ?`),
     insertRow: db.prepare('INSERT INTO dataset_rows (version_id, idx, text, label, split) VALUES (?, ?, ?, ?, ?)'),
+    // Many rows per statement: far fewer calls across the native boundary on big imports.
+    insertMany: db.prepare(`INSERT INTO dataset_rows (version_id, idx, text, label, split) VALUES ${Array(rowsPerInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`),
     setSplit: db.prepare('UPDATE dataset_rows SET split = ? WHERE version_id = ? AND idx = ?'),
     deleteRows: db.prepare('DELETE FROM dataset_rows WHERE version_id IN (SELECT id FROM dataset_versions WHERE dataset_id = ?)'),
     deleteVersions: db.prepare('DELETE FROM dataset_versions WHERE dataset_id = ?'),
@@ -173,9 +178,23 @@ export function createDatasetsRepo(db: Db) {
     versions: r.versions,
     version: version(r.current_version_id),
   })
-  const insertRows = db.transaction((versionId: string, rows: RowRecord[]) => {
-    for (const r of rows) s.insertRow.run(versionId, r.idx, r.text, r.label, r.split)
-  })
+  const writeRows = (versionId: string, rows: RowRecord[]) => {
+    let i = 0
+    const args: unknown[] = new Array(rowsPerInsert * 5)
+    for (; i + rowsPerInsert <= rows.length; i += rowsPerInsert) {
+      for (let j = 0; j < rowsPerInsert; j++) {
+        const r = rows[i + j]
+        args[j * 5] = versionId
+        args[j * 5 + 1] = r.idx
+        args[j * 5 + 2] = r.text
+        args[j * 5 + 3] = r.label
+        args[j * 5 + 4] = r.split
+      }
+      s.insertMany.run(args)
+    }
+    for (; i < rows.length; i++) s.insertRow.run(versionId, rows[i].idx, rows[i].text, rows[i].label, rows[i].split)
+  }
+  const insertRows = db.transaction(writeRows)
   const discard = db.transaction((datasetId: string) => {
     s.deleteRows.run(datasetId)
     s.deleteVersions.run(datasetId)
@@ -249,9 +268,7 @@ export function createDatasetsRepo(db: Db) {
     ): void {
       db.transaction(() => {
         s.insertVersion.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: a.parentVersionId, createdAt: a.createdAt, source: JSON.stringify(a.source), split: a.split ? JSON.stringify(a.split) : null, note: a.note })
-        const totals = fill((rows) => {
-          for (const r of rows) s.insertRow.run(a.versionId, r.idx, r.text, r.label, r.split)
-        })
+        const totals = fill((rows) => writeRows(a.versionId, rows))
         s.finishVersion.run(totals.contentHash, totals.rowCount, JSON.stringify(totals.summary), null, a.versionId)
         s.setCurrent.run(a.versionId, a.datasetId)
       })()
