@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { UserError } from '../shared/api'
 import { ConfigError, presetNames } from '../shared/config'
-import type { Run } from '../shared/domain'
+import type { Prediction, Run } from '../shared/domain'
 import { createApp, type App } from './app'
 import { resolveHome } from './home'
 import { toCallError } from './services/dispatch'
@@ -252,10 +252,10 @@ async function runVerb(app: App, verb: string, args: string[], flags: Flags, out
       const runId = need(flags.run, '--run ID')
       if (!flags.text && !flags.file) throw new UserError('Give --text "..." or --file PATH.')
       const texts = flags.text ? [flags.text] : readFileSync(flags.file!, 'utf8').split(/\r?\n/).filter((l) => l.trim())
-      const results = []
-      for (const text of texts) results.push({ text, ...((await app.call('runs.predict', { id: runId, text, attention: !!flags.attention })) as object) })
+      const results: (Prediction & { text: string })[] = []
+      for (const text of texts) results.push({ text, ...((await app.call('runs.predict', { id: runId, text, attention: !!flags.attention })) as Prediction) })
       const doc = flags.text ? results[0] : results
-      out.result(doc, () => results.map((r) => `${(r as unknown as { label: string }).label}\t${r.text}`).join('\n'))
+      out.result(doc, () => results.map((r) => `${r.label}\t${r.text}`).join('\n'))
       return 0
     }
     case 'export': {

@@ -289,11 +289,12 @@ export type WorkbenchApi = {
 } & { subscribe: Subscribe }
 
 /** The services' side: same methods, but inputs arrive already validated (defaults filled). */
+type ParsedOf<S> = S extends MethodSpec<infer I, unknown> ? z.output<I> : never
 export type WorkbenchHandlers = {
   [G in keyof ApiSpec]: {
-    [M in keyof ApiSpec[G]]: (
-      input: ApiSpec[G][M] extends MethodSpec<infer I, unknown> ? z.output<I> : never,
-    ) => Promise<OutputOf<ApiSpec[G][M]>> | OutputOf<ApiSpec[G][M]>
+    [M in keyof ApiSpec[G]]: undefined extends ParsedOf<ApiSpec[G][M]>
+      ? (input?: ParsedOf<ApiSpec[G][M]>) => Promise<OutputOf<ApiSpec[G][M]>> | OutputOf<ApiSpec[G][M]>
+      : (input: ParsedOf<ApiSpec[G][M]>) => Promise<OutputOf<ApiSpec[G][M]>> | OutputOf<ApiSpec[G][M]>
   }
 }
 

@@ -26,6 +26,14 @@ afterAll(async () => {
   await app.close()
 })
 
+/** The JSON envelope every API answer has. */
+interface Envelope {
+  ok: boolean
+  result?: { mode?: string }
+  error?: { code: string; message: string }
+}
+const json = async (res: Response) => (await res.json()) as Envelope
+
 const auth = () => ({ Authorization: `Bearer ${server.token}` })
 const post = (name: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/api/${name}`, {
@@ -45,7 +53,7 @@ describe('web mode server', () => {
     expect((await fetch(`${base}/assets/app.js`)).status).toBe(401)
     const api = await fetch(`${base}/api/app.info`, { method: 'POST' })
     expect(api.status).toBe(401)
-    expect((await api.json()).error.code).toBe('unauthorized')
+    expect((await json(api)).error?.code).toBe('unauthorized')
     expect((await fetch(`${base}/api/app.info`, { method: 'POST', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401)
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`)
@@ -71,7 +79,7 @@ describe('web mode server', () => {
     expect((await fetch(`${base}/runs/abc`, { headers: { Cookie: jar } })).status).toBe(200) // client route -> shell
     const info = await fetch(`${base}/api/app.info`, { method: 'POST', headers: { Cookie: jar } })
     expect(info.status).toBe(200)
-    expect((await info.json()).result.mode).toBe('web')
+    expect((await json(info)).result?.mode).toBe('web')
   })
 
   it('refuses requests from another origin, even with a valid token', async () => {
@@ -100,14 +108,14 @@ describe('web mode server', () => {
   it('answers a bad payload with a clear 4xx error naming the field', async () => {
     const res = await post('runs.get', { id: 42 })
     expect(res.status).toBe(400)
-    const body = await res.json()
+    const body = await json(res)
     expect(body.ok).toBe(false)
-    expect(body.error.code).toBe('bad_input')
-    expect(body.error.message).toMatch(/runs\.get/)
-    expect(body.error.message).toMatch(/id/)
+    expect(body.error?.code).toBe('bad_input')
+    expect(body.error?.message).toMatch(/runs\.get/)
+    expect(body.error?.message).toMatch(/id/)
     const notJson = await fetch(`${base}/api/runs.get`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth() }, body: '{oops' })
     expect(notJson.status).toBe(400)
-    expect((await notJson.json()).error.message).toMatch(/not valid JSON/)
+    expect((await json(notJson)).error?.message).toMatch(/not valid JSON/)
     const unknown = await post('runs.explode', {})
     expect(unknown.status).toBe(404)
     const missing = await post('runs.get', { id: 'run_does_not_exist' })
