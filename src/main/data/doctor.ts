@@ -17,8 +17,9 @@ export interface DoctorOptions {
   oversampled: boolean
 }
 
-/** Below this many examples a class is blocking; below `fewExamples` a warning. */
+/** Below this many examples a class is blocking. */
 export const tooFewExamples = 5
+/** Below this many examples a class gets a warning. */
 export const fewExamples = 20
 /** Largest/smallest class ratio from which imbalance is called severe. */
 export const severeImbalance = 10

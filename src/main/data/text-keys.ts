@@ -23,10 +23,15 @@ export function exactKey(text: string): number {
   return hash53(text.trim())
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
+
 /** A text with case, punctuation, symbols and spacing removed; two near-duplicates share it. */
 export function nearForm(text: string): string {
   // ASCII needs no Unicode normalisation (and skipping it is most of the cost).
-  const normal = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKC')
+  const normal = isAscii(text) ? text : text.normalize('NFKC')
   return normal.toLowerCase().replace(/[\p{P}\p{S}\s]+/gu, ' ').trim()
 }
 

@@ -27,8 +27,9 @@ export function lengthHistogram(lengths: ArrayLike<number>, seqLen: number): Len
   const max = sorted[sorted.length - 1]
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]
   const top = Math.max(Math.min(max, Math.max(p99, seqLen) * 1.25), 1)
-  const width = niceWidths.find((w) => top / w <= 24 && seqLen % w === 0) ?? niceWidths.find((w) => top / w <= 24) ?? 4096
-  const bins = Math.max(1, Math.ceil((top + 1) / width))
+  // A width dividing seqLen puts seqLen on a bin edge; past 24 bins the last one holds the tail.
+  const width = niceWidths.find((w) => top / w <= 24 && seqLen % w === 0) ?? seqLen
+  const bins = Math.max(1, Math.min(24, Math.ceil((top + 1) / width)))
   const counts = new Array<number>(bins).fill(0)
   for (let i = 0; i < lengths.length; i++) counts[Math.min(bins - 1, Math.floor(lengths[i] / width))]++
   return counts.map((count, i) => ({ binStart: i * width, binEnd: i === bins - 1 ? Math.max(max + 1, (i + 1) * width) : (i + 1) * width, count }))

@@ -113,6 +113,8 @@ class Cancelled extends UserError {
   }
 }
 
+const hasControlChars = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
 
 /** Build the datasets service over the store. */
@@ -419,7 +421,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     async upload({ fileName, data }) {
       const name = fileName.trim()
-      if (name === '' || name === '.' || name.includes('..') || /[/\\\0-\x1f]/.test(name) || basename(name) !== name) {
+      if (name === '' || name === '.' || name.includes('..') || /[/\\]/.test(name) || hasControlChars(name) || basename(name) !== name) {
         throw new UserError(`The file name "${fileName.slice(0, 100)}" is not allowed: it must be a plain name without "..", slashes or control characters.`)
       }
       const uploadId = newId('up')

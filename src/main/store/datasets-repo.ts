@@ -211,6 +211,7 @@ export function createDatasetsRepo(db: Db) {
       const r = s.get.get(id) as DatasetRowSql | undefined
       return r ? toDataset(r) : null
     },
+    /** One version by id, or null. */
     version,
     /** Every version of a dataset, oldest first. */
     versionsOf(datasetId: string): VersionRecord[] {
@@ -290,6 +291,7 @@ export function createDatasetsRepo(db: Db) {
     rowsByIdx(versionId: string, idxs: number[]): RowRecord[] {
       return idxs.map((i) => s.byIdx.get(versionId, i) as RowRecord | undefined).filter((r): r is RowRecord => !!r)
     },
+    /** Change a dataset's name. */
     rename(id: string, name: string): void {
       s.rename.run(name, id)
     },
