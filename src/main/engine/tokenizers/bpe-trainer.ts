@@ -1,12 +1,14 @@
 // Learns byte-fallback BPE merges from a corpus. The classic incremental algorithm: count every
 // adjacent symbol pair once over the distinct pieces (weighted by how often each piece occurs), then
-// for each merge update only the pieces that contain the merged pair, with a heap to find the next
-// most frequent pair. Cost is roughly proportional to the corpus' distinct pieces plus the work each
-// merge touches, which trains 50k short texts in a few seconds.
+// for each merge visit only the pieces that contain the merged pair and adjust only the pairs next
+// to each merge, with a heap to find the next most frequent pair. Cost is roughly proportional to
+// the corpus' distinct pieces plus the work each merge touches: 50k short texts train in seconds.
 import { NUM_SPECIAL } from './special-tokens'
 import { normalizeText } from './normalize'
 import { pretokenize } from './pretokenize'
-import { PairHeap } from './min-heap'
+import { splitGraphemes } from './segment'
+import { PairHeap } from './pair-heap'
+import { PairTable } from './pair-table'
 import type { TextOptions } from './types'
 
 /** Smallest vocabulary that reserves the 256 byte tokens; below it unseen characters become [UNK]. */
@@ -15,10 +17,13 @@ export const BYTE_FALLBACK_MIN_VOCAB = 512
 /** Space is shown as U+2581 in token strings so leading spaces are visible in the attention view. */
 export const SPACE_MARK = '\u2581'
 
+/** Most distinct pieces merges are learned from (see step 3 of trainBpe). */
+export const MAX_PIECES = 200_000
+
 /** Ids fit in 20 bits (vocabulary <= 65536), so a pair packs into one exact double. */
 const PAIR_SHIFT = 1048576
 
-/** Pack a pair of ids into one number key. */
+/** Pack a pair of ids into one number key (an exact double; used for ordering and encode-time lookup). */
 export function pairKey(a: number, b: number): number {
   return a * PAIR_SHIFT + b
 }
@@ -45,65 +50,53 @@ export function trainBpe(texts: Iterable<string>, vocabSize: number, options: Te
   const firstLearned = vocab.length
   const budget = vocabSize - firstLearned
 
-  // 1. Distinct pieces and their counts.
-  const pieceIndex = new Map<string, number>()
-  const pieceGraphemes: string[][] = []
-  const pieceCounts: number[] = []
+  // 1. Distinct pieces and how often each occurs.
+  const pieceCount = new Map<string, number>()
   for (const text of texts) {
-    for (const piece of pretokenize(normalizeText(text, options))) {
-      const s = piece.join('')
-      const idx = pieceIndex.get(s)
-      if (idx === undefined) {
-        pieceIndex.set(s, pieceGraphemes.length)
-        pieceGraphemes.push(piece)
-        pieceCounts.push(1)
-      } else pieceCounts[idx]++
-    }
+    for (const piece of pretokenize(normalizeText(text, options))) pieceCount.set(piece, (pieceCount.get(piece) ?? 0) + 1)
   }
 
   // 2. The alphabet: most frequent graphemes. With byte fallback, characters seen only once are
   // left to bytes and at most half the budget goes to characters, so merges get the rest.
   const gCounts = new Map<string, number>()
-  for (let p = 0; p < pieceGraphemes.length; p++) {
-    for (const g of pieceGraphemes[p]) gCounts.set(g, (gCounts.get(g) ?? 0) + pieceCounts[p])
-  }
+  for (const [piece, n] of pieceCount) for (const g of splitGraphemes(piece)) gCounts.set(g, (gCounts.get(g) ?? 0) + n)
   let candidates = [...gCounts.entries()].filter(([g, c]) => !g.includes(SPACE_MARK) && (!byteFallback || c >= 2))
-  candidates.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  candidates.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
   const alphabetCap = byteFallback ? Math.max(Math.floor(budget / 2), Math.min(budget, 64)) : budget
   candidates = candidates.slice(0, Math.max(0, alphabetCap))
-  const alphabet = new Map<string, number>()
+  const symbolOf = new Map<string, number>()
   for (const [g] of candidates) {
-    alphabet.set(g, vocab.length)
+    symbolOf.set(g, vocab.length)
     vocab.push(g.replaceAll(' ', SPACE_MARK))
   }
-  const alphabetSize = alphabet.size
+  const alphabetSize = candidates.length
 
-  // 3. Pieces as symbol ids; -1 marks a character outside the alphabet (never merged).
-  const words: number[][] = []
+  // 3. Pieces as symbol ids; -1 marks a character outside the alphabet (never merged). On noisy
+  // corpora (ids, hashes, typos) distinct pieces explode while each adds almost nothing to pair
+  // counts, so merges are learned from the most frequent MAX_PIECES of them (ties by code units).
+  let chosen = [...pieceCount.entries()]
+  pieceCount.clear()
+  if (chosen.length > MAX_PIECES) {
+    chosen.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    chosen = chosen.slice(0, MAX_PIECES)
+  }
+  const words: Int32Array[] = []
   const counts: number[] = []
-  for (let p = 0; p < pieceGraphemes.length; p++) {
-    const gs = pieceGraphemes[p]
+  for (const [piece, n] of chosen) {
+    const gs = splitGraphemes(piece)
     if (gs.length < 2) continue
-    words.push(gs.map((g) => alphabet.get(g) ?? -1))
-    counts.push(pieceCounts[p])
+    words.push(Int32Array.from(gs, (g) => symbolOf.get(g) ?? -1))
+    counts.push(n)
   }
 
-  const pairCounts = new Map<number, number>()
-  const pairWords = new Map<number, number[]>()
+  const pairs = new PairTable()
   for (let w = 0; w < words.length; w++) {
     const sym = words[w]
-    for (let i = 0; i + 1 < sym.length; i++) {
-      if (sym[i] < 0 || sym[i + 1] < 0) continue
-      const k = pairKey(sym[i], sym[i + 1])
-      pairCounts.set(k, (pairCounts.get(k) ?? 0) + counts[w])
-      const list = pairWords.get(k)
-      if (list) {
-        if (list[list.length - 1] !== w) list.push(w)
-      } else pairWords.set(k, [w])
-    }
+    for (let i = 0; i + 1 < sym.length; i++) if (sym[i] >= 0 && sym[i + 1] >= 0) pairs.add(sym[i], sym[i + 1], counts[w], w)
   }
   const heap = new PairHeap()
-  for (const [k, c] of pairCounts) heap.push(c, k)
+  const order = (id: number): number => pairs.left[id] * PAIR_SHIFT + pairs.right[id]
+  for (let id = 0; id < pairs.size; id++) heap.push(pairs.count[id], order(id), id)
 
   // 4. Merge until the vocabulary is full or no pair occurs twice.
   const learnedByString = new Map<string, number>()
@@ -112,18 +105,20 @@ export function trainBpe(texts: Iterable<string>, vocabSize: number, options: Te
   const merged = new Set<number>()
   const seen = new Int32Array(words.length).fill(-1)
   let stamp = 0
+  const touched: number[] = []
   while (vocab.length < vocabSize) {
     const top = heap.pop()
     if (!top) break
-    const current = pairCounts.get(top.key) ?? 0
+    const pid = top.id
+    const current = pairs.count[pid]
     if (current !== top.count) {
-      // Stale entry: counts of existing pairs only fall, so re-queue with the true count.
-      if (current > 0) heap.push(current, top.key)
+      // Stale entry: a pair's count only falls once queued (rises are queued anew), so re-queue.
+      if (current > 0) heap.push(current, order(pid), pid)
       continue
     }
     if (current < 2) break
-    const a = Math.floor(top.key / PAIR_SHIFT)
-    const b = top.key - a * PAIR_SHIFT
+    const a = pairs.left[pid]
+    const b = pairs.right[pid]
     const text = vocab[a] + vocab[b]
     let c = learnedByString.get(text)
     if (c === undefined) {
@@ -131,60 +126,84 @@ export function trainBpe(texts: Iterable<string>, vocabSize: number, options: Te
       vocab.push(text)
       learnedByString.set(text, c)
     }
-    if (!merged.has(top.key)) {
-      merged.add(top.key)
+    if (!merged.has(pid)) {
+      merged.add(pid)
       merges.push([a, b, c])
     }
 
     stamp++
-    const touched = new Set<number>()
-    for (const w of pairWords.get(top.key) ?? []) {
+    touched.length = 0
+    const list = pairs.words[pid]
+    pairs.words[pid] = []
+    for (const w of list) {
       if (seen[w] === stamp) continue
       seen[w] = stamp
-      const sym = words[w]
-      const cnt = counts[w]
-      let has = false
-      for (let i = 0; i + 1 < sym.length; i++) {
-        if (sym[i] === a && sym[i + 1] === b) {
-          has = true
-          break
-        }
-      }
-      if (!has) continue
-      for (let i = 0; i + 1 < sym.length; i++) {
-        if (sym[i] < 0 || sym[i + 1] < 0) continue
-        const k = pairKey(sym[i], sym[i + 1])
-        const left = (pairCounts.get(k) ?? 0) - cnt
-        if (left > 0) pairCounts.set(k, left)
-        else pairCounts.delete(k)
-      }
-      const next: number[] = []
-      for (let i = 0; i < sym.length; i++) {
-        if (i + 1 < sym.length && sym[i] === a && sym[i + 1] === b) {
-          next.push(c)
-          i++
-        } else next.push(sym[i])
-      }
-      for (let i = 0; i + 1 < next.length; i++) {
-        if (next[i] < 0 || next[i + 1] < 0) continue
-        const k = pairKey(next[i], next[i + 1])
-        pairCounts.set(k, (pairCounts.get(k) ?? 0) + cnt)
-        if (next[i] === c || next[i + 1] === c) {
-          touched.add(k)
-          const list = pairWords.get(k)
-          if (list) {
-            if (list[list.length - 1] !== w) list.push(w)
-          } else pairWords.set(k, [w])
-        }
-      }
-      words[w] = next
+      const next = mergeWord(words[w], a, b, c, counts[w], w, pairs, touched, stamp)
+      if (next) words[w] = next
     }
-    pairWords.delete(top.key)
-    for (const k of touched) {
-      const cnt = pairCounts.get(k)
-      if (cnt) heap.push(cnt, k)
-    }
+    pairs.count[pid] = 0
+    for (const id of touched) if (pairs.count[id] > 0) heap.push(pairs.count[id], order(id), id)
   }
 
   return { vocab, byteFallback, alphabetSize, merges }
+}
+
+/**
+ * Replace every (a, b) in `sym` by c, updating only the pair counts next to each merge.
+ * Works in place; returns the shortened view, or null when the word no longer contains the pair.
+ */
+function mergeWord(
+  sym: Int32Array,
+  a: number,
+  b: number,
+  c: number,
+  n: number,
+  w: number,
+  pairs: PairTable,
+  touched: number[],
+  stamp: number,
+): Int32Array | null {
+  const len = sym.length
+  let first = -1
+  for (let i = 0; i + 1 < len; i++) {
+    if (sym[i] === a && sym[i + 1] === b) {
+      first = i
+      break
+    }
+  }
+  if (first < 0) return null
+  const note = (id: number): void => {
+    if (pairs.mark[id] !== stamp) {
+      pairs.mark[id] = stamp
+      touched.push(id)
+    }
+  }
+  // Merging in place is safe: the write position never passes the read position.
+  const out = sym
+  let o = first
+  let prevMerged = false
+  let i = first
+  while (i < len) {
+    if (i + 1 < len && sym[i] === a && sym[i + 1] === b) {
+      if (o > 0 && out[o - 1] >= 0) {
+        // Left neighbour: (x, a) becomes (x, c); after a merge just made, (b, a) was already removed.
+        if (!prevMerged) pairs.sub(out[o - 1], a, n)
+        note(pairs.add(out[o - 1], c, n, w))
+      }
+      if (i + 2 < len && sym[i + 2] >= 0) {
+        // Right neighbour: (b, y) goes; (c, y) is added unless y starts the next merge (then (c, c) is).
+        pairs.sub(b, sym[i + 2], n)
+        const nextMerges = i + 3 < len && sym[i + 2] === a && sym[i + 3] === b
+        if (!nextMerges) note(pairs.add(c, sym[i + 2], n, w))
+      }
+      out[o++] = c
+      i += 2
+      prevMerged = true
+    } else {
+      out[o++] = sym[i]
+      i++
+      prevMerged = false
+    }
+  }
+  return out.subarray(0, o)
 }

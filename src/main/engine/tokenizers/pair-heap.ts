@@ -1,34 +1,40 @@
-// A binary heap of (count, key) used by BPE training to find the most frequent pair quickly.
-// Order: highest count first, then lowest key, so equal counts break ties the same way every run.
+// A binary heap of BPE pair candidates used to find the most frequent pair quickly.
+// Order: highest count first, then the lower (left, right) ids, so ties break the same way every run.
 
-/** Max-count heap with deterministic tie-breaking on the key. */
+/** Max-count heap of pair ids with deterministic tie-breaking on an order key. */
 export class PairHeap {
   private counts: number[] = []
-  private keys: number[] = []
+  private orders: number[] = []
+  private ids: number[] = []
 
   get size(): number {
-    return this.keys.length
+    return this.ids.length
   }
 
   private before(i: number, j: number): boolean {
     const a = this.counts[i]
     const b = this.counts[j]
-    return a > b || (a === b && this.keys[i] < this.keys[j])
+    return a > b || (a === b && this.orders[i] < this.orders[j])
   }
 
   private swap(i: number, j: number): void {
     const c = this.counts[i]
     this.counts[i] = this.counts[j]
     this.counts[j] = c
-    const k = this.keys[i]
-    this.keys[i] = this.keys[j]
-    this.keys[j] = k
+    const o = this.orders[i]
+    this.orders[i] = this.orders[j]
+    this.orders[j] = o
+    const d = this.ids[i]
+    this.ids[i] = this.ids[j]
+    this.ids[j] = d
   }
 
-  push(count: number, key: number): void {
+  /** Queue pair `id` with its count and tie-break order (lower first). */
+  push(count: number, order: number, id: number): void {
     this.counts.push(count)
-    this.keys.push(key)
-    let i = this.keys.length - 1
+    this.orders.push(order)
+    this.ids.push(id)
+    let i = this.ids.length - 1
     while (i > 0) {
       const p = (i - 1) >> 1
       if (!this.before(i, p)) break
@@ -38,15 +44,17 @@ export class PairHeap {
   }
 
   /** Remove and return the top entry, or null when empty. */
-  pop(): { count: number; key: number } | null {
-    const n = this.keys.length
+  pop(): { count: number; id: number } | null {
+    const n = this.ids.length
     if (n === 0) return null
-    const top = { count: this.counts[0], key: this.keys[0] }
+    const top = { count: this.counts[0], id: this.ids[0] }
     const lastC = this.counts.pop() as number
-    const lastK = this.keys.pop() as number
+    const lastO = this.orders.pop() as number
+    const lastI = this.ids.pop() as number
     if (n > 1) {
       this.counts[0] = lastC
-      this.keys[0] = lastK
+      this.orders[0] = lastO
+      this.ids[0] = lastI
       let i = 0
       const m = n - 1
       for (;;) {

@@ -30,43 +30,43 @@ function kindOf(g: string): Kind {
   return 'other'
 }
 
-/** Split (already normalised) text into pieces, each a list of graphemes. */
-export function pretokenize(text: string): string[][] {
+/** Split (already normalised) text into pieces; their concatenation is the text. */
+export function pretokenize(text: string): string[] {
   const gs = splitGraphemes(text)
+  const n = gs.length
   const kinds = gs.map(kindOf)
-  const pieces: string[][] = []
-  let cur: string[] = []
+  // at[i]: code-unit offset of grapheme i, so pieces are slices of the text (no joining).
+  const at = new Array<number>(n + 1)
+  at[0] = 0
+  for (let i = 0; i < n; i++) at[i + 1] = at[i] + gs[i].length
+  const pieces: string[] = []
+  let start = 0
   let curKind: Kind | 'lead' | null = null
-  const flush = (): void => {
-    if (cur.length) pieces.push(cur)
-    cur = []
-    curKind = null
+  const cut = (end: number): void => {
+    if (end > start) pieces.push(text.slice(at[start], at[end]))
+    start = end
   }
-  for (let i = 0; i < gs.length; i++) {
-    const g = gs[i]
+  for (let i = 0; i < n; i++) {
     const k = kinds[i]
-    if (g === ' ' && i + 1 < gs.length && kinds[i + 1] !== 'ws') {
+    if (gs[i] === ' ' && i + 1 < n && kinds[i + 1] !== 'ws') {
       // A single space before a word travels with the word (" the"), as in GPT-2.
-      flush()
-      cur = [g]
+      cut(i)
       curKind = 'lead'
-      continue
-    }
-    if (curKind === 'lead') {
-      cur.push(g)
+    } else if (curKind === 'lead') {
       curKind = k
-      if (k === 'cjk') flush()
-      continue
+      if (k === 'cjk') {
+        cut(i + 1)
+        curKind = null
+      }
+    } else if (k === 'cjk') {
+      cut(i)
+      cut(i + 1)
+      curKind = null
+    } else {
+      if (k !== curKind || i - start >= MAX_PIECE) cut(i)
+      curKind = k
     }
-    if (k === 'cjk') {
-      flush()
-      pieces.push([g])
-      continue
-    }
-    if (k !== curKind || cur.length >= MAX_PIECE) flush()
-    cur.push(g)
-    curKind = k
   }
-  flush()
+  cut(n)
   return pieces
 }

@@ -11,6 +11,7 @@
 import { NUM_SPECIAL, SPECIAL_TOKENS, UNK_ID } from './special-tokens'
 import { normalizeText } from './normalize'
 import { pretokenize } from './pretokenize'
+import { splitGraphemes } from './segment'
 import { SPACE_MARK, byteToken, pairKey, trainBpe, type BpeModel } from './bpe-trainer'
 import { TokenizerError } from './tokenizer-error'
 import type { Encoding, SubwordTokenizerJSON, TextOptions, Tokenizer } from './types'
@@ -59,12 +60,11 @@ export class SubwordTokenizer implements Tokenizer {
   encode(text: string): Encoding {
     const ids: number[] = []
     for (const piece of pretokenize(normalizeText(text, this.options))) {
-      const key = piece.join('')
-      let pieceIds = this.cache.get(key)
+      let pieceIds = this.cache.get(piece)
       if (!pieceIds) {
-        pieceIds = this.encodePiece(piece)
+        pieceIds = this.encodePiece(splitGraphemes(piece))
         if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
-        this.cache.set(key, pieceIds)
+        this.cache.set(piece, pieceIds)
       }
       for (const id of pieceIds) ids.push(id)
     }

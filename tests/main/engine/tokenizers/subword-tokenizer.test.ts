@@ -55,10 +55,18 @@ describe('subword (BPE) tokenizer', () => {
   })
 
   it('splits CJK into single characters before merging', () => {
-    expect(pretokenize('我们 喜欢').map((p) => p.join(''))).toEqual(['我', '们', ' 喜', '欢'])
-    expect(pretokenize('Hi,  there!\n').map((p) => p.join(''))).toEqual(['Hi', ',', ' ', ' there', '!', '\n'])
+    expect(pretokenize('我们 喜欢')).toEqual(['我', '们', ' 喜', '欢'])
+    expect(pretokenize('Hi,  there!\n')).toEqual(['Hi', ',', ' ', ' there', '!', '\n'])
     // Thai has no spaces but is not split per character: BPE learns its syllables within the run.
-    expect(pretokenize('ภาษาไทย ดี').map((p) => p.join(''))).toEqual(['ภาษาไทย', ' ดี'])
+    expect(pretokenize('ภาษาไทย ดี')).toEqual(['ภาษาไทย', ' ดี'])
+    // Very long runs are cut so encoding cost stays bounded; nothing is lost.
+    const long = 'x'.repeat(150)
+    expect(pretokenize(long).map((p) => p.length)).toEqual([64, 64, 22])
+    const rand = rng(9)
+    for (let i = 0; i < 200; i++) {
+      const text = randomUnicode(rand, 30)
+      expect(pretokenize(text).join('')).toBe(text)
+    }
   })
 
   it('without room for byte tokens, maps unseen characters to [UNK]', () => {
