@@ -59,18 +59,25 @@ export function labelVariants(counts: Map<string, number>): { key: string; canon
 
 /** Positions of rows whose exact text appears with more than one label. */
 export function conflictGroups(f: RowFacts, keep?: Uint8Array): Map<number, number[]> {
-  const byText = new Map<number, number[]>()
+  // Only texts seen twice get a list: a million unique texts cost one map entry each, no arrays.
+  const first = new Map<number, number>()
+  const repeated = new Map<number, number[]>()
   for (let p = 0; p < f.n; p++) {
     if ((keep && !keep[p]) || f.empty[p] || f.labels[p] === null) continue
-    let g = byText.get(f.exact[p])
-    if (!g) byText.set(f.exact[p], (g = []))
+    const h = f.exact[p]
+    const q = first.get(h)
+    if (q === undefined) {
+      first.set(h, p)
+      continue
+    }
+    let g = repeated.get(h)
+    if (!g) repeated.set(h, (g = [q]))
     g.push(p)
   }
   const out = new Map<number, number[]>()
-  for (const [k, g] of byText) {
-    if (g.length < 2) continue
-    const first = f.labels[g[0]]
-    if (g.some((p) => f.labels[p] !== first)) out.set(k, g)
+  for (const [k, g] of repeated) {
+    const label = f.labels[g[0]]
+    if (g.some((p) => f.labels[p] !== label)) out.set(k, g)
   }
   return out
 }

@@ -26,11 +26,19 @@ export class FactsBuilder {
   private near: number[] = []
   private empty: number[] = []
   private tokens: number[] = []
+  // One string per distinct label: rows from the database each bring their own copy.
+  private labelPool = new Map<string, string>()
 
   /** Add the next row (rows must come in idx order). */
   add(r: StoredRow): void {
     this.idx.push(r.idx)
-    this.labels.push(r.label)
+    let label = r.label
+    if (label !== null) {
+      const pooled = this.labelPool.get(label)
+      if (pooled === undefined) this.labelPool.set(label, label)
+      else label = pooled
+    }
+    this.labels.push(label)
     this.split.push(r.split ? splitCodes[r.split] : 0)
     const blank = r.text.trim() === ''
     this.empty.push(blank ? 1 : 0)
