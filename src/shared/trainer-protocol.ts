@@ -69,7 +69,14 @@ export type TrainerMessage =
         | { kind: 'export'; files: string[]; verification: Record<string, unknown> }
         | { kind: 'probe' }
     }
-  | { type: 'error'; message: string; /** true when a checkpoint exists and the run can resume */ resumable: boolean }
-  | { type: 'response'; id: number; predictions?: Prediction[]; error?: string }
+  | {
+      type: 'error'
+      message: string
+      /** true when a checkpoint exists and the run can resume */
+      resumable: boolean
+      /** true when the message describes a problem the user can fix (bad data, missing model) */
+      userFacing?: boolean
+    }
+  | { type: 'response'; id: number; predictions?: Prediction[]; error?: string; userFacing?: boolean }
 
 export type { AttentionMap }

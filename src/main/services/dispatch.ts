@@ -38,6 +38,11 @@ export function toCallError(err: unknown): CallError {
     return { status, code: err.code, message: err.message }
   }
   if (err instanceof ConfigError) return { status: 400, code: 'bad_input', message: err.message }
+  // Errors from other layers that describe a user-fixable problem (trainer process, tokenizers).
+  const flagged = err as { userFacing?: boolean; name?: string; code?: string; message?: string }
+  if (err instanceof Error && (flagged.userFacing || flagged.name === 'TokenizerError')) {
+    return { status: flagged.code === 'not_found' ? 404 : 400, code: flagged.code === 'not_found' ? 'not_found' : 'bad_input', message: err.message }
+  }
   const e = err as Error
   return { status: 500, code: 'internal', message: e?.message ? `Internal error: ${e.message}` : 'Internal error.' }
 }

@@ -30,6 +30,8 @@ export class TrainerCrashError extends Error {
     message: string,
     /** True when the trainer said a checkpoint exists to resume from. */
     readonly resumable: boolean,
+    /** True when the reason is something the user can fix (shown as is, answered as bad input). */
+    readonly userFacing = false,
   ) {
     super(message)
   }
@@ -99,7 +101,7 @@ export function runJob(spawn: SpawnTrainer, job: TrainerJob, opts: RunJobOptions
     }
     opts.onSpawn?.(handle)
     let settled = false
-    let lastError: { message: string; resumable: boolean } | null = null
+    let lastError: { message: string; resumable: boolean; userFacing: boolean } | null = null
     let killTimer: NodeJS.Timeout | null = null
     const finish = (fn: () => void) => {
       if (settled) return
@@ -120,13 +122,13 @@ export function runJob(spawn: SpawnTrainer, job: TrainerJob, opts: RunJobOptions
         // The trainer exits by itself after done; make sure it does.
         setTimeout(() => handle.kill(), 2000).unref()
       } else if (msg.type === 'error') {
-        lastError = { message: msg.message, resumable: msg.resumable }
+        lastError = { message: msg.message, resumable: msg.resumable, userFacing: !!msg.userFacing }
       }
     })
     handle.onExit(({ code, signal }) => {
       finish(() => {
         if (opts.signal?.aborted && opts.signal.reason !== 'pause') reject(new AbortedError())
-        else if (lastError) reject(new TrainerCrashError(lastError.message, lastError.resumable))
+        else if (lastError) reject(new TrainerCrashError(lastError.message, lastError.resumable, lastError.userFacing))
         else
           reject(
             new TrainerCrashError(
@@ -182,7 +184,7 @@ export function createPredictWorker(spawn: SpawnTrainer, opts: { idleMs?: number
       const p = pending.get(msg.id)
       if (!p) return
       pending.delete(msg.id)
-      if (msg.error !== undefined || !msg.predictions) p.reject(new Error(msg.error ?? 'The model returned nothing.'))
+      if (msg.error !== undefined || !msg.predictions) p.reject(new TrainerCrashError(msg.error ?? 'The model returned nothing.', false, !!msg.userFacing))
       else p.resolve(msg.predictions)
     })
     h.onExit(({ code, signal }) => {

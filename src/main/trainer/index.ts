@@ -72,8 +72,14 @@ async function answer(id: number, job: Extract<TrainerJob, { kind: 'predict' }>)
     const predictions = await engine.predictTexts(model, job.texts, { attention: job.attention })
     post({ type: 'response', id, predictions })
   } catch (err) {
-    post({ type: 'response', id, error: (err as Error).message || String(err) })
+    post({ type: 'response', id, error: (err as Error).message || String(err), userFacing: isUserFacing(err) })
   }
+}
+
+/** Errors the engine raises for input the user can fix (their names or codes say so). */
+function isUserFacing(err: unknown): boolean {
+  const e = err as { name?: string; code?: string }
+  return e?.name === 'UserError' || e?.name === 'TokenizerError' || e?.code === 'bad_input' || e?.code === 'not_found' || e?.code === 'ENOENT'
 }
 
 async function readJobData(path: string): Promise<JobData> {
@@ -142,7 +148,7 @@ async function run(job: TrainerJob): Promise<void> {
     if (e.name === 'AbortError' || controller.signal.aborted) {
       post({ type: 'error', message: 'Cancelled.', resumable: checkpointed })
     } else {
-      post({ type: 'error', message: e.message || String(e), resumable: checkpointed })
+      post({ type: 'error', message: e.message || String(e), resumable: checkpointed, userFacing: isUserFacing(e) })
     }
   } finally {
     // Let the last message flush, then leave: one job per process.
