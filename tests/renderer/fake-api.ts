@@ -1,5 +1,6 @@
 // An in-memory WorkbenchApi for store and component tests: it keeps datasets and runs, records
 // every call, emits events on demand, and can be told to fail a method.
+import { ApiError, type ApiErrorCode } from '../../src/renderer/src/api/api-error'
 import type { WorkbenchApi } from '../../src/shared/api'
 import { resolveConfig } from '../../src/shared/config'
 import type { AppInfo, Dataset, DatasetEvent, MetricPoint, Run, RunEvent, WorkbenchEvents } from '../../src/shared/domain'
@@ -14,8 +15,8 @@ export interface FakeApi {
   runs: Run[]
   metrics: Record<string, MetricPoint[]>
   info: AppInfo
-  /** Make `group.method` reject with this message (until cleared with null). */
-  failWith(name: string, message: string | null): void
+  /** Make `group.method` reject with this message and code (until cleared with null). */
+  failWith(name: string, message: string | null, code?: ApiErrorCode): void
   emit<K extends keyof WorkbenchEvents>(channel: K, event: WorkbenchEvents[K]): void
   listenerCount(channel: keyof WorkbenchEvents): number
 }
@@ -80,7 +81,7 @@ export function makeRun(over: Partial<Run> = {}): Run {
 /** Build a fresh fake. */
 export function createFakeApi(): FakeApi {
   const listeners = new Map<string, Set<Listener>>()
-  const failures = new Map<string, string>()
+  const failures = new Map<string, { message: string; code: ApiErrorCode }>()
   const calls: FakeApi['calls'] = []
   let nextId = 1
   const state = {
@@ -107,7 +108,7 @@ export function createFakeApi(): FakeApi {
     calls.push({ name, input })
     await Promise.resolve()
     const failure = failures.get(name)
-    if (failure) throw new Error(failure)
+    if (failure) throw new ApiError(failure.message, failure.code)
     return structuredClone(await fn())
   }
 
@@ -283,9 +284,9 @@ export function createFakeApi(): FakeApi {
     get info() {
       return state.info
     },
-    failWith(name, message) {
+    failWith(name, message, code = 'bad_input') {
       if (message === null) failures.delete(name)
-      else failures.set(name, message)
+      else failures.set(name, { message, code })
     },
     emit(channel, event) {
       emit(channel, event as RunEvent | DatasetEvent)

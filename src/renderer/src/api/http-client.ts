@@ -35,7 +35,7 @@ export function createHttpApi(options: HttpClientOptions = {}): WorkbenchApi {
     } catch {
       throw new ApiError('Cannot reach the Workbench server. Is it still running in the terminal?', 'network')
     }
-    let envelope: Envelope | null = null
+    let envelope: Envelope | null
     try {
       envelope = (await res.json()) as Envelope
     } catch {

@@ -35,7 +35,7 @@ export function useRunCurves(
     const val = pts.filter((p) => p.split === 'validation')
     const ys = smooth(train.map((p) => p.loss), smoothing.value)
     const out: CurveSeries[] = [{ name: labels.value.trainLoss, data: train.map((p, i) => [x(p, spe), ys[i]]), color: '#2b6fd6' }]
-    if (smoothing.value > 0) out.push({ name: `${labels.value.trainLoss} (raw)`, data: train.map((p) => [x(p, spe), p.loss]), color: 'rgba(43,111,214,0.25)' })
+    if (smoothing.value > 0) out.push({ name: `${labels.value.trainLoss} (raw)`, data: train.map((p) => [x(p, spe), p.loss]), color: 'rgba(43,111,214,0.25)', noLegend: true })
     out.push({ name: labels.value.valLoss, data: val.map((p) => [x(p, spe), p.loss]), color: '#e07b14', symbols: true })
     return out
   })

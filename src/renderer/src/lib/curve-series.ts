@@ -8,4 +8,6 @@ export interface CurveSeries {
   dashed?: boolean
   /** Draw dots (for sparse series like per-epoch validation). */
   symbols?: boolean
+  /** Leave out of the legend (e.g. the raw line behind a smoothed one). */
+  noLegend?: boolean
 }

@@ -1,16 +1,21 @@
 // The Train form: dataset, task, preset, every hyperparameter, inline validation and the plan
 // (size, memory, duration) the services estimate for it.
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, ref, toRaw, watch } from 'vue'
 import type { RunPlan } from '../../../shared/api'
 import { presets as sharedPresets, resolveConfig, type PresetName, type RunConfig } from '../../../shared/config'
 import { errorMessage, useApi } from '../api'
 import { setPath, validateConfig } from '../lib/config-fields'
 import { useAppStore } from './app'
 
+// Deep copy of state that may be a reactive proxy (structuredClone refuses proxies).
+function plain<T>(v: T): T {
+  return structuredClone(toRaw(v))
+}
+
 function presetConfig(name: PresetName): RunConfig {
   const fromServer = useAppStore().presets?.[name]?.config
-  return structuredClone(fromServer ?? resolveConfig(name))
+  return plain(fromServer ?? resolveConfig(name))
 }
 
 /** Form state for starting runs. */
@@ -35,7 +40,7 @@ export const useTrainStore = defineStore('train', () => {
 
   /** Pick a preset; task and fine-tuning choices survive the switch. */
   function choosePreset(p: PresetName): void {
-    const keep = { task: config.value.task, finetune: structuredClone(config.value.finetune), arch: config.value.model.arch }
+    const keep = { task: config.value.task, finetune: plain(config.value.finetune), arch: config.value.model.arch }
     preset.value = p
     const c = presetConfig(p)
     c.task = keep.task
@@ -46,14 +51,14 @@ export const useTrainStore = defineStore('train', () => {
 
   /** Change one setting by dotted path ("train.learningRate"). */
   function set(path: string, value: unknown): void {
-    const c = structuredClone(config.value) as unknown as Record<string, unknown>
+    const c = plain(config.value) as unknown as Record<string, unknown>
     setPath(c, path, value)
     config.value = c as unknown as RunConfig
   }
 
   /** Switch between classifying and pretraining a base model on unlabeled text. */
   function setTask(task: 'classify' | 'pretrain'): void {
-    const c = structuredClone(config.value)
+    const c = plain(config.value)
     c.task = task
     if (task === 'pretrain') {
       c.model.arch = 'decoder'
@@ -64,7 +69,7 @@ export const useTrainStore = defineStore('train', () => {
 
   /** Fine-tune from an earlier run (null: train from scratch). */
   function setFinetuneFrom(runId: string | null): void {
-    const c = structuredClone(config.value)
+    const c = plain(config.value)
     c.finetune.fromRunId = runId
     if (runId) c.task = 'classify'
     config.value = c
@@ -75,7 +80,7 @@ export const useTrainStore = defineStore('train', () => {
       datasetId: datasetId.value!,
       name: name.value.trim() || undefined,
       preset: preset.value,
-      config: config.value as unknown as Record<string, unknown>,
+      config: plain(config.value) as unknown as Record<string, unknown>,
       queue,
     }
   }

@@ -1,0 +1,133 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+import App from '../../src/renderer/src/App.vue'
+import DoctorReport from '../../src/renderer/src/components/DoctorReport.vue'
+import HyperparamForm from '../../src/renderer/src/components/HyperparamForm.vue'
+import StatusBar from '../../src/renderer/src/components/StatusBar.vue'
+import TryIt from '../../src/renderer/src/components/TryIt.vue'
+import { resolveConfig } from '../../src/shared/config'
+import { useAppStore } from '../../src/renderer/src/stores/app'
+import type { FakeApi } from './fake-api'
+import { flush, freshApp, plugins } from './setup'
+
+let fake: FakeApi
+beforeEach(() => {
+  fake = freshApp()
+})
+
+const RouterLinkStub = { props: ['to'], template: '<a :href="String(to)"><slot /></a>' }
+
+async function appPlugins() {
+  const { createMemoryHistory, createRouter } = await import('vue-router')
+  const { routes } = await import('../../src/renderer/src/router')
+  const router = createRouter({ history: createMemoryHistory(), routes: routes.map((r) => ({ ...r, component: { template: '<div />' } })) as never })
+  await router.push('/')
+  return [...(await plugins()), router]
+}
+
+describe('StatusBar', () => {
+  it('shows the compute backend and switches language without a reload', async () => {
+    const wrapper = mount(StatusBar, { global: { plugins: await plugins(), stubs: { RouterLink: RouterLinkStub } } })
+    const app = useAppStore()
+    await app.load()
+    await nextTick()
+    expect(wrapper.get('[data-testid="backend"]').text()).toBe('Backend: WebAssembly (SIMD, 1 thread)')
+    app.switchLocale('zh-CN')
+    await nextTick()
+    expect(wrapper.get('[data-testid="backend"]').text()).toBe('计算后端: WebAssembly (SIMD, 1 thread)')
+    expect(document.documentElement.lang).toBe('zh-CN')
+  })
+
+  it('says the backend is still being detected before a trainer has reported', async () => {
+    fake.info.backend = null
+    const wrapper = mount(StatusBar, { global: { plugins: await plugins(), stubs: { RouterLink: RouterLinkStub } } })
+    await useAppStore().load()
+    await nextTick()
+    expect(wrapper.get('[data-testid="backend"]').text()).toBe('Backend: detecting…')
+  })
+})
+
+describe('HyperparamForm', () => {
+  it('shows a cross-field problem under its field and limits under the others', async () => {
+    const config = resolveConfig('quick')
+    config.model.nHeads = 5
+    const wrapper = mount(HyperparamForm, {
+      props: { config, group: 'model', issues: { 'model.nHeads': 'The model width (dModel = 64) must be divisible by the number of heads (5).' } },
+      global: { plugins: await plugins() },
+    })
+    expect(wrapper.get('[data-field="model.nHeads"]').text()).toContain('must be divisible')
+    expect(wrapper.get('[data-field="model.dModel"]').text()).toContain('Between 8 and 1024')
+  })
+
+  it('flags an out-of-range number itself and sends edits up by path', async () => {
+    const config = resolveConfig('quick')
+    config.model.nLayers = 99
+    const wrapper = mount(HyperparamForm, { props: { config, group: 'model', issues: {} }, global: { plugins: await plugins() } })
+    expect(wrapper.get('[data-field="model.nLayers"]').text()).toContain('Must be between 1 and 24')
+    const input = wrapper.get('[data-field="model.dModel"] input')
+    await input.setValue('96')
+    await input.trigger('blur')
+    const sets = wrapper.emitted('set') ?? []
+    expect(sets.some(([path, v]) => path === 'model.dModel' && v === 96)).toBe(true)
+  })
+})
+
+describe('DoctorReport', () => {
+  it('lists blocking findings first and emits the chosen fix', async () => {
+    const report = {
+      datasetId: 'd1',
+      versionId: 'v1',
+      ok: false,
+      findings: [
+        { id: 'dupes', severity: 'info' as const, title: 'Exact duplicates', detail: '2 rows repeat.', count: 2, examples: [], fixes: [{ id: 'drop-duplicates', label: 'Remove duplicates' }] },
+        { id: 'single', severity: 'blocking' as const, title: 'Only one label', detail: 'Needs two.', count: 1, examples: [], fixes: [] },
+      ],
+    }
+    const wrapper = mount(DoctorReport, { props: { report }, global: { plugins: await plugins() } })
+    const titles = wrapper.findAll('[data-finding]').map((w) => w.attributes('data-finding'))
+    expect(titles).toEqual(['single', 'dupes'])
+    expect(wrapper.text()).toContain('Training is blocked')
+    await wrapper.get('[data-fix="drop-duplicates"]').trigger('click')
+    expect(wrapper.emitted('fix')).toEqual([[['drop-duplicates']]])
+  })
+})
+
+describe('TryIt', () => {
+  it('classifies typed text after a pause and shows probabilities and the attended tokens without special ones', async () => {
+    vi.useFakeTimers()
+    try {
+      const wrapper = mount(TryIt, { props: { runId: 'r1' }, global: { plugins: await plugins() } })
+      await wrapper.get('textarea').setValue('a bad movie')
+      expect(fake.calls.filter((c) => c.name === 'runs.predict')).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(400)
+      for (let i = 0; i < 5; i++) await nextTick()
+      expect(fake.calls.filter((c) => c.name === 'runs.predict')).toHaveLength(1)
+      const answer = wrapper.get('[data-testid="try-answer"]')
+      expect(answer.text()).toContain('neg')
+      expect(answer.text()).toContain('90.0%')
+      expect(wrapper.findAll('.tok').map((w) => w.text())).toEqual(['a', 'bad', 'movie'])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('App', () => {
+  it('shows the sign-in help instead of the app when the server answers 401', async () => {
+    fake.failWith('app.info', 'Missing or invalid token.', 'unauthorized')
+    const wrapper = mount(App, { global: { plugins: await appPlugins() } })
+    await flush()
+    expect(wrapper.text()).toContain('This browser is not signed in')
+    expect(wrapper.text()).toContain('Open the link printed in the terminal')
+    expect(wrapper.find('nav').exists()).toBe(false)
+  })
+
+  it('shows navigation to every section when signed in', async () => {
+    const wrapper = mount(App, { global: { plugins: await appPlugins() } })
+    await flush()
+    const nav = wrapper.findAll('[data-nav]').map((w) => w.attributes('data-nav'))
+    expect(nav).toEqual(['home', 'datasets', 'train', 'runs', 'compare', 'export'])
+  })
+})

@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useDatasetsStore } from '../../src/renderer/src/stores/datasets'
+import { makeDataset, type FakeApi } from './fake-api'
+import { freshApp } from './setup'
+
+let fake: FakeApi
+beforeEach(() => {
+  fake = freshApp()
+})
+
+const file = (name: string, text: string) => ({ name, arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer })
+
+describe('datasets store: import wizard', () => {
+  it('uploads a dropped file, inspects it and pre-fills the guessed columns', async () => {
+    const store = useDatasetsStore()
+    await store.chooseFile(file('movie reviews.csv', 'review,sentiment\ngood,pos\n'))
+    const upload = fake.calls.find((c) => c.name === 'datasets.upload')!.input as { fileName: string; data: Uint8Array }
+    expect(upload.fileName).toBe('movie reviews.csv')
+    expect(new TextDecoder().decode(upload.data)).toBe('review,sentiment\ngood,pos\n')
+    expect(store.wizard.step).toBe('columns')
+    expect(store.wizard.name).toBe('movie reviews')
+    expect(store.wizard.options.textColumns).toEqual(['review'])
+    expect(store.wizard.options.labelColumn).toBe('sentiment')
+  })
+
+  it('follows the import job through progress to done and refreshes the list', async () => {
+    const store = useDatasetsStore()
+    await store.chooseFile(file('a.csv', 'x'))
+    await store.startImport()
+    expect(store.wizard.step).toBe('importing')
+    const jobId = store.wizard.jobId!
+    const importInput = fake.calls.find((c) => c.name === 'datasets.import')!.input as { options: { textColumns: string[]; labelColumn: string } }
+    expect(importInput.options.textColumns).toEqual(['review'])
+    fake.emit('dataset', { type: 'progress', jobId, rows: 50, bytes: 600, totalBytes: 1200, etaSec: 3 })
+    expect(store.wizard.progress).toEqual({ rows: 50, bytes: 600, totalBytes: 1200, etaSec: 3 })
+    fake.datasets = [makeDataset({ id: 'd9', name: 'a' })]
+    fake.emit('dataset', { type: 'done', jobId, datasetId: 'd9' })
+    expect(store.wizard.step).toBe('done')
+    expect(store.wizard.datasetId).toBe('d9')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.list.map((d) => d.id)).toEqual(['d9'])
+  })
+
+  it('returns to the column step with the plain-language reason when an import fails', async () => {
+    const store = useDatasetsStore()
+    await store.chooseFile(file('a.csv', 'x'))
+    await store.startImport()
+    fake.emit('dataset', { type: 'error', jobId: store.wizard.jobId!, message: 'Row 12 has an unterminated quote.' })
+    expect(store.wizard.step).toBe('columns')
+    expect(store.wizard.error).toBe('Row 12 has an unterminated quote.')
+  })
+
+  it('ignores events of other import jobs', async () => {
+    const store = useDatasetsStore()
+    await store.chooseFile(file('a.csv', 'x'))
+    await store.startImport()
+    fake.emit('dataset', { type: 'error', jobId: 'someone-else', message: 'nope' })
+    expect(store.wizard.step).toBe('importing')
+    expect(store.wizard.error).toBeNull()
+  })
+
+  it('keeps the error of a refused file in the wizard', async () => {
+    fake.failWith('datasets.inspect', 'This file is not text: it looks like a ZIP archive.')
+    const store = useDatasetsStore()
+    await store.chooseFile(file('binary.csv', 'PK'))
+    expect(store.wizard.step).toBe('source')
+    expect(store.wizard.error).toBe('This file is not text: it looks like a ZIP archive.')
+  })
+})
+
+describe('datasets store: doctor and fixes', () => {
+  it('applies a fix and re-checks the dataset', async () => {
+    fake.datasets = [makeDataset()]
+    const store = useDatasetsStore()
+    await store.refresh()
+    expect(await store.applyFixes('d1', ['merge-label-case'])).toBe(true)
+    expect(fake.calls.find((c) => c.name === 'datasets.fix')!.input).toEqual({ id: 'd1', fixes: ['merge-label-case'] })
+    expect(store.doctor.d1.findings[0].id).toBe('label-case')
+    expect(store.stats.d1.labelCounts).toEqual({ neg: 60, pos: 60 })
+  })
+
+  it('shows a failed fix next to the doctor and changes nothing', async () => {
+    fake.datasets = [makeDataset()]
+    fake.failWith('datasets.fix', 'Unknown fix "x".')
+    const store = useDatasetsStore()
+    await store.refresh()
+    expect(await store.applyFixes('d1', ['x'])).toBe(false)
+    expect(store.actionError['d1:fix']).toBe('Unknown fix "x".')
+    expect(fake.calls.some((c) => c.name === 'datasets.doctor')).toBe(false)
+  })
+})

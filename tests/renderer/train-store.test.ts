@@ -1,0 +1,70 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { useAppStore } from '../../src/renderer/src/stores/app'
+import { useTrainStore } from '../../src/renderer/src/stores/train'
+import type { FakeApi } from './fake-api'
+import { freshApp } from './setup'
+
+let fake: FakeApi
+beforeEach(() => {
+  fake = freshApp()
+})
+
+describe('train store', () => {
+  it('reports a cross-field problem under the field it concerns', () => {
+    const train = useTrainStore()
+    train.set('model.dModel', 64)
+    train.set('model.nHeads', 5)
+    expect(train.valid).toBe(false)
+    expect(train.issues['model.nHeads']).toMatch(/divisible/)
+    train.set('model.nHeads', 4)
+    expect(train.valid).toBe(true)
+  })
+
+  it('flags values outside the schema limits', () => {
+    const train = useTrainStore()
+    train.set('train.learningRate', 5)
+    expect(train.issues['train.learningRate']).toBeTruthy()
+  })
+
+  it('switches presets without losing the task or the fine-tuning source', async () => {
+    const app = useAppStore()
+    await app.load()
+    const train = useTrainStore()
+    train.setFinetuneFrom('r7')
+    train.choosePreset('thorough')
+    expect(train.config.model.dModel).toBe(192)
+    expect(train.config.finetune.fromRunId).toBe('r7')
+    expect(train.presetDescriptions.thorough).toBe('Thorough from server')
+  })
+
+  it('pretraining switches the model to the decoder and drops the fine-tuning source', () => {
+    const train = useTrainStore()
+    train.setFinetuneFrom('r7')
+    train.setTask('pretrain')
+    expect(train.config.model.arch).toBe('decoder')
+    expect(train.config.finetune.fromRunId).toBeNull()
+    expect(train.valid).toBe(true)
+  })
+
+  it('asks for a plan once typing pauses, with a plain config', async () => {
+    vi.useFakeTimers()
+    try {
+      const train = useTrainStore()
+      train.datasetId = 'd1'
+      await vi.advanceTimersByTimeAsync(10)
+      train.set('train.epochs', 4)
+      train.set('train.epochs', 6)
+      await vi.advanceTimersByTimeAsync(1000)
+      const plans = fake.calls.filter((c) => c.name === 'runs.plan')
+      expect(plans).toHaveLength(1)
+      const input = plans[0].input as { datasetId: string; config: { train: { epochs: number } } }
+      expect(input.datasetId).toBe('d1')
+      expect(input.config.train.epochs).toBe(6)
+      expect(structuredClone(input)).toEqual(input)
+      expect(train.plan?.parameters).toBe(123456)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
