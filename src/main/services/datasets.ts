@@ -55,6 +55,8 @@ export interface LoadedSplits {
   train: SplitRows
   validation: SplitRows & { indices: number[] }
   test: SplitRows & { indices: number[] }
+  /** Texts of rows without a label (for pretraining a language model). */
+  unlabeled: string[]
 }
 
 /** The API handlers plus what the runs service and the terminal need. */
@@ -599,9 +601,14 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
         train: { texts: [], labels: [] },
         validation: { texts: [], labels: [], indices: [] },
         test: { texts: [], labels: [], indices: [] },
+        unlabeled: [],
       }
       scanSync(versionId, (r) => {
-        if (r.label === null || r.split === null) return
+        if (r.label === null) {
+          if (r.text.trim()) out.unlabeled.push(r.text)
+          return
+        }
+        if (r.split === null) return
         const y = labelOf.get(r.label)
         if (y === undefined) return
         const part = out[r.split]

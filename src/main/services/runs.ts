@@ -204,10 +204,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const { versionId } = datasets.resolveVersion(datasetId)
     const data = datasets.loadSplitRows(versionId)
     if (config.task === 'pretrain') {
-      const n = (data.unlabeled?.length ?? 0) + data.train.texts.length
-      if (!n) throw new UserError('The dataset has no text to pretrain on.')
-      return { versionId, data }
+      // A language model learns from every text it may see: unlabeled rows and the training split.
+      const unlabeled = [...(data.unlabeled ?? []), ...data.train.texts]
+      if (!unlabeled.length) throw new UserError('The dataset has no text to pretrain on.')
+      return { versionId, data: { ...data, unlabeled, train: { texts: [], labels: [] } } }
     }
+    // A classifier's job file does not need the unlabeled texts.
+    data.unlabeled = undefined
     if (!data.train.texts.length) throw new UserError('The dataset has no training rows. Split it into train and validation first.')
     const classes = new Set(data.train.labels)
     if (data.labels.length < 2 || classes.size < 2) {
