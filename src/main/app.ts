@@ -1,6 +1,6 @@
 // Composition root: open the store under a home folder, build the services, return the API.
 // The desktop app, web mode and the terminal all start here; each binds the result differently.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WorkbenchHandlers } from '../shared/api'
@@ -42,17 +42,25 @@ export interface App {
   close(): Promise<void>
 }
 
-/** The app's version from the nearest package.json above this module (source or built). */
-function appVersion(): string {
+/** The folder holding the app's package.json (source checkout or built app), found upward from here. */
+function packageRoot(): { dir: string; version: string } | null {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 5; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version: string }
-      if (pkg.name === 'attention-workbench') return pkg.version
+      if (pkg.name === 'attention-workbench') return { dir, version: pkg.version }
     } catch {}
     dir = dirname(dir)
   }
-  return '0.0.0'
+  return null
+}
+
+/** The bundled first-run dataset, if this installation has it. */
+export const SAMPLE_DATASET_NAME = 'State of the Union eras (sample)'
+function sampleDataset(root: string | null): AppInfo['sampleDataset'] {
+  if (!root) return null
+  const path = join(root, 'resources', 'sample', 'state-of-the-union-eras.csv')
+  return existsSync(path) ? { path, name: SAMPLE_DATASET_NAME } : null
 }
 
 /** Build the app over `options.home`. */
@@ -72,7 +80,9 @@ export function createApp(options: AppOptions): App {
   const exportsService = createExportService({ db, home, spawn, runs, datasets })
   if (options.recover !== false) runs.recoverInterrupted()
 
-  const version = appVersion()
+  const root = packageRoot()
+  const version = root?.version ?? '0.0.0'
+  const sample = sampleDataset(root?.dir ?? null)
   const handlers: WorkbenchHandlers = {
     app: {
       info: () => ({
@@ -83,6 +93,7 @@ export function createApp(options: AppOptions): App {
         platform: `${process.platform}-${process.arch}`,
         nodeVersion: process.versions.node,
         backend,
+        sampleDataset: sample,
       }),
       presets: () =>
         Object.fromEntries(
