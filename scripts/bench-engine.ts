@@ -1,5 +1,7 @@
 // Engine throughput benchmark on the reference workload: encoder classifier, vocab 8000, seqLen 128,
 // dModel 128, 4 heads, 2 pre-LN blocks, ffn 512, batch 32, 4 classes, AdamW, dropout 0.1.
+// It builds the engine's own encoder (models/) and trains it with the training loop's own step
+// (training/train-step.ts: forward, loss, gradients, clipping, AdamW), so the figure is the product's.
 //
 //   npm run bench                       human-readable report
 //   npm run bench -- --json             one JSON object: {backend, train_tokens_per_s, infer_tokens_per_s, peak_rss_mb}
@@ -8,11 +10,13 @@
 // Tokens/s counts every position of every sequence (batch * seqLen per step), as the PyTorch
 // comparison script (scripts/bench-torch.py) does for the same architecture.
 import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-backend-wasm'
-import {
-  attention, dense, dropout, embeddingLookup, gelu, layerNorm, mergeHeads, paddingMaskBias, registerBackendFixes, splitQkv,
-} from '../src/main/engine/ops'
+import { initBackend, type BackendChoice } from '../src/main/engine/backend'
+import { buildModel, resolveDims, type ModelSpec } from '../src/main/engine/models'
+import { mixSeed } from '../src/main/engine/rng'
+import { AdamW } from '../src/main/engine/training/adamw'
+import { learningRate } from '../src/main/engine/training/schedule'
+import { makeTrainStep, type StepBatch } from '../src/main/engine/training/train-step'
+import { resolveConfig } from '../src/shared/config'
 
 const REF = { vocabSize: 8000, seqLen: 128, dModel: 128, nHeads: 4, nLayers: 2, ffnDim: 512, batchSize: 32, nClasses: 4, dropout: 0.1 }
 
@@ -32,7 +36,7 @@ function parseArgs(argv: string[]): Args {
   return args
 }
 
-// Tiny seeded generator so the bench data and initial weights are the same on every run.
+// Tiny seeded generator so the bench data are the same on every run.
 function rng(seed: number): () => number {
   let s = seed >>> 0
   return () => {
@@ -43,99 +47,16 @@ function rng(seed: number): () => number {
   }
 }
 
-type Weights = Record<string, tf.Variable>
-
-function initWeights(seed: number): Weights {
-  const r = rng(seed)
-  const { vocabSize: V, seqLen: T, dModel: D, ffnDim: F, nClasses: C } = REF
-  const w: Weights = {}
-  const normal = (name: string, shape: number[], std: number) => {
-    const n = shape.reduce((a, b) => a * b, 1)
-    const v = new Float32Array(n)
-    for (let i = 0; i < n; i++) v[i] = (r() + r() + r() - 1.5) * 2 * std // cheap ~normal
-    w[name] = tf.variable(tf.tensor(v, shape), true, name)
-  }
-  const fill = (name: string, shape: number[], value: number) => { w[name] = tf.variable(tf.fill(shape, value), true, name) }
-  normal('embed/tok', [V, D], 0.02)
-  normal('embed/pos', [T, D], 0.02)
-  for (let i = 0; i < REF.nLayers; i++) {
-    const p = `block_${i}`
-    fill(`${p}/ln1/gamma`, [D], 1); fill(`${p}/ln1/beta`, [D], 0)
-    normal(`${p}/attn/qkv`, [D, 3 * D], 0.02); fill(`${p}/attn/qkv_b`, [3 * D], 0)
-    normal(`${p}/attn/out`, [D, D], 0.02); fill(`${p}/attn/out_b`, [D], 0)
-    fill(`${p}/ln2/gamma`, [D], 1); fill(`${p}/ln2/beta`, [D], 0)
-    normal(`${p}/ffn/w1`, [D, F], 0.02); fill(`${p}/ffn/w1_b`, [F], 0)
-    normal(`${p}/ffn/w2`, [F, D], 0.02); fill(`${p}/ffn/w2_b`, [D], 0)
-  }
-  fill('final_ln/gamma', [D], 1); fill('final_ln/beta', [D], 0)
-  normal('head/w', [D, C], 0.02); fill('head/b', [C], 0)
-  return w
-}
-
-// Pre-LN encoder classifier built only from the engine's ops; logits [B, C].
-function forward(w: Weights, ids: tf.Tensor, maskBias: tf.Tensor, training: boolean, seed: number): tf.Tensor {
-  const { seqLen: T, dModel: D, nHeads: H, batchSize: B } = REF
-  const rate = training ? REF.dropout : 0
-  let s = seed
-  const drop = (x: tf.Tensor) => (rate > 0 ? dropout(x, rate, ++s) : x)
-  let h = tf.add(embeddingLookup(w['embed/tok']!, ids), w['embed/pos']!) // [B, T, D] + [T, D]
-  h = drop(h)
-  for (let i = 0; i < REF.nLayers; i++) {
-    const p = `block_${i}`
-    const a = layerNorm(h, w[`${p}/ln1/gamma`]!, w[`${p}/ln1/beta`]!) // [B, T, D]
-    const [q, k, v] = splitQkv(dense(a, w[`${p}/attn/qkv`]!, w[`${p}/attn/qkv_b`]!), H) // [B, T, 3D] -> 3 x [B, H, T, Dh]
-    const { output } = attention(q, k, v, { maskBias, dropoutRate: rate, seed: ++s }) // [B, H, T, Dh]
-    h = tf.add(h, drop(dense(mergeHeads(output), w[`${p}/attn/out`]!, w[`${p}/attn/out_b`]!))) // [B, T, D]
-    const f = layerNorm(h, w[`${p}/ln2/gamma`]!, w[`${p}/ln2/beta`]!) // [B, T, D]
-    const hidden = gelu(dense(f, w[`${p}/ffn/w1`]!, w[`${p}/ffn/w1_b`]!)) // [B, T, F]
-    h = tf.add(h, drop(dense(hidden, w[`${p}/ffn/w2`]!, w[`${p}/ffn/w2_b`]!))) // [B, T, D]
-  }
-  h = layerNorm(h, w['final_ln/gamma']!, w['final_ln/beta']!)
-  const cls = tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, D]), [B, D]) // [CLS] pooling: [B, T, D] -> [B, D]
-  void T
-  return dense(cls, w['head/w']!, w['head/b']!) // [B, C]
-}
-
-// AdamW (decoupled weight decay, Loshchilov & Hutter) with the PyTorch defaults.
-class AdamW {
-  private m = new Map<string, tf.Variable>()
-  private v = new Map<string, tf.Variable>()
-  private t = 0
-  constructor(private lr = 1e-3, private beta1 = 0.9, private beta2 = 0.999, private eps = 1e-8, private weightDecay = 0.01) {}
-  apply(weights: Weights, grads: tf.NamedTensorMap): void {
-    this.t++
-    const bc1 = 1 - this.beta1 ** this.t, bc2 = 1 - this.beta2 ** this.t
-    const stepSize = this.lr / bc1
-    tf.tidy(() => {
-      for (const [name, g] of Object.entries(grads)) {
-        const p = weights[name]!
-        let m = this.m.get(name), v = this.v.get(name)
-        if (!m || !v) {
-          m = tf.variable(tf.zerosLike(p), false); v = tf.variable(tf.zerosLike(p), false)
-          this.m.set(name, m); this.v.set(name, v)
-        }
-        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)))
-        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)))
-        const denom = tf.add(tf.sqrt(tf.mul(v, 1 / bc2)), this.eps)
-        p.assign(tf.sub(tf.mul(p, 1 - this.lr * this.weightDecay), tf.mul(tf.div(m, denom), stepSize)))
-      }
-    })
-  }
-}
-
-function makeBatch(r: () => number): { ids: tf.Tensor; labels: tf.Tensor; maskBias: tf.Tensor } {
+// Synthetic full-length rows: [CLS] then random token ids of the 8000-word vocabulary, no padding.
+function makeBatch(r: () => number): StepBatch {
   const { batchSize: B, seqLen: T, vocabSize: V, nClasses: C } = REF
-  const ids = new Int32Array(B * T), labels = new Int32Array(B)
+  const ids = new Int32Array(B * T)
   for (let b = 0; b < B; b++) {
     ids[b * T] = 2 // [CLS]
     for (let t = 1; t < T; t++) ids[b * T + t] = 5 + Math.floor(r() * (V - 5))
-    labels[b] = Math.floor(r() * C)
   }
-  return tf.tidy(() => ({
-    ids: tf.tensor2d(ids, [B, T], 'int32'),
-    labels: tf.oneHot(tf.tensor1d(labels, 'int32'), C),
-    maskBias: paddingMaskBias(tf.ones([B, T], 'int32')), // every position is a real token
-  }))
+  const labels = Array.from({ length: B }, () => Math.floor(r() * C))
+  return { ids, mask: new Float32Array(B * T).fill(1), B, T, labels, rowWeights: null }
 }
 
 function peakRssMb(): number {
@@ -145,28 +66,37 @@ function peakRssMb(): number {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const log = (msg: string) => { if (!args.json) console.log(msg); else process.stderr.write(msg + '\n') }
-  if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} did not load`)
-  await tf.ready()
-  registerBackendFixes(tf.getBackend())
-  const weights = initWeights(1)
-  const opt = new AdamW()
+  const backend = await initBackend([args.backend as BackendChoice])
+  // The product's defaults (AdamW lr 1e-3, weight decay 0.01, warmup + cosine, clipping at 1) on the reference sizes.
+  const config = resolveConfig(null, {
+    model: { arch: 'encoder', dModel: REF.dModel, nHeads: REF.nHeads, nLayers: REF.nLayers, ffnDim: REF.ffnDim, seqLen: REF.seqLen,
+      dropout: REF.dropout, attnDropout: REF.dropout, positional: 'learned', pooling: 'cls' },
+    train: { batchSize: REF.batchSize },
+  })
+  const spec: ModelSpec = { dims: resolveDims(config.model, REF.vocabSize), head: 'classify', nClasses: REF.nClasses, lora: null }
+  const model = buildModel(spec, 1)
+  const trainable = [...model.params.keys()]
+  const c = config.train
+  const opt = new AdamW(model.params, trainable, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: c.weightDecay })
+  const step1 = makeTrainStep({
+    model, objective: 'classify', trainable, opt, gradClip: c.gradClip, labelSmoothing: c.labelSmoothing,
+    lrScale: () => 1, decay: (name) => model.params.get(name)!.shape.length >= 2,
+  })
   const r = rng(7)
   const batches = Array.from({ length: 4 }, () => makeBatch(r))
   const tokensPerStep = REF.batchSize * REF.seqLen
+  const plannedSteps = 10_000
   let step = 0
   const trainStep = (): number => {
     const batch = batches[step % batches.length]!
+    const loss = step1(batch, learningRate(step, plannedSteps, c), mixSeed(c.seed, step, 0xd0))
     step++
-    const { value, grads } = tf.variableGrads(() =>
-      tf.losses.softmaxCrossEntropy(batch.labels, forward(weights, batch.ids, batch.maskBias, true, step * 1000)) as tf.Scalar)
-    opt.apply(weights, grads)
-    tf.dispose(grads)
-    const loss = value.dataSync()[0]!
-    value.dispose()
-    return loss
+    const value = loss.dataSync()[0]!
+    loss.dispose()
+    return value
   }
 
-  log(`backend ${tf.getBackend()}; reference workload ${JSON.stringify(REF)}`)
+  log(`backend ${backend.name} (${backend.description}); reference workload ${JSON.stringify(REF)}`)
   for (let i = 0; i < 3; i++) trainStep() // warm-up: kernel setup, heap growth
   if (args.profile) {
     const info = await tf.profile(() => { trainStep() })
@@ -192,9 +122,14 @@ async function main(): Promise<void> {
   log(`train: ${trainSteps} steps in ${trainSec.toFixed(1)} s, ${(1000 * trainSec / trainSteps).toFixed(0)} ms/step, ` +
     `${trainTps.toFixed(0)} tokens/s, last loss ${lastLoss.toFixed(4)}, tensors ${tensorsBefore} -> ${tensorsAfter}`)
 
+  // Inference as predict runs it: the model's forward pass without dropout, then softmax.
   const inferStep = () => {
     const batch = batches[step++ % batches.length]!
-    const probs = tf.tidy(() => tf.softmax(forward(weights, batch.ids, batch.maskBias, false, 0)))
+    const probs = tf.tidy(() => {
+      const ids = tf.tensor2d(batch.ids, [batch.B, batch.T], 'int32')
+      const mask = tf.tensor2d(batch.mask, [batch.B, batch.T])
+      return tf.softmax(model.forward(ids, mask, { training: false }).logits)
+    })
     probs.dataSync()
     probs.dispose()
   }

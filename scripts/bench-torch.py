@@ -3,7 +3,8 @@
 
 Architecture and hyperparameters match scripts/bench-engine.ts: vocab 8000, seqLen 128, dModel 128,
 4 heads, 2 pre-LN blocks, ffn 512 with tanh-form GELU, dropout 0.1, learned positions, [CLS] pooling,
-4 classes, batch 32, AdamW (lr 1e-3, weight decay 0.01). Tokens/s counts batch * seqLen per step.
+4 classes, batch 32, AdamW (lr 1e-3, weight decay 0.01), gradients clipped to global norm 1 (the
+engine's default). Tokens/s counts batch * seqLen per step.
 
     python3 scripts/bench-torch.py [--json] [--train-seconds N] [--infer-seconds N]
 
@@ -71,6 +72,7 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(ids, pad), labels)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         return loss.item()
 

@@ -3,7 +3,6 @@
 // and step, the schedule position, the epoch's batch order, the early-stopping state and the best
 // weights; dropout seeds and data order are pure functions of (seed, step, epoch), so that state is
 // the whole random state too.
-import * as tf from '@tensorflow/tfjs-core'
 import type { TrainConfig } from '../../../shared/config'
 import type { MetricPoint, RunMetrics } from '../../../shared/domain'
 import { classificationMetrics } from '../metrics'
@@ -11,11 +10,11 @@ import type { TextModel } from '../models/types'
 import { assignParams, readParams } from '../params'
 import { mixSeed } from '../rng'
 import { readContainer, writeContainer, type NamedArray } from '../tensor-file'
-import { AdamW, clipByGlobalNorm } from './adamw'
+import { AdamW } from './adamw'
 import { epochBatches, padRows, type Row } from './batching'
 import { argmax, classifyRows, languageModelRowsLoss } from './evaluate-rows'
-import { classificationLoss, languageModelLoss } from './loss'
 import { learningRate } from './schedule'
+import { makeTrainStep } from './train-step'
 
 /** Progress of training, for progress bars. */
 export interface TrainProgress {
@@ -124,10 +123,10 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
   const decayable = (name: string) => params.get(name)!.shape.length >= 2
   const scale = (name: string) => input.lrScale?.[name] ?? 1
   const opt = new AdamW(params, input.trainable, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: c.weightDecay })
-  const byEngineName = new Map<string, string>()
-  for (const name of input.trainable) byEngineName.set(params.get(name)!.name, name)
-  const trainVars = input.trainable.map((n) => params.get(n)!)
   const weightsPerClass = input.classWeights ?? null
+  const trainStep = makeTrainStep({
+    model, objective, trainable: input.trainable, opt, gradClip: c.gradClip, labelSmoothing: c.labelSmoothing, lrScale: scale, decay: decayable,
+  })
 
   let state: LoopState
   let bestWeights: Map<string, NamedArray> | null = null
@@ -201,20 +200,9 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
         const b = padRows(input.train.rows, idx)
         const lr = learningRate(state.step, state.totalSteps, c)
         const dropoutSeed = mixSeed(c.seed, state.step, 0xd0)
-        const lossT = tf.tidy(() => {
-          const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32')
-          const mask = tf.tensor2d(b.mask, [b.B, b.T])
-          const y = objective === 'classify' ? tf.tensor1d(idx.map((i) => input.train.labels[i]), 'int32') : null
-          const w = y && weightsPerClass ? tf.tensor1d(idx.map((i) => weightsPerClass[input.train.labels[i]])) : null
-          const { value, grads } = tf.variableGrads(() => {
-            const { logits } = model.forward(ids, mask, { training: true, dropoutSeed })
-            return objective === 'lm' ? languageModelLoss(logits, ids, mask) : classificationLoss(logits, y!, w, c.labelSmoothing)
-          }, trainVars)
-          const named: Record<string, tf.Tensor> = {}
-          for (const [engineName, g] of Object.entries(grads)) if (g) named[byEngineName.get(engineName)!] = g
-          opt.apply(clipByGlobalNorm(named, c.gradClip).grads, lr, scale, decayable)
-          return value
-        })
+        const labels = objective === 'classify' ? idx.map((i) => input.train.labels[i]) : null
+        const rowWeights = labels && weightsPerClass ? labels.map((y) => weightsPerClass[y]) : null
+        const lossT = trainStep({ ...b, labels, rowWeights }, lr, dropoutSeed)
         const loss = (await lossT.data())[0]
         lossT.dispose()
         if (!Number.isFinite(loss)) throw new Error(`The training loss became ${loss} at step ${state.step + 1}: lower the learning rate or turn on gradient clipping.`)
