@@ -1,0 +1,118 @@
+// MODEL_CARD.md: what the model is, what it was trained on, how well it does per class, how to use
+// it, and where it should not be trusted. Written from the saved model and the run's recorded facts.
+import type { RunMetrics } from '../../../shared/domain'
+import type { ModelFile } from '../model-folder'
+import type { ExportVerification } from './verify'
+
+/** Run facts the caller may pass for the card (all optional). */
+export interface CardFacts {
+  runId?: string
+  runName?: string
+  createdAt?: string
+  finishedAt?: string | null
+  backend?: string | null
+  appVersion?: string
+  metrics?: RunMetrics | null
+  dataset?: { id?: string | null; name?: string | null; versionId?: string | null; contentHash?: string | null; rows?: number | null }
+  splits?: { train?: number; validation?: number; test?: number }
+  notes?: string
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+function describe(file: ModelFile, parameters: number): string {
+  const d = file.spec.dims
+  const size = `${parameters.toLocaleString('en-US')} parameters`
+  if (d.arch === 'bag') return `a bag-of-embeddings baseline (the mean of ${d.dModel}-wide token embeddings, then a linear layer; ${size}). It ignores word order.`
+  const attn = d.attention === 'sliding' ? `sliding-window attention (±${d.window} tokens)` : d.attention === 'linear' ? 'linear (kernel) attention' : 'full softmax attention'
+  const heads = d.nKvHeads !== d.nHeads ? `${d.nHeads} query heads sharing ${d.nKvHeads} key/value heads` : `${d.nHeads} heads`
+  const kind = d.arch === 'decoder' ? 'causal Transformer decoder, fine-tuned as a classifier from its last token' : 'Transformer encoder classifier'
+  const pool = d.arch === 'decoder' ? (d.pooling === 'mean' ? 'mean pooling' : 'last-token pooling') : d.pooling === 'mean' ? 'mean pooling' : '[CLS] pooling'
+  return `a ${kind} with ${d.nLayers} pre-LN block(s), dModel ${d.dModel}, ${heads}, feed-forward width ${d.ffnDim}, ${attn}, ${d.positional} positions and ${pool} (${size}).`
+}
+
+/** Writes the card's Markdown; `image` is the confusion-matrix picture's file name (or null). */
+export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: number; verification: ExportVerification; formats: string[]; image: string | null; seqLen: number }): string {
+  const { file, facts, verification } = p
+  const cfg = file.config
+  const metrics = facts.metrics ?? file.training.metrics
+  const title = facts.runName ?? 'Text classifier'
+  const lines: string[] = []
+  lines.push(`# ${title}`, '')
+  lines.push(`A text classifier exported from Attention Workbench${facts.appVersion ? ` ${facts.appVersion}` : ''}: ${describe(file, p.parameters)}`, '')
+  lines.push(`It sorts a text into one of ${file.labels.length} classes: ${file.labels.map((l) => `\`${l}\``).join(', ')}.`, '')
+  lines.push('## Training data', '')
+  const ds = facts.dataset ?? {}
+  lines.push(`- Dataset: ${ds.name ?? 'unnamed'}${ds.id ? ` (\`${ds.id}\`)` : ''}`)
+  if (ds.versionId) lines.push(`- Dataset version: \`${ds.versionId}\`${ds.contentHash ? ` (content hash \`${ds.contentHash.slice(0, 16)}\`)` : ''}`)
+  if (ds.rows) lines.push(`- Rows in the dataset version: ${ds.rows}`)
+  if (facts.splits) lines.push(`- Rows used: ${facts.splits.train ?? 0} training, ${facts.splits.validation ?? 0} validation${facts.splits.test ? `, ${facts.splits.test} test` : ''}`)
+  if (facts.runId) lines.push(`- Run: \`${facts.runId}\`${facts.finishedAt ? `, finished ${facts.finishedAt}` : ''}${facts.backend ? `, trained on the ${facts.backend} backend` : ''}`)
+  if (cfg.finetune.fromRunId) lines.push(`- Fine-tuned from run \`${cfg.finetune.fromRunId}\``)
+  lines.push('')
+  lines.push('## Hyperparameters', '', '| setting | value |', '|---|---|')
+  const rows: [string, unknown][] = [
+    ['architecture', cfg.model.arch], ['dModel', cfg.model.dModel], ['nHeads', cfg.model.nHeads], ['nKvHeads', file.spec.dims.nKvHeads],
+    ['nLayers', cfg.model.nLayers], ['ffnDim', file.spec.dims.ffnDim], ['seqLen (incl. [CLS])', cfg.model.seqLen], ['attention', cfg.model.attention],
+    ['positions', cfg.model.positional], ['pooling', cfg.model.pooling], ['dropout / attention dropout', `${cfg.model.dropout} / ${cfg.model.attnDropout}`],
+    ['tokenizer', `${cfg.tokenizer.kind}, vocabulary ${file.spec.dims.vocabSize} (asked ${cfg.tokenizer.vocabSize})`], ['lower-casing', cfg.tokenizer.lowercase], ['normalisation', cfg.tokenizer.normalize],
+    ['epochs (best epoch)', `${cfg.train.epochs} (${file.training.bestEpoch}${file.training.stoppedEarly ? ', stopped early' : ''})`], ['batch size', cfg.train.batchSize],
+    ['learning rate, schedule, warm-up', `${cfg.train.learningRate}, ${cfg.train.schedule}, ${cfg.train.warmupRatio}`], ['weight decay (AdamW)', cfg.train.weightDecay],
+    ['gradient clipping', cfg.train.gradClip], ['label smoothing', cfg.train.labelSmoothing], ['class weights', cfg.train.classWeights], ['seed', cfg.train.seed],
+  ]
+  for (const [k, v] of rows) lines.push(`| ${k} | ${cell(String(v))} |`)
+  lines.push('')
+  lines.push('## Evaluation', '')
+  if (metrics) {
+    lines.push(`On the validation rows: accuracy **${pct(metrics.accuracy)}**, macro-F1 **${pct(metrics.macroF1)}**, weighted F1 ${pct(metrics.weightedF1)}, loss ${metrics.loss.toFixed(4)}.`, '')
+    lines.push('| class | precision | recall | F1 | support |', '|---|---|---|---|---|')
+    for (const l of metrics.labels) {
+      const m = metrics.perClass[l]
+      if (m) lines.push(`| ${cell(l)} | ${pct(m.precision)} | ${pct(m.recall)} | ${pct(m.f1)} | ${m.support} |`)
+    }
+    lines.push('')
+    if (p.image) {
+      lines.push(`![Confusion matrix: rows are the true class, columns the predicted class](${p.image})`, '')
+      lines.push(`Confusion matrix: row = true class, column = predicted class; the numbers on the axes are the class indices ${metrics.labels.map((l, i) => `${i} = \`${l}\``).join(', ')}. Darker cells hold a larger share of their row.`, '')
+    }
+    lines.push('| true \\ predicted | ' + metrics.labels.map(cell).join(' | ') + ' |', '|---|' + metrics.labels.map(() => '---|').join(''))
+    metrics.confusion.forEach((row, i) => lines.push(`| ${cell(metrics.labels[i])} | ${row.join(' | ')} |`))
+    lines.push('')
+  } else {
+    lines.push('No evaluation was recorded for this model.', '')
+  }
+  lines.push('## Export check', '')
+  lines.push(
+    verification.ok
+      ? `Before this bundle was written out, every exported format was re-run on ${verification.rows} inputs and compared with the app's own model: the same label everywhere and probabilities within 1e-4 (largest difference ${verification.maxProbDiff.toExponential(2)}).`
+      : `The export check FAILED: ${Object.values(verification.formats).map((f) => f.message).filter(Boolean).join('; ')}.`,
+    '',
+  )
+  lines.push('## How to use it', '')
+  if (p.formats.includes('tfjs')) {
+    lines.push('- **Terminal**: `npm install @tensorflow/tfjs`, then `node predict.mjs "some text"` (add `--json`, `--attention`; `--check` re-runs the stored check inputs).')
+    lines.push('- **Browser**: open `index.html` (works from disk, offline) to try texts and see which tokens the model attended to.')
+    lines.push('- **TensorFlow.js**: `tf.loadGraphModel` on `model.json` (a standard graph model; inputs `ids` int32 and `mask` float32, both [batch, seqLen]; outputs `probabilities` and one `attention_<layer>` [batch, heads, seqLen, seqLen] per layer).')
+  }
+  if (p.formats.includes('onnx')) {
+    lines.push('- **ONNX** (`model.onnx`, opset 17): inputs `ids` int64 and `mask` float32 [batch, seqLen], output `probabilities`. Example with Python: `onnxruntime.InferenceSession("model.onnx").run(["probabilities"], {"ids": ids, "mask": mask})`.')
+  }
+  lines.push(`- **Preprocessing** (in \`preprocessing.json\` and \`tokenizer.json\`): ${cfg.tokenizer.lowercase ? 'lower-case, ' : ''}Unicode ${cfg.tokenizer.normalize} normalisation, the ${cfg.tokenizer.kind} tokenizer, [CLS] (id 2) first, cut to ${p.seqLen} tokens, padded with id 0 (mask 0) to exactly ${p.seqLen}. Labels are in \`labels.json\` in output order.`)
+  lines.push('')
+  lines.push('## Intended use and limits', '')
+  lines.push('- Intended for sorting texts like the ones it was trained on, as a first pass or an aid whose outputs a person reviews. It has only seen the training dataset above; texts from another domain, language or period may be classified poorly without any warning.')
+  lines.push(`- Only the first ${p.seqLen - 1} tokens of a text are read; anything after that is ignored.`)
+  lines.push('- The probabilities are the model\'s confidence, not guarantees: check the calibration before using them as thresholds, and measure again on data from where it will be used.')
+  lines.push('- It repeats the labelling habits and biases of its training data, including mistakes in the labels. Do not use it alone for decisions about people (health, hiring, credit, legal or safety matters).')
+  lines.push('- Attention highlighting shows where the model looked, which is not a full explanation of why it decided.')
+  if (metrics) {
+    const weak = metrics.labels.filter((l) => metrics.perClass[l] && metrics.perClass[l].f1 < metrics.macroF1 - 0.1)
+    if (weak.length) lines.push(`- It is noticeably weaker on ${weak.map((l) => `\`${l}\``).join(', ')} (F1 well below its average).`)
+    const small = metrics.labels.filter((l) => metrics.perClass[l] && metrics.perClass[l].support < 20)
+    if (small.length) lines.push(`- Few validation examples for ${small.map((l) => `\`${l}\``).join(', ')}: those figures are uncertain.`)
+  }
+  if (facts.notes) lines.push('', '## Notes', '', facts.notes)
+  lines.push('')
+  return lines.join('\n')
+}

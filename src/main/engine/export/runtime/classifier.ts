@@ -1,0 +1,121 @@
+// The standalone classifier inside every exported bundle: tokenizer (the app's own code, compiled
+// in), padding to seqLen, the graph model through plain TensorFlow.js, and attention rollout for
+// highlighting. TensorFlow.js is passed in, so the same code runs in Node (predict.mjs), in a
+// browser page (tf.min.js) and in the app's own export check.
+import { attentionRollout } from '../../rollout'
+import { encodeBatch, tokenizerFromJSON, type Tokenizer } from '../../tokenizers'
+import type { BundleFiles } from './types'
+
+/** The few TensorFlow.js functions the runtime uses (from @tensorflow/tfjs or tf.min.js). */
+export interface TfLike {
+  tensor(values: Int32Array | Float32Array, shape: number[], dtype: 'int32' | 'float32'): TensorLike
+  loadGraphModel(handler: unknown): Promise<GraphModelLike>
+  io: { fromMemory(artifacts: Record<string, unknown>): unknown }
+}
+interface TensorLike {
+  data(): Promise<ArrayLike<number>>
+  dispose(): void
+}
+interface GraphModelLike {
+  execute(inputs: Record<string, TensorLike>, outputs: string[]): TensorLike | TensorLike[]
+  dispose(): void
+}
+
+/** One classified text. */
+export interface BundlePrediction {
+  label: string
+  probabilities: Record<string, number>
+  /** Probabilities in label order. */
+  probs: number[]
+  /** With attention: the tokens the model saw ([CLS] first), each layer's weights [L][H][n][n] and the rollout. */
+  tokens?: string[]
+  attention?: number[][][][]
+  rollout?: number[]
+}
+
+/** A loaded bundle. */
+export interface BundleClassifier {
+  labels: string[]
+  tokenizer: Tokenizer
+  /** Token ids and mask as the model takes them: row-major [B, seqLen]. */
+  encode(texts: string[]): { ids: Int32Array; mask: Float32Array; B: number; T: number; tokens: string[][] }
+  classify(texts: string[], opts?: { attention?: boolean; batchSize?: number }): Promise<BundlePrediction[]>
+  dispose(): void
+}
+
+/** Loads a bundle's graph model from memory (no file:// or fetch needed). */
+export async function loadClassifier(tf: TfLike, files: BundleFiles): Promise<BundleClassifier> {
+  const pre = files.preprocessing
+  const tokenizer = tokenizerFromJSON(files.tokenizer)
+  const w = files.weights
+  const weightData = w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength)
+  const model = await tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: files.model.modelTopology,
+      weightSpecs: files.model.weightsManifest.flatMap((g) => g.weights),
+      weightData,
+      format: files.model.format,
+      generatedBy: files.model.generatedBy,
+      convertedBy: files.model.convertedBy,
+      signature: files.model.signature,
+    }),
+  )
+  const encode = (texts: string[]) => encodeBatch(tokenizer, texts, { seqLen: pre.seqLen, addCls: true, padTo: 'max' })
+
+  async function classifyBatch(texts: string[], attention: boolean): Promise<BundlePrediction[]> {
+    const enc = encode(texts)
+    const ids = tf.tensor(enc.ids, [enc.B, enc.T], 'int32')
+    const mask = tf.tensor(enc.mask, [enc.B, enc.T], 'float32')
+    const names = [pre.outputs.probabilities, ...(attention ? pre.outputs.attention : [])]
+    // Ask for the probabilities twice when alone: execute() returns a bare tensor for one name.
+    const raw = model.execute({ [pre.inputs.ids]: ids, [pre.inputs.mask]: mask }, names.length === 1 ? [names[0], names[0]] : names)
+    const outs = Array.isArray(raw) ? raw : [raw]
+    try {
+      const C = files.labels.length
+      const probs = await outs[0].data()
+      const layers = attention ? await Promise.all(outs.slice(1, names.length).map((t) => t.data())) : []
+      return texts.map((_, b) => {
+        const p = Array.from({ length: C }, (_, c) => probs[b * C + c])
+        const out = toPrediction(files.labels, p)
+        if (!attention) return out
+        const n = enc.tokens[b].length
+        const T = enc.T
+        // [B, H, T, T] -> this row's [H][n][n] (real tokens only)
+        const weights = layers.map((data) => {
+          const H = data.length / (enc.B * T * T)
+          return Array.from({ length: H }, (_, h) =>
+            Array.from({ length: n }, (_, q) => Array.from({ length: n }, (_, k) => data[((b * H + h) * T + q) * T + k])),
+          )
+        })
+        const pooled = pre.pooled === 'mean' ? 'mean' : pre.pooled === 'last' ? n - 1 : 0
+        const rollout = weights.length ? attentionRollout(weights, pooled) : new Array<number>(n).fill(1 / n)
+        return { ...out, tokens: enc.tokens[b], attention: weights, rollout }
+      })
+    } finally {
+      ids.dispose()
+      mask.dispose()
+      for (const t of new Set(outs)) t.dispose()
+    }
+  }
+
+  return {
+    labels: files.labels,
+    tokenizer,
+    encode,
+    async classify(texts, opts = {}) {
+      const size = opts.batchSize ?? 32
+      const out: BundlePrediction[] = []
+      for (let s = 0; s < texts.length; s += size) out.push(...(await classifyBatch(texts.slice(s, s + size), !!opts.attention)))
+      return out
+    },
+    dispose: () => model.dispose(),
+  }
+}
+
+function toPrediction(labels: string[], probs: number[]): BundlePrediction {
+  let best = 0
+  for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i
+  const probabilities: Record<string, number> = {}
+  labels.forEach((l, i) => (probabilities[l] = probs[i]))
+  return { label: labels[best], probabilities, probs }
+}
