@@ -35,9 +35,10 @@ export function createExportService(deps: ExportServiceDeps): WorkbenchHandlers[
   async function datasetFacts(run: Run): Promise<Record<string, unknown> | undefined> {
     if (!run.datasetId) return undefined
     const ds = deps.datasets as { get?: (i: { id: string }) => Promise<unknown> | unknown } | null
-    let found: { name?: string; rowCount?: number; contentHash?: string; versionId?: string } | null = null
+    type Found = { name?: string; rowCount?: number; contentHash?: string; versionId?: string }
+    let found: Found | null
     try {
-      found = ((await ds?.get?.({ id: run.datasetId })) ?? null) as typeof found
+      found = ((await ds?.get?.({ id: run.datasetId })) ?? null) as Found | null
     } catch {
       found = null // a deleted dataset leaves the run's history; the card just says less
     }
