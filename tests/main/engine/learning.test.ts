@@ -37,7 +37,9 @@ async function trainMarkerTask(arch: ModelConfig['arch'], epochs: number) {
 describe('learning a task that needs attention', () => {
   it('the encoder reaches >= 95% validation accuracy, the bag-of-embeddings baseline stays near chance, tensors stay flat', async () => {
     await initBackend(['wasm'])
-    const encoder = await trainMarkerTask('encoder', 12)
+    // 16 epochs: at 12 the final accuracy swings between 0.88 and 1.0 with float rounding alone (the
+    // order of sums inside a fused kernel); at 16 every variant measured lands at 0.985 or above.
+    const encoder = await trainMarkerTask('encoder', 16)
     expect(encoder.accuracy).toBeGreaterThanOrEqual(0.95)
     // Same live tensor count after every epoch: nothing leaks per step or per validation.
     expect(new Set(encoder.counts).size).toBe(1)

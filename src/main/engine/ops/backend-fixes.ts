@@ -7,6 +7,9 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs'
 import { heapF32, heapI32, isWasmBackend, sliceMatMulInto, type WasmBackendLike } from './wasm-heap'
 import { wasmGatherRows, wasmSlice, wasmSplitV } from './wasm-copy-kernels'
+import { registerAdamWKernels } from './adamw-kernel'
+import { registerGeluKernels } from './gelu'
+import { registerLayerNormKernels } from './layer-norm'
 
 const fixedBackends = new Set<string>()
 
@@ -44,6 +47,9 @@ function registerWasmFixes(): void {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
   })
   tf.registerKernel({ kernelName: SUM_ROWS, backendName: 'wasm', kernelFunc: wasmSumRows as unknown as tf.KernelFunc })
+  registerAdamWKernels()
+  registerLayerNormKernels()
+  registerGeluKernels()
   override(tf.Slice, (orig) => (args) => wasmSlice(args, orig as RawKernel))
   override(tf.SplitV, (orig) => (args) => wasmSplitV(args, orig as unknown as (a: KernelArgs) => tf.TensorInfo[]))
   override(tf.GatherV2, (orig) => (args) => wasmGatherRows(args, orig as RawKernel))

@@ -2,6 +2,7 @@
 // ("decoupled") instead of through the gradient. Its moments are named tensors so a checkpoint
 // can store and restore them exactly.
 import * as tf from '@tensorflow/tfjs-core'
+import { adamwUpdate, hasFusedAdamW, sumSquares } from '../ops/adamw-kernel'
 import type { Params } from '../params'
 
 /** AdamW hyperparameters. */
@@ -55,6 +56,39 @@ export class AdamW {
         const step = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), eps)) // m_hat / (sqrt(v_hat) + eps)
         const decayed = decay(name) && weightDecay > 0 ? tf.mul(p, 1 - rate * weightDecay) : p // p (1 - lr wd)
         p.assign(tf.sub(decayed, tf.mul(step, rate)))
+      }
+    })
+  }
+
+  /**
+   * Clips the gradients to global norm maxNorm (0 = no clipping), then updates, as
+   * apply(clipByGlobalNorm(grads, maxNorm).grads, ...). On wasm it runs the fused one-pass kernel per weight.
+   */
+  applyClipped(grads: Record<string, tf.Tensor>, maxNorm: number, lr: number, lrScale: (name: string) => number, decay: (name: string) => boolean): void {
+    if (!hasFusedAdamW()) {
+      this.apply(maxNorm > 0 ? clipByGlobalNorm(grads, maxNorm).grads : grads, lr, lrScale, decay)
+      return
+    }
+    this.t++
+    const { beta1, beta2, eps, weightDecay } = this.opts
+    const bc1 = 1 - Math.pow(beta1, this.t)
+    const bc2 = 1 - Math.pow(beta2, this.t)
+    const names = this.names.filter((n) => grads[n])
+    if (!names.length) return
+    tf.tidy(() => {
+      const scale = maxNorm > 0
+        ? tf.minimum(1, tf.div(maxNorm, tf.add(tf.sqrt(tf.addN(names.map((n) => sumSquares(grads[n]!)))), 1e-6))) // 1 when within bounds
+        : tf.scalar(1)
+      for (const name of names) {
+        const p = this.params.get(name)!
+        const m = this.m.get(name)!
+        const v = this.v.get(name)!
+        const rate = lr * lrScale(name)
+        const wd = decay(name) ? weightDecay : 0
+        const [p2, m2, v2] = adamwUpdate(p, grads[name]!, m, v, scale, { rate, beta1, beta2, eps, weightDecay: wd, bc1, bc2 })
+        m.assign(m2)
+        v.assign(v2)
+        p.assign(p2)
       }
     })
   }

@@ -3,7 +3,7 @@
 // times exactly the code the product trains with.
 import * as tf from '@tensorflow/tfjs-core'
 import type { TextModel } from '../models/types'
-import { AdamW, clipByGlobalNorm } from './adamw'
+import type { AdamW } from './adamw'
 import { classificationLoss, languageModelLoss } from './loss'
 
 /** A padded batch as the step consumes it: ids int32 and mask (1 = real token) row-major [B, T]. */
@@ -52,7 +52,7 @@ export function makeTrainStep(s: TrainStepSetup): (batch: StepBatch, lr: number,
       }, trainVars)
       const named: Record<string, tf.Tensor> = {}
       for (const [engineName, g] of Object.entries(grads)) if (g) named[byEngineName.get(engineName)!] = g
-      s.opt.apply(clipByGlobalNorm(named, s.gradClip).grads, lr, s.lrScale, s.decay)
+      s.opt.applyClipped(named, s.gradClip, lr, s.lrScale, s.decay)
       return value
     })
 }
