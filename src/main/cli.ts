@@ -302,7 +302,7 @@ export async function main(argv: string[]): Promise<number> {
   const [verb, ...args] = positionals
   let app: App | null = null
   try {
-    app = createApp({ home: resolveHome(flags.home), mode: 'terminal' })
+    app = createApp({ home: resolveHome(flags.home), mode: verb === 'serve' ? 'web' : 'terminal' })
     return await runVerb(app, verb, args, flags, new Output(!!flags.json))
   } catch (err) {
     const e = toCallError(err)
