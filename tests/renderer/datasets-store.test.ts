@@ -90,3 +90,15 @@ describe('datasets store: doctor and fixes', () => {
     expect(fake.calls.some((c) => c.name === 'datasets.doctor')).toBe(false)
   })
 })
+
+describe('datasets store: a very fast import', () => {
+  it('finishes even when the job is done before its id arrives', async () => {
+    const store = useDatasetsStore()
+    await store.chooseFile(file('tiny.csv', 'x'))
+    // The services finish and announce it before the call's answer reaches the page.
+    fake.after('datasets.import', (r) => fake.emit('dataset', { type: 'done', jobId: (r as { jobId: string }).jobId, datasetId: 'd5' }))
+    await store.startImport()
+    expect(store.wizard.step).toBe('done')
+    expect(store.wizard.datasetId).toBe('d5')
+  })
+})

@@ -17,6 +17,8 @@ export interface FakeApi {
   info: AppInfo
   /** Make `group.method` reject with this message and code (until cleared with null). */
   failWith(name: string, message: string | null, code?: ApiErrorCode): void
+  /** Run `hook` with a method's result just before the caller gets it (races, side effects). */
+  after(name: string, hook: ((result: unknown) => void) | null): void
   emit<K extends keyof WorkbenchEvents>(channel: K, event: WorkbenchEvents[K]): void
   listenerCount(channel: keyof WorkbenchEvents): number
 }
@@ -83,6 +85,7 @@ export function createFakeApi(): FakeApi {
   const listeners = new Map<string, Set<Listener>>()
   const failures = new Map<string, { message: string; code: ApiErrorCode }>()
   const calls: FakeApi['calls'] = []
+  const hooks = new Map<string, (result: unknown) => void>()
   let nextId = 1
   const state = {
     datasets: [] as Dataset[],
@@ -109,7 +112,9 @@ export function createFakeApi(): FakeApi {
     await Promise.resolve()
     const failure = failures.get(name)
     if (failure) throw new ApiError(failure.message, failure.code)
-    return structuredClone(await fn())
+    const result = structuredClone(await fn())
+    hooks.get(name)?.(result)
+    return result
   }
 
   function findRun(id: string): Run {
@@ -287,6 +292,10 @@ export function createFakeApi(): FakeApi {
     failWith(name, message, code = 'bad_input') {
       if (message === null) failures.delete(name)
       else failures.set(name, { message, code })
+    },
+    after(name, hook) {
+      if (hook) hooks.set(name, hook)
+      else hooks.delete(name)
     },
     emit(channel, event) {
       emit(channel, event as RunEvent | DatasetEvent)

@@ -4,6 +4,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { i18n } from './i18n'
 import { createAppRouter } from './router'
+import { useAppStore } from './stores/app'
 import './styles.css'
 
 // The server already traded ?token= for a cookie; never leave a token in the address bar or history.
@@ -13,4 +14,12 @@ if (url.searchParams.has('token')) {
   window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
 }
 
-createApp(App).use(createPinia()).use(createAppRouter()).use(i18n).mount('#app')
+const pinia = createPinia()
+const router = createAppRouter()
+// A view's code failed to load: usually the session ended (assets need the cookie too) or the
+// server stopped. Ask the server, which shows the sign-in screen or a plain error.
+router.onError((err) => {
+  void useAppStore(pinia).recoverFromLoadError(err)
+})
+
+createApp(App).use(pinia).use(router).use(i18n).mount('#app')

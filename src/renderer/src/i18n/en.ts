@@ -1,7 +1,7 @@
 // English UI text. Keys are grouped by view; zh-cn.ts must have exactly the same keys.
 // (vue-i18n reserves { } @ $ |: use {name} for placeholders and avoid the others in text.)
 export default {
-  app: { name: 'Attention Workbench', loadFailed: 'Could not load the app:' },
+  app: { name: 'Attention Workbench', loadFailed: 'Could not load the app:', partFailed: 'This page could not be loaded ({reason}). Reload the page to try again.' },
   nav: {
     label: 'Sections',
     skip: 'Skip to content',

@@ -4,7 +4,7 @@ import type en from './en'
 type Schema<T> = { [K in keyof T]: T[K] extends string ? string : Schema<T[K]> }
 
 const zhCN: Schema<typeof en> = {
-  app: { name: '注意力工作台', loadFailed: '无法加载应用：' },
+  app: { name: '注意力工作台', loadFailed: '无法加载应用：', partFailed: '此页面无法加载（{reason}）。请刷新页面重试。' },
   nav: {
     label: '栏目',
     skip: '跳到正文',

@@ -92,7 +92,18 @@ export const useAppStore = defineStore('app', () => {
     writePref('wb.locale', l)
   }
 
+  /** A part of the UI failed to load: find out why and say so. */
+  async function recoverFromLoadError(err: unknown): Promise<void> {
+    try {
+      info.value = await useApi().app.info()
+      error.value = i18n.global.t('app.partFailed', { reason: errorMessage(err) })
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'unauthorized') unauthorized.value = true
+      else error.value = errorMessage(e)
+    }
+  }
+
   const backendText = computed(() => info.value?.backend?.description ?? null)
 
-  return { info, presets, loading, error, unauthorized, theme, locale, backendText, load, refreshInfo, setTheme, switchLocale }
+  return { info, presets, loading, error, unauthorized, theme, locale, backendText, load, refreshInfo, recoverFromLoadError, setTheme, switchLocale }
 })

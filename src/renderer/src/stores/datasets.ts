@@ -67,6 +67,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const actionError = reactive<Record<string, string | null>>({})
   const busy = reactive<Record<string, boolean>>({})
   let unsubscribe: (() => void) | null = null
+  // Events that arrive while an import is being started, before its job id is known (a small
+  // file can finish before the call returns); replayed once the id arrives.
+  let starting = false
+  const early: DatasetEvent[] = []
 
   const byId = computed(() => new Map(list.value.map((d) => [d.id, d])))
 
@@ -77,6 +81,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   function onEvent(e: DatasetEvent): void {
+    if (starting && !wizard.jobId) {
+      early.push(e)
+      return
+    }
     if (e.jobId !== wizard.jobId) {
       if (e.type === 'done') void refresh()
       return
@@ -181,6 +189,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
     wizard.error = null
     wizard.progress = null
     subscribe()
+    starting = true
+    early.length = 0
     try {
       const o = wizard.options
       const { jobId } = await useApi().datasets.import({
@@ -196,11 +206,15 @@ export const useDatasetsStore = defineStore('datasets', () => {
         },
       })
       wizard.jobId = jobId
-      // The job may have finished before we knew its id; the list tells us.
-      if (wizard.step !== 'done') wizard.step = 'importing'
+      wizard.step = 'importing'
+      starting = false
+      for (const e of early.splice(0)) onEvent(e)
     } catch (err) {
       wizard.error = errorMessage(err)
       wizard.busy = false
+    } finally {
+      starting = false
+      for (const e of early.splice(0)) onEvent(e)
     }
   }
 
