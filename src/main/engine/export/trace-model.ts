@@ -189,9 +189,10 @@ function softmaxAttention(g: GraphBuilder, x: string, bias: string, prefix: stri
   const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
   const grp = H / Hkv
   const { q, k, v } = projectQkv(g, x, prefix, dims, T, dense)
-  const qg = g.reshape(prefix, q, [-1, Hkv, grp * T, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh]
+  // As in the engine, the 1/sqrt(Dh) scale goes on q rather than on the [T, T] scores.
+  const qg = g.reshape(prefix, g.binary(prefix, 'mul', q, g.scalar(1 / Math.sqrt(Dh))), [-1, Hkv, grp * T, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh]
   const raw = g.matmul(prefix, qg, g.transpose(prefix, k, [0, 1, 3, 2])) // [B, Hkv, g*T, Dh] @ [B, Hkv, Dh, T] -> [B, Hkv, g*T, T]
-  const scores = g.binary(prefix, 'add', g.binary(prefix, 'mul', g.reshape(prefix, raw, [-1, H, T, T]), g.scalar(1 / Math.sqrt(Dh))), bias) // [B, H, T, T]
+  const scores = g.binary(prefix, 'add', g.reshape(prefix, raw, [-1, H, T, T]), bias) // [B, H, T, T]
   const weights = g.unary(`${prefix}/weights`, 'softmax', scores) // [B, H, T, T], rows sum to 1
   const heads = g.matmul(prefix, g.reshape(prefix, weights, [-1, Hkv, grp * T, T]), v) // -> [B, Hkv, g*T, Dh]
   return mergeHeads(g, g.reshape(prefix, heads, [-1, H, T, Dh]), prefix, dims, T, dense)
