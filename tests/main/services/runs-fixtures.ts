@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { RunEvent } from '../../../src/shared/domain'
 import type { JobData } from '../../../src/shared/trainer-protocol'
 import { openDb, type Db } from '../../../src/main/store/db'
-import { createRunService, type RunServiceDeps } from '../../../src/main/services/runs'
+import { createRunService, type RunService, type RunServiceDeps } from '../../../src/main/services/runs'
 import type { SpawnTrainer } from '../../../src/main/services/trainer-host'
 
 /** A small two-class dataset: 20 training rows, 10 validation rows with row indices 100..109. */
@@ -30,7 +30,18 @@ export function seedDataset(db: Db, datasetId: string, versionId = `${datasetId}
 }
 
 /** A home folder, a database and a runs service wired to `spawn`; `cleanup` closes everything. */
-export function makeEnv(spawn: SpawnTrainer, extra: Partial<RunServiceDeps> = {}, data: Record<string, JobData> = {}) {
+/** What makeEnv gives a test. */
+export interface RunsEnv {
+  home: string
+  db: Db
+  events: RunEvent[]
+  datasets: RunServiceDeps['datasets']
+  service: RunService
+  make: (more?: Partial<RunServiceDeps>) => RunService
+  cleanup(): Promise<void>
+}
+
+export function makeEnv(spawn: SpawnTrainer, extra: Partial<RunServiceDeps> = {}, data: Record<string, JobData> = {}): RunsEnv {
   const home = mkdtempSync(join(tmpdir(), 'wb-runs-'))
   const db = openDb(join(home, 'workbench.db'))
   const rows: Record<string, JobData> = { ds1_v1: twoClassData(), ...data }
