@@ -12,9 +12,8 @@
 // (useful bias for long, locally structured text) but here still computes the full T x T scores, so its
 // cost is that of full attention; a window >= seqLen is exactly full attention.
 import * as tf from '@tensorflow/tfjs-core'
-import { matMulBatched, softmax } from '../ops'
+import { attention } from '../ops'
 import type { Params } from '../params'
-import { dropout } from './dropout'
 import { projection } from './projection'
 import type { AttentionMasks, ForwardContext, ModelDims } from './types'
 
@@ -59,18 +58,12 @@ export function multiHeadAttention(
   dims: ModelDims,
   ctx: ForwardContext,
 ): tf.Tensor {
-  const [B, T] = x.shape as [number, number, number]
-  const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
-  const g = H / Hkv
   const { q, k, v } = projectQkv(x, params, prefix, dims, ctx)
-  // The 1/sqrt(Dh) scale goes on q ([T, Dh] per head), a quarter of the work of scaling the [T, T] scores when T = 4 Dh.
-  const qg = tf.reshape(tf.mul(q, 1 / Math.sqrt(Dh)), [B, Hkv, g * T, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh] (query heads of a group stacked)
-  const raw = matMulBatched(qg, k, true) // [B, Hkv, g*T, Dh] @ [B, Hkv, T, Dh]^T -> [B, Hkv, g*T, T]
-  let scores = tf.reshape(raw, [B, H, T, T]) // -> [B, H, T, T]
-  if (masks.bias) scores = tf.add(scores, masks.bias) // + [B, 1, T|1, T]
-  const weights = softmax(scores) // [B, H, T, T], rows sum to 1
+  // Attention dropout draws its seed at the same point of the step's seed stream as models/dropout would.
+  const rate = ctx.training && ctx.seeds && dims.attnDropout > 0 ? dims.attnDropout : 0
+  const seed = rate > 0 ? ctx.seeds!.next() : 0
+  // q [B, H, T, Dh], k, v [B, Hkv, T, Dh] -> heads [B, H, T, Dh], weights [B, H, T, T] (rows sum to 1; + mask [B, 1, T|1, T])
+  const { output: heads, weights } = attention(q, k, v, { maskBias: masks.bias, dropoutRate: rate, seed })
   if (ctx.attention) ctx.attention.push(weights)
-  const dropped = dropout(weights, dims.attnDropout, ctx)
-  const heads = matMulBatched(tf.reshape(dropped, [B, Hkv, g * T, T]), v) // [B, Hkv, g*T, T] @ [B, Hkv, T, Dh] -> [B, Hkv, g*T, Dh]
-  return mergeHeads(tf.reshape(heads, [B, H, T, Dh]), params, prefix, dims, ctx) // -> [B, T, D]
+  return mergeHeads(heads, params, prefix, dims, ctx) // -> [B, T, D]
 }

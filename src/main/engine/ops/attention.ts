@@ -1,30 +1,84 @@
-// Scaled dot-product attention laid out for the fast paths: heads as [B, H, T, Dh] so both products
-// are batched over B*H contiguous slices (one fast 2-D product each on wasm), the 1/sqrt(Dh) scale
-// applied to q ([T, Dh]) rather than to the scores ([T, T]), and gradients that never use transpose flags.
+// Scaled dot-product attention laid out for the fast paths: heads as [B, H, T, Dh] so every product is
+// batched over B*H contiguous slices (one fast 2-D product each on wasm) with a [T, Dh] or [Dh, T] operand
+// on the right, the 1/sqrt(Dh) scale applied to q ([T, Dh]) rather than to the scores ([T, T]), and
+// gradients that never use transpose flags.
 import * as tf from '@tensorflow/tfjs-core'
-import { matMulBatched } from './matmul'
-import { dropout } from './dropout'
+import { ensureBackendFixes } from './backend-fixes'
+import { softmaxGradWithTranspose, transposeLastFast } from './attention-kernels'
+import { customOp, dim } from './custom-op'
+import { dropoutMask } from './dropout'
+import { transposeLast } from './matmul'
 
 /** Options of attention(): an additive mask bias and dropout on the attention weights. */
 export interface AttentionOptions {
   /** Added to the scores before softmax, broadcastable to [B, H, T, T]: 0 where allowed, a large negative where masked. */
-  maskBias?: tf.Tensor
+  maskBias?: tf.Tensor | null
   /** Dropout rate on the attention weights (training only); needs `seed`. */
   dropoutRate?: number
   seed?: number
 }
 
-/** softmax(q k^T / sqrt(Dh) + maskBias) v for q, k, v [B, H, T, Dh]; returns the output [B, H, T, Dh] and weights [B, H, T, T]. */
+/**
+ * softmax(q k^T / sqrt(Dh) + maskBias) v for q [B, H, T, Dh] and k, v [B, Hkv, Tk, Dh] (Hkv divides H: the
+ * H / Hkv query heads of a group share one K/V head); returns the output [B, H, T, Dh] and weights [B, H, T, Tk].
+ */
 export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, opts: AttentionOptions = {}): { output: tf.Tensor; weights: tf.Tensor } {
-  const headDim = q.shape[q.rank - 1]
-  const qs = tf.mul(q, 1 / Math.sqrt(headDim)) // [B, H, T, Dh]
-  let scores = matMulBatched(qs, k, true) // [B, H, T, Dh] @ [B, H, Dh, T] -> [B, H, T, T]
-  if (opts.maskBias) scores = tf.add(scores, opts.maskBias)
-  const weights = tf.softmax(scores) // [B, H, T, T]
+  const weights = attentionWeights(q, k, opts.maskBias ?? null) // [B, H, T, Tk]
   const rate = opts.dropoutRate ?? 0
-  const dropped = rate > 0 ? dropout(weights, rate, opts.seed ?? 0) : weights
-  const output = matMulBatched(dropped, v) // [B, H, T, T] @ [B, H, T, Dh] -> [B, H, T, Dh]
+  const output = attendValues(weights, v, rate > 0 ? dropoutMask(weights.shape, rate, opts.seed ?? 0) : null) // [B, H, T, Dh]
   return { output, weights }
+}
+
+/**
+ * Attention weights softmax(q k^T / sqrt(Dh) + maskBias): q [B, H, T, Dh], k [B, Hkv, Tk, Dh] -> [B, H, T, Tk].
+ * Query heads of a group are stacked as [B, Hkv, g*T, Dh] so each K/V head is used without a copy. The gradient
+ * is the softmax backward in one pass (which also writes dS^T), then dQ = dS K and dK = dS^T Q: plain products.
+ */
+export function attentionWeights(q: tf.Tensor, k: tf.Tensor, maskBias: tf.Tensor | null): tf.Tensor {
+  ensureBackendFixes()
+  const [B, H, T, Dh] = q.shape as [number, number, number, number]
+  const Hkv = dim(k, 1), Tk = dim(k, 2), g = H / Hkv
+  const op = customOp(([qi, ki], save) => {
+    const qs = tf.reshape(tf.mul(qi!, 1 / Math.sqrt(Dh)), [B, Hkv, g * T, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh], scaled
+    const scores = tf.reshape(tf.matMul(qs, transposeLast(ki!)), [B, H, T, Tk]) // [B, Hkv, g*T, Dh] @ [B, Hkv, Dh, Tk] -> [B, H, T, Tk]
+    const p = tf.softmax(maskBias ? tf.add(scores, maskBias) : scores) // [B, H, T, Tk], rows sum to 1
+    save([qs, ki!, p])
+    return {
+      value: p,
+      gradFunc: (dp, [qss, ks, ps]) => {
+        const [ds, dsT] = softmaxGradWithTranspose(tf.reshape(dp, [B, Hkv, g * T, Tk]), tf.reshape(ps!, [B, Hkv, g * T, Tk]))
+        const dq = tf.mul(tf.matMul(ds, ks!), 1 / Math.sqrt(Dh)) // [B, Hkv, g*T, Tk] @ [B, Hkv, Tk, Dh] -> [B, Hkv, g*T, Dh]
+        const dk = tf.matMul(dsT, qss!) // [B, Hkv, Tk, g*T] @ [B, Hkv, g*T, Dh] -> [B, Hkv, Tk, Dh]
+        return [tf.reshape(dq, [B, H, T, Dh]), dk]
+      },
+    }
+  })
+  return op(q, k)
+}
+
+/**
+ * Weighted values (p * dropMask) v: p [B, H, T, Tk], v [B, Hkv, Tk, Dh] -> [B, H, T, Dh]; dropMask (same shape
+ * as p, already scaled by 1 / (1 - rate)) or null. The gradient forms (p * dropMask)^T in one JS pass so that
+ * dV = P^T dO is a plain product.
+ */
+export function attendValues(p: tf.Tensor, v: tf.Tensor, dropMask: tf.Tensor | null): tf.Tensor {
+  ensureBackendFixes()
+  const [B, H, T, Tk] = p.shape as [number, number, number, number]
+  const Hkv = dim(v, 1), Dh = dim(v, 3), g = H / Hkv
+  const op = customOp(([pi, vi], save) => {
+    const pd = tf.reshape(dropMask ? tf.mul(pi!, dropMask) : pi!, [B, Hkv, g * T, Tk]) // [B, Hkv, g*T, Tk]
+    save(dropMask ? [pd, vi!, dropMask] : [pd, vi!])
+    return {
+      value: tf.reshape(tf.matMul(pd, vi!), [B, H, T, Dh]), // [B, Hkv, g*T, Tk] @ [B, Hkv, Tk, Dh] -> [B, H, T, Dh]
+      gradFunc: (dout, [pds, vs, mask]) => {
+        const dO = tf.reshape(dout, [B, Hkv, g * T, Dh])
+        const dpd = tf.reshape(tf.matMul(dO, transposeLast(vs!)), [B, H, T, Tk]) // [B, Hkv, g*T, Dh] @ [B, Hkv, Dh, Tk]
+        const dv = tf.matMul(transposeLastFast(pds!), dO) // [B, Hkv, Tk, g*T] @ [B, Hkv, g*T, Dh] -> [B, Hkv, Tk, Dh]
+        return [mask ? tf.mul(dpd, mask) : dpd, dv]
+      },
+    }
+  })
+  return op(p, v)
 }
 
 /** Additive mask bias from a padding mask: mask [B, T] (1 = token, 0 = padding) -> [B, 1, 1, T] of 0 / -1e9. */

@@ -8,6 +8,7 @@ import '@tensorflow/tfjs'
 import { heapF32, heapI32, isWasmBackend, sliceMatMulInto, type WasmBackendLike } from './wasm-heap'
 import { wasmGatherRows, wasmSlice, wasmSplitV } from './wasm-copy-kernels'
 import { registerAdamWKernels } from './adamw-kernel'
+import { registerAttentionKernels } from './attention-kernels'
 import { registerGeluKernels } from './gelu'
 import { registerLayerNormKernels } from './layer-norm'
 
@@ -50,6 +51,7 @@ function registerWasmFixes(): void {
   registerAdamWKernels()
   registerLayerNormKernels()
   registerGeluKernels()
+  registerAttentionKernels()
   override(tf.Slice, (orig) => (args) => wasmSlice(args, orig as RawKernel))
   override(tf.SplitV, (orig) => (args) => wasmSplitV(args, orig as unknown as (a: KernelArgs) => tf.TensorInfo[]))
   override(tf.GatherV2, (orig) => (args) => wasmGatherRows(args, orig as RawKernel))

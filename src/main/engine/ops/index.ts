@@ -15,7 +15,7 @@ export { gelu, geluExact } from './gelu'
 export { embeddingLookup } from './embedding'
 export { layerNorm } from './layer-norm'
 export { dropout, dropoutMask } from './dropout'
-export { attention, paddingMaskBias, splitHeads, splitQkv, mergeHeads, type AttentionOptions } from './attention'
+export { attention, attentionWeights, attendValues, paddingMaskBias, splitHeads, splitQkv, mergeHeads, type AttentionOptions } from './attention'
 import * as tf from '@tensorflow/tfjs-core'
 
 /** Softmax over the last axis (tfjs's own kernel and gradient are already fast enough). */

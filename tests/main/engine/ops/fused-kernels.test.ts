@@ -1,8 +1,10 @@
 // The wasm backend's fused JS kernels against plain tfjs: AdamW with clipping (the composite update on
-// the cpu backend), layer norm and GELU on shapes as large as the reference workload's.
+// the cpu backend), layer norm and GELU on shapes as large as the reference workload's, and attention's
+// backward kernels (grouped-query attention with a mask and dropout against a plain-ops version).
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
-import { gelu, layerNorm } from '../../../../src/main/engine/ops'
+import { attention, dropoutMask, gelu, layerNorm, paddingMaskBias } from '../../../../src/main/engine/ops'
+import { softmaxGradWithTranspose, transposeLastFast } from '../../../../src/main/engine/ops/attention-kernels'
 import { hasFusedAdamW } from '../../../../src/main/engine/ops/adamw-kernel'
 import { AdamW, clipByGlobalNorm } from '../../../../src/main/engine/training/adamw'
 import { expectClose, on, rand } from './helpers'
@@ -52,5 +54,46 @@ describe('fused wasm kernels', () => {
     const got = await on('wasm', f)
     const want = await on('cpu', f)
     got.forEach((g, i) => expectClose(g, want[i]!, 1e-5, 1e-4))
+  })
+})
+
+// Grouped-query attention with a padding mask and dropout written with plain tfjs ops: K/V heads repeated per group.
+function attentionRef(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  const [B, H, T, Dh] = q.shape
+  const Hkv = k.shape[1]!, g = H / Hkv
+  const rep = (x: tf.Tensor) => tf.reshape(tf.stack(new Array<tf.Tensor>(g).fill(x), 2), [B, H, T, Dh]) // [B, Hkv, g, T, Dh]
+  const p = tf.softmax(tf.add(tf.div(tf.matMul(q, rep(k), false, true), Math.sqrt(Dh)), bias))
+  return tf.matMul(tf.mul(p, mask), rep(v))
+}
+
+describe('attention kernels', () => {
+  it('grouped-query attention with a mask and dropout: output and q, k, v gradients match plain tfjs', async () => {
+    const [B, H, Hkv, T, Dh] = [2, 4, 2, 16, 8]
+    const f = (fast: boolean) => () => {
+      const q = rand([B, H, T, Dh], 11), k = rand([B, Hkv, T, Dh], 12), v = rand([B, Hkv, T, Dh], 13), dy = rand([B, H, T, Dh], 14)
+      const pad = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i % T < T - 3 * (i >= T ? 1 : 0) ? 1 : 0)), [B, T])
+      const bias = paddingMaskBias(pad)
+      const mask = dropoutMask([B, H, T, T], 0.2, 5)
+      const fn = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) => fast
+        ? attention(qi, ki, vi, { maskBias: bias, dropoutRate: 0.2, seed: 5 }).output
+        : attentionRef(qi, ki, vi, bias, mask)
+      return [fn(q, k, v), ...tf.grads(fn)([q, k, v], dy)]
+    }
+    const got = await on('wasm', f(true))
+    const want = await on('cpu', f(false))
+    expect(got).toHaveLength(4)
+    got.forEach((g, i) => expectClose(g, want[i]!, 1e-5, 1e-4))
+  })
+
+  it('the softmax gradient kernel and its transpose, and the transpose kernel, match plain tfjs on odd shapes', async () => {
+    const f = (fast: boolean) => () => {
+      const p = tf.softmax(rand([3, 2, 5, 7], 15, 3)), dp = rand([3, 2, 5, 7], 16), x = rand([2, 37, 45], 17)
+      if (fast) return [...softmaxGradWithTranspose(dp, p), transposeLastFast(x)]
+      const ds = tf.mul(p, tf.sub(dp, tf.sum(tf.mul(dp, p), -1, true)))
+      return [ds, tf.transpose(ds, [0, 1, 3, 2]), tf.transpose(x, [0, 2, 1])]
+    }
+    const got = await on('wasm', f(true))
+    const want = await on('cpu', f(false))
+    got.forEach((g, i) => expectClose(g, want[i]!, 1e-6, 1e-5))
   })
 })
