@@ -34,11 +34,11 @@ export function projectQkv(x: tf.Tensor, params: Params, prefix: string, dims: M
   const [B, T, D] = x.shape as [number, number, number]
   const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
   const qkv = projection(tf.reshape(x, [B * T, D]), params, `${prefix}/qkv`, ctx) // [B*T, D] -> [B*T, (H + 2 Hkv) Dh]
-  const [q2, k2, v2] = tf.split(qkv, [H * Dh, Hkv * Dh, Hkv * Dh], 1)
-  const q = tf.transpose(tf.reshape(q2, [B, T, H, Dh]), [0, 2, 1, 3]) // [B*T, H*Dh] -> [B, H, T, Dh]
-  const k = tf.transpose(tf.reshape(k2, [B, T, Hkv, Dh]), [0, 2, 1, 3]) // [B*T, Hkv*Dh] -> [B, Hkv, T, Dh]
-  const v = tf.transpose(tf.reshape(v2, [B, T, Hkv, Dh]), [0, 2, 1, 3]) // [B*T, Hkv*Dh] -> [B, Hkv, T, Dh]
-  return { q, k, v }
+  // One 4-D transpose of all heads, then a split into per-batch contiguous slabs (a few large copies; splitting
+  // first would copy 3 B*T short rows, and its gradient would concatenate them back row by row).
+  const heads = tf.transpose(tf.reshape(qkv, [B, T, H + 2 * Hkv, Dh]), [0, 2, 1, 3]) // -> [B, H + 2 Hkv, T, Dh]
+  const [q, k, v] = tf.split(heads, [H, Hkv, Hkv], 1) // [B, H, T, Dh], [B, Hkv, T, Dh], [B, Hkv, T, Dh]
+  return { q: q!, k: k!, v: v! }
 }
 
 /** Merges heads [B, H, T, Dh] back and applies the output projection -> [B, T, D]. */
