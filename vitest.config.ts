@@ -4,6 +4,8 @@ import vue from '@vitejs/plugin-vue'
 // Two projects: fast unit/integration tests, and the browser end-to-end suite (needs `npm run build`).
 export default defineConfig({
   test: {
+    // The JSON report lets CI print one plain "N passed, N failed" line at the end.
+    reporters: ['default', ['json', { outputFile: 'artifacts/test-results.json' }]],
     projects: [
       {
         plugins: [vue()],
