@@ -16,6 +16,8 @@ let current: BackendInfo | null = null
 
 /** Picks and activates a backend (WORKBENCH_BACKEND=wasm|cpu|tensorflow forces one); idempotent per process. */
 export async function initBackend(order?: BackendChoice[]): Promise<BackendInfo> {
+  // Production mode: no "install tfjs-node" banner on stderr in the trainer, no debug-only checks.
+  tf.enableProdMode()
   const forced = process.env.WORKBENCH_BACKEND as BackendChoice | undefined
   const wanted = order ?? (forced && defaultBackendOrder.includes(forced) ? [forced] : defaultBackendOrder)
   if (current && wanted.includes(current.name as BackendChoice) && tf.getBackend() === tfName(current.name as BackendChoice)) return current
