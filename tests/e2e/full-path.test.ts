@@ -169,7 +169,7 @@ describe('full path (issue 6) in Chromium', () => {
     await screenshot(page, 'path-07-compare', true)
   })
 
-  it('exports the first run and shows the verification', async () => {
+  it('exports a trained run and shows the verification', async () => {
     await page.click('nav [data-nav="export"]')
     await page.click('[data-testid="export-run"]')
     await page.locator('.n-base-select-option').first().click()

@@ -9,7 +9,7 @@ import { useAppStore } from '../stores/app'
 export interface UseChartOptions {
   /** Minimum time between redraws (ms). */
   throttleMs?: number
-  /** Replace instead of merging options (needed when series come and go). */
+  /** Replace the whole option instead of merging (slower; for charts whose structure changes). */
   notMerge?: boolean
   /** Mouse events to forward, e.g. { click: (p) => ... }. */
   on?: Record<string, (params: unknown) => void>
@@ -19,7 +19,7 @@ export interface UseChartOptions {
 export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption | null, opts: UseChartOptions = {}) {
   const chart = shallowRef<ECharts | null>(null)
   const app = useAppStore()
-  const throttleMs = opts.throttleMs ?? 200
+  const throttleMs = opts.throttleMs ?? 250
   let lastDraw = 0
   let pending: ReturnType<typeof setTimeout> | null = null
   let resizeObserver: ResizeObserver | null = null
@@ -30,7 +30,8 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
     const c = chart.value
     const o = option()
     if (!c || !o) return
-    c.setOption({ backgroundColor: 'transparent', animation: false, ...o }, { notMerge: opts.notMerge ?? true, lazyUpdate: true })
+    // Merging and replacing only the series keeps live redraws cheap.
+    c.setOption({ backgroundColor: 'transparent', animation: false, ...o }, opts.notMerge ? { notMerge: true, lazyUpdate: true } : { replaceMerge: ['series'], lazyUpdate: true })
   }
 
   function schedule(): void {

@@ -27,10 +27,13 @@ export function useRunCurves(
   labels: Ref<{ trainLoss: string; valLoss: string; valAcc: string; valF1: string; lr: string; throughput: string }>,
 ) {
   const x = (p: MetricPoint, spe: number) => (axis.value === 'step' ? p.step : Number((p.step / spe).toFixed(3)))
+  // A number, so the many progress events that replace the run object do not redraw the charts
+  // (a computed only notifies when its value changes).
+  const speRef = computed(() => stepsPerEpoch(run.value, points.value))
 
   const loss = computed<CurveSeries[]>(() => {
     const pts = points.value
-    const spe = stepsPerEpoch(run.value, pts)
+    const spe = speRef.value
     const train = pts.filter((p) => p.split === 'train')
     const val = pts.filter((p) => p.split === 'validation')
     const ys = smooth(train.map((p) => p.loss), smoothing.value)
@@ -42,7 +45,7 @@ export function useRunCurves(
 
   const quality = computed<CurveSeries[]>(() => {
     const pts = points.value
-    const spe = stepsPerEpoch(run.value, pts)
+    const spe = speRef.value
     const val = pts.filter((p) => p.split === 'validation')
     return [
       { name: labels.value.valAcc, data: val.filter((p) => p.accuracy !== undefined).map((p) => [x(p, spe), p.accuracy!]), color: '#18a058', symbols: true },
@@ -52,13 +55,13 @@ export function useRunCurves(
 
   const lr = computed<CurveSeries[]>(() => {
     const pts = points.value
-    const spe = stepsPerEpoch(run.value, pts)
+    const spe = speRef.value
     return [{ name: labels.value.lr, data: pts.filter((p) => p.split === 'train' && p.lr !== undefined).map((p) => [x(p, spe), p.lr!]), color: '#d03050' }]
   })
 
   const throughput = computed<CurveSeries[]>(() => {
     const pts = points.value
-    const spe = stepsPerEpoch(run.value, pts)
+    const spe = speRef.value
     const train = pts.filter((p) => p.split === 'train' && p.tokensPerSec !== undefined)
     const ys = smooth(train.map((p) => p.tokensPerSec!), 0.6)
     return [{ name: labels.value.throughput, data: train.map((p, i) => [x(p, spe), ys[i]]), color: '#0e7a73' }]

@@ -40,10 +40,18 @@ export function formatNumber(x: number | null | undefined, digits = 4): string {
   return String(Number(x.toFixed(digits)))
 }
 
+// Building a date formatter is costly and the run view re-renders often: keep one per locale.
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** An ISO date as a short local date-time. */
 export function formatDate(iso: string | null | undefined, locale: string): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return '—'
-  return d.toLocaleString(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  let f = dateFormats.get(locale)
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+    dateFormats.set(locale, f)
+  }
+  return f.format(d)
 }
