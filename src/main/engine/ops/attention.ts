@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { ensureBackendFixes } from './backend-fixes'
 import { softmaxGradWithTranspose, transposeLastFast } from './attention-kernels'
 import { customOp, dim } from './custom-op'
-import { dropoutMask } from './dropout'
+import { applyDropoutMask } from './dropout'
 import { transposeLast } from './matmul'
 
 /** Options of attention(): an additive mask bias and dropout on the attention weights. */
@@ -25,7 +25,7 @@ export interface AttentionOptions {
 export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, opts: AttentionOptions = {}): { output: tf.Tensor; weights: tf.Tensor } {
   const weights = attentionWeights(q, k, opts.maskBias ?? null) // [B, H, T, Tk]
   const rate = opts.dropoutRate ?? 0
-  const output = attendValues(weights, v, rate > 0 ? dropoutMask(weights.shape, rate, opts.seed ?? 0) : null) // [B, H, T, Dh]
+  const output = attendValues(weights, v, rate > 0 ? { rate, seed: opts.seed ?? 0 } : null) // [B, H, T, Dh]
   return { output, weights }
 }
 
@@ -57,24 +57,24 @@ export function attentionWeights(q: tf.Tensor, k: tf.Tensor, maskBias: tf.Tensor
 }
 
 /**
- * Weighted values (p * dropMask) v: p [B, H, T, Tk], v [B, Hkv, Tk, Dh] -> [B, H, T, Dh]; dropMask (same shape
- * as p, already scaled by 1 / (1 - rate)) or null. The gradient forms (p * dropMask)^T in one JS pass so that
- * dV = P^T dO is a plain product.
+ * Weighted values dropout(p) v: p [B, H, T, Tk], v [B, Hkv, Tk, Dh] -> [B, H, T, Dh]; drop gives the dropout
+ * rate and seed of the mask on p (dropoutMask(p.shape, rate, seed)), or null. The gradient forms
+ * dropout(p)^T in one JS pass so that dV = P^T dO is a plain product.
  */
-export function attendValues(p: tf.Tensor, v: tf.Tensor, dropMask: tf.Tensor | null): tf.Tensor {
+export function attendValues(p: tf.Tensor, v: tf.Tensor, drop: { rate: number; seed: number } | null): tf.Tensor {
   ensureBackendFixes()
   const [B, H, T, Tk] = p.shape as [number, number, number, number]
   const Hkv = dim(v, 1), Dh = dim(v, 3), g = H / Hkv
   const op = customOp(([pi, vi], save) => {
-    const pd = tf.reshape(dropMask ? tf.mul(pi!, dropMask) : pi!, [B, Hkv, g * T, Tk]) // [B, Hkv, g*T, Tk]
-    save(dropMask ? [pd, vi!, dropMask] : [pd, vi!])
+    const pd = tf.reshape(drop ? applyDropoutMask(pi!, drop.rate, drop.seed) : pi!, [B, Hkv, g * T, Tk]) // [B, Hkv, g*T, Tk]
+    save([pd, vi!])
     return {
       value: tf.reshape(tf.matMul(pd, vi!), [B, H, T, Dh]), // [B, Hkv, g*T, Tk] @ [B, Hkv, Tk, Dh] -> [B, H, T, Dh]
-      gradFunc: (dout, [pds, vs, mask]) => {
+      gradFunc: (dout, [pds, vs]) => {
         const dO = tf.reshape(dout, [B, Hkv, g * T, Dh])
         const dpd = tf.reshape(tf.matMul(dO, transposeLast(vs!)), [B, H, T, Tk]) // [B, Hkv, g*T, Dh] @ [B, Hkv, Dh, Tk]
         const dv = tf.matMul(transposeLastFast(pds!), dO) // [B, Hkv, Tk, g*T] @ [B, Hkv, g*T, Dh] -> [B, Hkv, Tk, Dh]
-        return [mask ? tf.mul(dpd, mask) : dpd, dv]
+        return [drop ? applyDropoutMask(dpd, drop.rate, drop.seed) : dpd, dv]
       },
     }
   })

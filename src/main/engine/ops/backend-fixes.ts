@@ -9,6 +9,7 @@ import { heapF32, heapI32, isWasmBackend, sliceMatMulInto, type WasmBackendLike 
 import { wasmGatherRows, wasmSlice, wasmSplitV } from './wasm-copy-kernels'
 import { registerAdamWKernels } from './adamw-kernel'
 import { registerAttentionKernels } from './attention-kernels'
+import { registerDropoutKernels } from './dropout'
 import { registerGeluKernels } from './gelu'
 import { registerLayerNormKernels } from './layer-norm'
 
@@ -52,6 +53,7 @@ function registerWasmFixes(): void {
   registerLayerNormKernels()
   registerGeluKernels()
   registerAttentionKernels()
+  registerDropoutKernels()
   override(tf.Slice, (orig) => (args) => wasmSlice(args, orig as RawKernel))
   override(tf.SplitV, (orig) => (args) => wasmSplitV(args, orig as unknown as (a: KernelArgs) => tf.TensorInfo[]))
   override(tf.GatherV2, (orig) => (args) => wasmGatherRows(args, orig as RawKernel))

@@ -3,7 +3,7 @@
 // backward kernels (grouped-query attention with a mask and dropout against a plain-ops version).
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
-import { attention, dropoutMask, gelu, layerNorm, paddingMaskBias } from '../../../../src/main/engine/ops'
+import { attention, dropout, dropoutMask, gelu, layerNorm, paddingMaskBias } from '../../../../src/main/engine/ops'
 import { softmaxGradWithTranspose, transposeLastFast } from '../../../../src/main/engine/ops/attention-kernels'
 import { hasFusedAdamW } from '../../../../src/main/engine/ops/adamw-kernel'
 import { AdamW, clipByGlobalNorm } from '../../../../src/main/engine/training/adamw'
@@ -95,5 +95,19 @@ describe('attention kernels', () => {
     const got = await on('wasm', f(true))
     const want = await on('cpu', f(false))
     got.forEach((g, i) => expectClose(g, want[i]!, 1e-6, 1e-5))
+  })
+})
+
+describe('seeded dropout kernel', () => {
+  it('equals x times the stored mask bit for bit, forward and gradient, on an odd length', async () => {
+    const f = (fast: boolean) => () => {
+      const x = rand([33, 65], 21, 4), dy = rand([33, 65], 22)
+      const fn = (xi: tf.Tensor) => (fast ? dropout(xi, 0.3, 77) : tf.mul(xi, dropoutMask([33, 65], 0.3, 77)))
+      return [fn(x), tf.grad(fn)(x, dy)]
+    }
+    const got = await on('wasm', f(true))
+    const want = await on('cpu', f(false))
+    expect(got[0]!.some((v) => v === 0) && got[0]!.some((v) => v !== 0)).toBe(true)
+    got.forEach((g, i) => expectClose(g, want[i]!, 0, 0))
   })
 })
