@@ -104,6 +104,7 @@ describe('full path (issue 6) in Chromium', () => {
 
   it('fixes a doctor finding with one click', async () => {
     await page.waitForSelector('[data-finding="exact-duplicates"]', { timeout: 30_000 })
+    await page.waitForTimeout(600) // charts redraw at most every 250 ms
     await screenshot(page, 'path-02-doctor', true)
     await page.click('[data-fix="dedupe-exact"]')
     await expect.poll(() => page.locator('[data-finding="exact-duplicates"]').count(), { timeout: 30_000 }).toBe(0)
