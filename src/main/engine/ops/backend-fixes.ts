@@ -12,6 +12,7 @@ import { registerAttentionKernels } from './attention-kernels'
 import { registerDropoutKernels } from './dropout'
 import { registerGeluKernels } from './gelu'
 import { registerLayerNormKernels } from './layer-norm'
+import { registerMatMulKernels } from './matmul'
 
 const fixedBackends = new Set<string>()
 
@@ -54,6 +55,7 @@ function registerWasmFixes(): void {
   registerGeluKernels()
   registerAttentionKernels()
   registerDropoutKernels()
+  registerMatMulKernels()
   override(tf.Slice, (orig) => (args) => wasmSlice(args, orig as RawKernel))
   override(tf.SplitV, (orig) => (args) => wasmSplitV(args, orig as unknown as (a: KernelArgs) => tf.TensorInfo[]))
   override(tf.GatherV2, (orig) => (args) => wasmGatherRows(args, orig as RawKernel))

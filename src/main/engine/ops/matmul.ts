@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ensureBackendFixes, SUM_ROWS } from './backend-fixes'
 import { customOp, dim } from './custom-op'
+import { hasKernel, registerJsKernel, runKernel, type JsKernelArgs } from './js-kernel'
+import { heapF32, sliceMatMulInto } from './wasm-heap'
 
 /** Swaps the last two axes: [..., M, K] -> [..., K, M]. */
 export function transposeLast(x: tf.Tensor): tf.Tensor {
@@ -18,11 +20,63 @@ export function sumRows(x: tf.Tensor): tf.Tensor {
 }
 
 // Gradient of C = A @ B with respect to B ([..., K, N]) as A^T @ dC, transposing whichever side is
-// smaller: A ([M, K]) directly, or dC ([M, N]) and the [N, K] result.
+// smaller: A ([M, K]) directly, or dC ([M, N]) and the [N, K] result. Weight gradients (2-D, M = B*T
+// rows) use the row-chunked product on wasm.
 function gradRight(a: tf.Tensor, dc: tf.Tensor): tf.Tensor {
   const m = dim(a, -2), k = dim(a, -1), n = dim(dc, -1)
+  const chunk = a.rank === 2 && hasKernel(MATMUL_TN) ? rowChunk(m) : 0
+  if (chunk) {
+    if (k <= n) return runKernel(MATMUL_TN, { p: a, q: dc }, { chunk }) as tf.Tensor // [K, M] @ [M, N]
+    return transposeLast(runKernel(MATMUL_TN, { p: dc, q: a }, { chunk }) as tf.Tensor) // ([N, M] @ [M, K])^T
+  }
   if (m * k <= m * n + k * n) return tf.matMul(transposeLast(a), dc)
   return transposeLast(tf.matMul(transposeLast(dc), a))
+}
+
+const MATMUL_TN = 'AwMatMulTN'
+
+// Rows per chunk for a P^T Q product over m rows: the largest divisor of m in [128, 1024], or 0 (no
+// chunking) when m is small or has none.
+function rowChunk(m: number): number {
+  if (m < 2048) return 0
+  for (let c = 512; c >= 128; c--) if (m % c === 0) return c
+  for (let c = 513; c <= 1024; c++) if (m % c === 0) return c
+  return 0
+}
+
+/** Registers the chunked P^T Q kernel on the wasm backend. */
+export function registerMatMulKernels(): void {
+  const transpose = tf.getKernel(tf.Transpose, 'wasm')
+  if (!transpose) return
+  const transposeFn = transpose.kernelFunc as unknown as (a: { inputs: { x: tf.TensorInfo }; backend: unknown; attrs: { perm: number[] } }) => tf.TensorInfo
+  registerJsKernel(MATMUL_TN, (args) => matMulTNKernel(args, transposeFn))
+}
+
+// P^T Q for P [M, p], Q [M, q] (M = B*T rows, the long inner dimension of a weight gradient) as a sum of
+// products over row chunks: Pc^T [p, c] @ Qc [c, q]. The backend packs its right operand on every call and
+// runs its inner loop over the whole inner dimension; chunks of a few hundred rows keep both operands in
+// cache (about 25% faster than one [p, M] @ [M, q] product for M = 4096).
+function matMulTNKernel({ inputs, backend: be, attrs }: JsKernelArgs,
+  transpose: (a: { inputs: { x: tf.TensorInfo }; backend: unknown; attrs: { perm: number[] } }) => tf.TensorInfo): tf.TensorInfo {
+  const P = inputs.p!, Q = inputs.q!
+  const c = attrs.chunk as number
+  const [m, p] = P.shape as [number, number]
+  const q = Q.shape[1]!
+  const nb = m / c
+  const pt = transpose({ inputs: { x: { dataId: P.dataId, shape: [nb, c, p], dtype: 'float32' } }, backend: be, attrs: { perm: [0, 2, 1] } }) // [nb, p, c]
+  const parts = be.makeOutput([nb, p, q], 'float32')
+  sliceMatMulInto(be, pt, Q, parts, nb, p, c, q) // [nb, p, c] @ [nb, c, q] -> [nb, p, q]
+  be.disposeData(pt.dataId)
+  const out = be.makeOutput([p, q], 'float32')
+  const o = heapF32(be, out), part = heapF32(be, parts)
+  const size = p * q
+  o.set(part.subarray(0, size))
+  for (let i = 1; i < nb; i++) {
+    const off = i * size
+    for (let j = 0; j < size; j++) o[j] += part[off + j]!
+  }
+  be.disposeData(parts.dataId)
+  return out
 }
 
 /** Dense layer: x [..., Din] @ w [Din, Dout] (+ b [Dout]) -> [..., Dout], with a gradient free of transposed-flag matmuls. */

@@ -3,7 +3,7 @@
 // backward kernels (grouped-query attention with a mask and dropout against a plain-ops version).
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
-import { attention, dropout, dropoutMask, gelu, layerNorm, paddingMaskBias } from '../../../../src/main/engine/ops'
+import { attention, dense, dropout, dropoutMask, gelu, layerNorm, paddingMaskBias } from '../../../../src/main/engine/ops'
 import { softmaxGradWithTranspose, transposeLastFast } from '../../../../src/main/engine/ops/attention-kernels'
 import { hasFusedAdamW } from '../../../../src/main/engine/ops/adamw-kernel'
 import { AdamW, clipByGlobalNorm } from '../../../../src/main/engine/training/adamw'
@@ -109,5 +109,18 @@ describe('seeded dropout kernel', () => {
     const want = await on('cpu', f(false))
     expect(got[0]!.some((v) => v === 0) && got[0]!.some((v) => v !== 0)).toBe(true)
     got.forEach((g, i) => expectClose(g, want[i]!, 0, 0))
+  })
+})
+
+describe('row-chunked weight gradients', () => {
+  it.each([[4096, 128, 512], [4096, 512, 128], [2280, 96, 40]])('dense over %s rows (%s -> %s): x and w gradients match plain tfjs', async (n, dIn, dOut) => {
+    const f = (fast: boolean) => () => {
+      const x = rand([n, dIn], 31), w = rand([dIn, dOut], 32, 0.1), b = rand([dOut], 33), dy = rand([n, dOut], 34)
+      const fn = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => (fast ? dense(xi, wi, bi) : tf.add(tf.matMul(xi, wi), bi))
+      return tf.grads(fn)([x, w, b], dy)
+    }
+    const got = await on('wasm', f(true))
+    const want = await on('cpu', f(false))
+    got.forEach((g, i) => expectClose(g, want[i]!, 1e-3, 1e-4))
   })
 })
