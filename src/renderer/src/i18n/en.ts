@@ -325,6 +325,8 @@ export default {
     cancelConfirm: 'Stop this run? What it learned so far is kept only if it saved a checkpoint.',
     finetune: 'Fine-tune from this',
     export: 'Export',
+    sweep: 'Part of a sweep of {n} runs. Best by {metric} so far:',
+    sweepNoBest: 'none finished yet.',
     tabs: { live: 'Training', results: 'Results', attention: 'Attention' },
   },
   live: {
@@ -427,6 +429,8 @@ export default {
     tags: 'Tags',
     notes: 'Notes',
     deleteTitle: 'Delete run',
+    sweepTag: 'sweep',
+    finetunedTag: 'fine-tuned',
     deleteConfirm: 'Delete "{name}" and its files? This cannot be undone.',
   },
   compare: {

@@ -328,6 +328,8 @@ const zhCN: Schema<typeof en> = {
     cancelConfirm: '停止此运行？只有保存过检查点时，目前学到的内容才会保留。',
     finetune: '以此为起点微调',
     export: '导出',
+    sweep: '属于一次包含 {n} 个运行的参数扫描。按{metric}目前最好的是：',
+    sweepNoBest: '尚无完成的运行。',
     tabs: { live: '训练过程', results: '结果', attention: '注意力' },
   },
   live: {
@@ -430,6 +432,8 @@ const zhCN: Schema<typeof en> = {
     tags: '标签',
     notes: '备注',
     deleteTitle: '删除运行',
+    sweepTag: '扫描',
+    finetunedTag: '微调',
     deleteConfirm: '删除“{name}”及其文件？此操作无法撤销。',
   },
   compare: {
