@@ -68,6 +68,7 @@ function createWindow(): void {
     minHeight: 700,
     show: false,
     title: 'Attention Workbench',
+    icon: join(here, '../../resources/icons/icon.png'),
     webPreferences: {
       preload: join(here, '../preload/index.cjs'),
       contextIsolation: true,
