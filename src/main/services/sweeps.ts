@@ -1,6 +1,7 @@
 // Sweeps: turn a search space into concrete configs (grid or seeded random) and pick the best run.
 import { UserError } from '../../shared/api'
 import type { Run } from '../../shared/domain'
+import { seededRandom } from '../data/rng'
 
 /** Hyperparameter values a sweep can try. */
 export type SweepValue = number | string | boolean
@@ -35,17 +36,6 @@ export function checkSpaceKeys(space: Record<string, SweepValue[]>, config: obje
   }
 }
 
-/** A deterministic PRNG (mulberry32) so a random sweep with the same seed picks the same points. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * The points a sweep runs. Grid: every combination (at most `budget` of them, in order).
@@ -78,7 +68,7 @@ export function expandSpace(
   }
   const n = Math.min(total, budget ?? Math.min(total, 10))
   if (n > maxSweepRuns) throw new UserError(`A sweep can queue at most ${maxSweepRuns} runs.`)
-  const rand = mulberry32(seed)
+  const rand = seededRandom(seed)
   const picked = new Set<number>()
   // Rejection sampling is fine while n is well below total; fall back to a shuffle otherwise.
   if (n > total / 2) {
