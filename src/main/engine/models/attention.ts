@@ -49,7 +49,10 @@ export function mergeHeads(heads: tf.Tensor, params: Params, prefix: string, dim
   return tf.reshape(projection(merged, params, `${prefix}/out`, ctx), [B, T, D]) // [B*T, D] -> [B, T, D]
 }
 
-/** Scaled dot-product self-attention over x [B, T, D] -> [B, T, D]. */
+/**
+ * Scaled dot-product self-attention over x [B, T, D] -> [B, T, D], or -> [B, 1, D] for the first query only
+ * when `firstQueryOnly` (every key still attends; needs a mask bias of shape [B, 1, 1, T] or none).
+ */
 export function multiHeadAttention(
   x: tf.Tensor,
   masks: AttentionMasks,
@@ -57,8 +60,11 @@ export function multiHeadAttention(
   prefix: string,
   dims: ModelDims,
   ctx: ForwardContext,
+  firstQueryOnly = false,
 ): tf.Tensor {
-  const { q, k, v } = projectQkv(x, params, prefix, dims, ctx)
+  const { q: qAll, k, v } = projectQkv(x, params, prefix, dims, ctx)
+  const [B, H, , Dh] = qAll.shape as [number, number, number, number]
+  const q = firstQueryOnly ? tf.slice(qAll, [0, 0, 0, 0], [B, H, 1, Dh]) : qAll // [B, H, T|1, Dh]
   // Attention dropout draws its seed at the same point of the step's seed stream as models/dropout would.
   const rate = ctx.training && ctx.seeds && dims.attnDropout > 0 ? dims.attnDropout : 0
   const seed = rate > 0 ? ctx.seeds!.next() : 0

@@ -30,15 +30,23 @@ export function blockShapes(i: number, dims: ModelDims): [string, number[], Weig
   ]
 }
 
-/** One block over x [B, T, D] -> [B, T, D]. */
-export function transformerBlock(x: tf.Tensor, masks: AttentionMasks, params: Params, i: number, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
+/**
+ * One block over x [B, T, D] -> [B, T, D]. With `firstOnly` it returns only position 0, [B, 1, D]: the
+ * attention of the first query over every key, then the residual and feed-forward of that row alone (for
+ * a last block whose other rows nothing reads, as under [CLS] pooling). Full attention only.
+ */
+export function transformerBlock(x: tf.Tensor, masks: AttentionMasks, params: Params, i: number, dims: ModelDims, ctx: ForwardContext, firstOnly = false): tf.Tensor {
   const p = `block_${i}`
   const [B, T, D] = x.shape as [number, number, number]
-  const attend = dims.attention === 'linear' ? linearAttention : multiHeadAttention
   const h1 = layerNorm(x, param(params, `${p}/ln1/gamma`), param(params, `${p}/ln1/beta`), 1e-5) // [B, T, D]
-  x = tf.add(x, dropout(attend(h1, masks, params, `${p}/attn`, dims, ctx), dims.dropout, ctx)) // [B, T, D]
-  const h2 = tf.reshape(layerNorm(x, param(params, `${p}/ln2/gamma`), param(params, `${p}/ln2/beta`), 1e-5), [B * T, D]) // [B*T, D]
+  const attended = firstOnly
+    ? multiHeadAttention(h1, masks, params, `${p}/attn`, dims, ctx, true) // [B, 1, D]
+    : (dims.attention === 'linear' ? linearAttention : multiHeadAttention)(h1, masks, params, `${p}/attn`, dims, ctx) // [B, T, D]
+  const rows = firstOnly ? 1 : T
+  const residual = firstOnly ? tf.slice(x, [0, 0, 0], [B, 1, D]) : x // [B, T|1, D]
+  x = tf.add(residual, dropout(attended, dims.dropout, ctx)) // [B, T|1, D]
+  const h2 = tf.reshape(layerNorm(x, param(params, `${p}/ln2/gamma`), param(params, `${p}/ln2/beta`), 1e-5), [B * rows, D]) // [B*T, D]
   const hidden = gelu(dense(h2, param(params, `${p}/ffn/w1`), param(params, `${p}/ffn/w1_b`))) // [B*T, D] -> [B*T, F]
-  const ffn = tf.reshape(dense(hidden, param(params, `${p}/ffn/w2`), param(params, `${p}/ffn/w2_b`)), [B, T, D]) // [B*T, F] -> [B, T, D]
+  const ffn = tf.reshape(dense(hidden, param(params, `${p}/ffn/w2`), param(params, `${p}/ffn/w2_b`)), [B, rows, D]) // [B*T, F] -> [B, T, D]
   return tf.add(x, dropout(ffn, dims.dropout, ctx))
 }

@@ -14,8 +14,11 @@ export function bodyShapes(dims: ModelDims): [string, number[], WeightKind][] {
   return s
 }
 
-/** x [B, T, D] -> [B, T, D] through every block and the final norm. */
-export function runBody(x: tf.Tensor, masks: AttentionMasks, params: Params, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
-  for (let i = 0; i < dims.nLayers; i++) x = transformerBlock(x, masks, params, i, dims, ctx)
+/**
+ * x [B, T, D] -> [B, T, D] through every block and the final norm; with `firstOnly` -> [B, 1, D], position 0
+ * only (the last block computes just that row: exact when nothing else reads the other rows).
+ */
+export function runBody(x: tf.Tensor, masks: AttentionMasks, params: Params, dims: ModelDims, ctx: ForwardContext, firstOnly = false): tf.Tensor {
+  for (let i = 0; i < dims.nLayers; i++) x = transformerBlock(x, masks, params, i, dims, ctx, firstOnly && i === dims.nLayers - 1)
   return layerNorm(x, param(params, 'final_ln/gamma'), param(params, 'final_ln/beta'), 1e-5)
 }

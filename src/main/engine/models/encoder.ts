@@ -20,7 +20,11 @@ export function encoderShapes(spec: ModelSpec): [string, number[], WeightKind][]
 export function encoderForward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor {
   const { dims } = spec
   const x = tokenEmbedding(dims).embed(ids, params, ctx) // [B, T] -> [B, T, D]
-  const h = runBody(x, buildMasks(mask, dims, false), params, dims, ctx) // [B, T, D]
-  const pooled = dims.pooling === 'mean' ? poolMean(h, mask) : poolFirst(h) // [B, T, D] -> [B, D]
+  // Under [CLS] pooling only position 0 of the last block reaches the logits: that block computes just
+  // its row (same logits and gradients, about a third less work for two blocks). Attention maps for
+  // display need every row, and a band mask would need its rows sliced, so those keep the full pass.
+  const firstOnly = dims.pooling !== 'mean' && dims.attention === 'full' && !ctx.attention
+  const h = runBody(x, buildMasks(mask, dims, false), params, dims, ctx, firstOnly) // [B, T, D] (or [B, 1, D])
+  const pooled = dims.pooling === 'mean' ? poolMean(h, mask) : poolFirst(h) // [B, T|1, D] -> [B, D]
   return dense(pooled, param(params, 'head/w'), param(params, 'head/b')) // [B, D] -> [B, C]
 }
