@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useRunsStore } from '../../src/renderer/src/stores/runs'
 import { makeRun, type FakeApi } from './fake-api'
 import { flush, freshApp } from './setup'
@@ -27,14 +27,34 @@ describe('runs store', () => {
     expect(runs.seriesTick.r1).toBeGreaterThan(tickBefore)
   })
 
-  it('keeps progress and live numbers from progress events', async () => {
+  it('applies bursts of progress events at most four times a second, latest first', async () => {
     fake.runs = [makeRun({ id: 'r1', status: 'running', progress: null })]
     const runs = useRunsStore()
     await runs.refresh()
     runs.subscribe()
-    fake.emit('run', { type: 'progress', runId: 'r1', step: 7, epoch: 1, totalSteps: 30, loss: 0.5, lr: 0.001, tokensPerSec: 1234, etaSec: 12 })
-    expect(runs.byId.get('r1')!.progress).toEqual({ epoch: 1, step: 7, totalSteps: 30, etaSec: 12 })
-    expect(runs.live.r1.tokensPerSec).toBe(1234)
+    vi.useFakeTimers()
+    try {
+      const progress = (step: number) => ({ type: 'progress' as const, runId: 'r1', step, epoch: 1, totalSteps: 30, loss: 1 / step, lr: 0.001, tokensPerSec: 1000 + step, etaSec: 30 - step })
+      for (let step = 1; step <= 7; step++) fake.emit('run', progress(step))
+      expect(runs.byId.get('r1')!.progress).toBeNull()
+      vi.advanceTimersByTime(250)
+      expect(runs.byId.get('r1')!.progress).toEqual({ epoch: 1, step: 7, totalSteps: 30, etaSec: 23 })
+      expect(runs.live.r1.tokensPerSec).toBe(1007)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('applies waiting progress before a status change', async () => {
+    fake.runs = [makeRun({ id: 'r1', status: 'running', progress: null })]
+    const runs = useRunsStore()
+    await runs.refresh()
+    runs.subscribe()
+    fake.emit('run', { type: 'progress', runId: 'r1', step: 30, epoch: 3, totalSteps: 30, loss: 0.2, lr: 0, tokensPerSec: 900, etaSec: 0 })
+    fake.emit('run', { type: 'status', runId: 'r1', status: 'completed' })
+    const r = runs.byId.get('r1')!
+    expect(r.status).toBe('completed')
+    expect(r.progress?.step).toBe(30)
   })
 
   it('updates the status from events and then reloads the stored run', async () => {

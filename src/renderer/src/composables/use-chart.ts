@@ -30,8 +30,9 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
     const c = chart.value
     const o = option()
     if (!c || !o) return
-    // Merging and replacing only the series keeps live redraws cheap.
-    c.setOption({ backgroundColor: 'transparent', animation: false, ...o }, opts.notMerge ? { notMerge: true, lazyUpdate: true } : { replaceMerge: ['series'], lazyUpdate: true })
+    // Merging and replacing only the series keeps live redraws cheap. Drawing now (not lazily in
+    // the next frame) keeps each chart's redraw its own task instead of piling several into one frame.
+    c.setOption({ backgroundColor: 'transparent', animation: false, ...o }, opts.notMerge ? { notMerge: true } : { replaceMerge: ['series'] })
   }
 
   function schedule(): void {
@@ -55,8 +56,13 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
     draw()
   }
 
+  let mountTimer: ReturnType<typeof setTimeout> | null = null
   onMounted(() => {
-    create()
+    // Each chart starts in its own task, so a view with several charts does not block in one go.
+    mountTimer = setTimeout(() => {
+      mountTimer = null
+      create()
+    }, 0)
     if (typeof ResizeObserver !== 'undefined' && el.value) {
       resizeObserver = new ResizeObserver(() => chart.value?.resize())
       resizeObserver.observe(el.value)
@@ -65,6 +71,7 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
   watch(option, schedule)
   watch(() => app.theme, create)
   onBeforeUnmount(() => {
+    if (mountTimer) clearTimeout(mountTimer)
     if (pending) clearTimeout(pending)
     resizeObserver?.disconnect()
     chart.value?.dispose()

@@ -43,6 +43,30 @@ export const useRunsStore = defineStore('runs', () => {
   const busy = reactive<Record<string, boolean>>({})
   const seen = new Map<string, Set<string>>()
   let unsubscribe: (() => void) | null = null
+  // Progress arrives up to ~10 times a second per run; the screen needs a few. Keep the latest
+  // and apply it at most every PROGRESS_MS so the views re-render less.
+  const PROGRESS_MS = 250
+  const pendingProgress = new Map<string, Extract<RunEvent, { type: 'progress' }>>()
+  let progressTimer: ReturnType<typeof setTimeout> | null = null
+
+  function applyProgress(): void {
+    progressTimer = null
+    for (const e of pendingProgress.values()) {
+      live[e.runId] = {
+        loss: e.loss,
+        lr: e.lr,
+        tokensPerSec: e.tokensPerSec,
+        etaSec: e.etaSec,
+        step: e.step,
+        totalSteps: e.totalSteps,
+        epoch: e.epoch,
+        at: Date.now(),
+      }
+      const run = byId.value.get(e.runId)
+      if (run) upsert({ ...run, progress: { epoch: e.epoch, step: e.step, totalSteps: e.totalSteps, etaSec: e.etaSec } })
+    }
+    pendingProgress.clear()
+  }
 
   const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
   const active = computed(() => runs.value.filter((r) => r.status === 'running' || r.status === 'paused' || r.status === 'queued'))
@@ -77,24 +101,17 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   function onEvent(e: RunEvent): void {
-    const run = byId.value.get(e.runId)
     if (e.type === 'status') {
-      if (run) upsert({ ...run, status: e.status, error: e.error ?? run.error })
+      // Progress that was waiting belongs before this status change.
+      if (pendingProgress.size) applyProgress()
+      const current = byId.value.get(e.runId)
+      if (current) upsert({ ...current, status: e.status, error: e.error ?? current.error })
       // Final metrics, timings and the backend arrive with the stored run.
       void fetchRun(e.runId)
       if (e.status === 'running') void useAppStore().refreshInfo()
     } else if (e.type === 'progress') {
-      live[e.runId] = {
-        loss: e.loss,
-        lr: e.lr,
-        tokensPerSec: e.tokensPerSec,
-        etaSec: e.etaSec,
-        step: e.step,
-        totalSteps: e.totalSteps,
-        epoch: e.epoch,
-        at: Date.now(),
-      }
-      if (run) upsert({ ...run, progress: { epoch: e.epoch, step: e.step, totalSteps: e.totalSteps, etaSec: e.etaSec } })
+      pendingProgress.set(e.runId, e)
+      progressTimer ??= setTimeout(applyProgress, PROGRESS_MS)
     } else if (e.type === 'metric') {
       addPoint(e.runId, e.point)
     } else if (e.type === 'log') {
