@@ -2,10 +2,12 @@
 //
 // Intended usage (what makes the model fast):
 // - call registerBackendFixes(tf.getBackend()) once after choosing the backend (the ops also do it lazily);
-//   after it, even plain tf.matMul with transpose flags avoids wasm's slow paths.
+//   after it, even plain tf.matMul with transpose flags avoids wasm's slow paths, and the fused JS kernels
+//   (layer norm, GELU, seeded dropout, attention backward, AdamW, row-chunked weight gradients) are registered.
 // - every projection through dense(x, w, b) (x may be [B, T, D]; it is folded to [B*T, D] internally);
 // - attention as: qkv = dense(h, wQkv, bQkv) -> splitQkv(qkv, nHeads) -> attention(q, k, v, {maskBias, dropoutRate, seed})
-//   -> mergeHeads(output) -> dense(.., wOut, bOut). Keep heads as [B, H, T, Dh]; build maskBias once per batch
+//   -> mergeHeads(output) -> dense(.., wOut, bOut). Keep heads as [B, H, T, Dh] (k, v may have fewer heads:
+//   grouped-query); q may have fewer rows than k, v (e.g. only the [CLS] query); build maskBias once per batch
 //   with paddingMaskBias(mask) (add a causal [1, 1, T, T] bias yourself for decoders);
 // - gelu() for the feed-forward activation (tanh form without tanh), layerNorm() for pre-LN,
 //   embeddingLookup() for tokens (never a one-hot matmul), dropout(x, rate, seed) for training masks.
