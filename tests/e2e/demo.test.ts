@@ -19,7 +19,7 @@ afterAll(async () => {
 describe('one-click demo', () => {
   it('imports the sample, trains a Quick run and shows its results', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    const errors = watchErrors(page)
+    const errors = await watchErrors(page)
     await page.goto(app.url)
     await page.waitForSelector('[data-testid="demo"]:not([disabled])')
     await page.click('[data-testid="demo"]')

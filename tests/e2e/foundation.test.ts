@@ -30,7 +30,7 @@ describe('foundation (web mode in Chromium)', () => {
   it('navigates every section and shows the backend in the status bar', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })
     const page = await context.newPage()
-    const errors = watchErrors(page)
+    const errors = await watchErrors(page)
     await page.goto(app.url)
     // The token is traded for a cookie and never left in the address bar.
     expect(page.url()).not.toContain('token=')
@@ -43,6 +43,15 @@ describe('foundation (web mode in Chromium)', () => {
       expect(await page.getAttribute(`nav [data-nav="${s.nav}"]`, 'aria-current')).toBe('page')
       await screenshot(page, `foundation-${s.nav}`)
     }
+
+    // The Train form validates with the shared schemas; that must not need eval under the CSP.
+    await page.click('nav [data-nav="train"]')
+    await page.click('[data-testid="advanced"]')
+    const heads = page.locator('[data-field="model.nHeads"] input')
+    await heads.fill('5')
+    await heads.blur()
+    await expect.poll(() => page.textContent('[data-field="model.nHeads"]')).toContain('divisible')
+    await screenshot(page, 'foundation-train-validation')
 
     const backend = page.locator('[data-testid="backend"]')
     await expect.poll(() => backend.textContent(), { timeout: 90_000, interval: 500 }).toMatch(/^\s*Backend:\s*(?!detecting|connecting)\S/)

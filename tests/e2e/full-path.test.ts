@@ -68,7 +68,7 @@ beforeAll(async () => {
   browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', acceptDownloads: true })
   page = await context.newPage()
-  errors = watchErrors(page)
+  errors = await watchErrors(page)
   await page.goto(app.url)
   await page.waitForSelector('nav [data-nav="home"]')
 })

@@ -90,9 +90,13 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
-/** Collect page errors and console errors (CSP violations show up there). */
-export function watchErrors(page: Page): string[] {
+/** Collect page errors, console errors and Content-Security-Policy violations (call before goto). */
+export async function watchErrors(page: Page): Promise<string[]> {
   const errors: string[] = []
+  // Runs in the page (DOM types are not in this project's Node config, hence the string).
+  await page.addInitScript({
+    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber))",
+  })
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`)
