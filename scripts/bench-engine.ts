@@ -4,14 +4,17 @@
 // (training/train-step.ts: forward, loss, gradients, clipping, AdamW), so the figure is the product's.
 //
 //   npm run bench                       human-readable report
-//   npm run bench -- --json             one JSON object: {backend, train_tokens_per_s, infer_tokens_per_s, peak_rss_mb}
+//   npm run bench -- --json             one JSON object: {backend, shortcut, train_tokens_per_s, infer_tokens_per_s, peak_rss_mb}
 //   options: --backend wasm|cpu|tensorflow  --train-seconds N  --infer-seconds N  --profile
+//            --full (or AW_BENCH_FULL=1): no [CLS] last-block shortcut, every row of every block is computed,
+//            the same work PyTorch's encoder does (the like-for-like figure); the JSON says "shortcut": true|false
 //
 // Tokens/s counts every position of every sequence (batch * seqLen per step), as the PyTorch
 // comparison script (scripts/bench-torch.py) does for the same architecture.
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend, type BackendChoice } from '../src/main/engine/backend'
 import { buildModel, resolveDims, type ModelSpec } from '../src/main/engine/models'
+import { setLastBlockShortcut } from '../src/main/engine/models/encoder'
 import { mixSeed } from '../src/main/engine/rng'
 import { AdamW } from '../src/main/engine/training/adamw'
 import { learningRate } from '../src/main/engine/training/schedule'
@@ -20,14 +23,16 @@ import { resolveConfig } from '../src/shared/config'
 
 const REF = { vocabSize: 8000, seqLen: 128, dModel: 128, nHeads: 4, nLayers: 2, ffnDim: 512, batchSize: 32, nClasses: 4, dropout: 0.1 }
 
-interface Args { json: boolean; backend: string; trainSeconds: number; inferSeconds: number; profile: boolean }
+interface Args { json: boolean; backend: string; trainSeconds: number; inferSeconds: number; profile: boolean; full: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, backend: 'wasm', trainSeconds: 25, inferSeconds: 8, profile: false }
+  const envFull = process.env.AW_BENCH_FULL === '1' || process.env.AW_BENCH_FULL === 'true'
+  const args: Args = { json: false, backend: 'wasm', trainSeconds: 25, inferSeconds: 8, profile: false, full: envFull }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--json') args.json = true
     else if (a === '--profile') args.profile = true
+    else if (a === '--full') args.full = true
     else if (a === '--backend') args.backend = String(argv[++i])
     else if (a === '--train-seconds') args.trainSeconds = Number(argv[++i])
     else if (a === '--infer-seconds') args.inferSeconds = Number(argv[++i])
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const log = (msg: string) => { if (!args.json) console.log(msg); else process.stderr.write(msg + '\n') }
   const backend = await initBackend([args.backend as BackendChoice])
+  setLastBlockShortcut(!args.full)
   // The product's defaults (AdamW lr 1e-3, weight decay 0.01, warmup + cosine, clipping at 1) on the reference sizes.
   const config = resolveConfig(null, {
     model: { arch: 'encoder', dModel: REF.dModel, nHeads: REF.nHeads, nLayers: REF.nLayers, ffnDim: REF.ffnDim, seqLen: REF.seqLen,
@@ -96,7 +102,8 @@ async function main(): Promise<void> {
     return value
   }
 
-  log(`backend ${backend.name} (${backend.description}); reference workload ${JSON.stringify(REF)}`)
+  log(`backend ${backend.name} (${backend.description}); reference workload ${JSON.stringify(REF)}; ` +
+    (args.full ? 'full computation (no last-block shortcut)' : 'with the [CLS] last-block shortcut'))
   for (let i = 0; i < 3; i++) trainStep() // warm-up: kernel setup, heap growth
   if (args.profile) {
     const info = await tf.profile(() => { trainStep() })
@@ -144,7 +151,7 @@ async function main(): Promise<void> {
   const inferSec = (performance.now() - t1) / 1000
   const inferTps = (inferSteps * tokensPerStep) / inferSec
   log(`infer: ${inferSteps} batches in ${inferSec.toFixed(1)} s, ${inferTps.toFixed(0)} tokens/s`)
-  const result = { backend: tf.getBackend(), train_tokens_per_s: Math.round(trainTps), infer_tokens_per_s: Math.round(inferTps), peak_rss_mb: peakRssMb() }
+  const result = { backend: tf.getBackend(), shortcut: !args.full, train_tokens_per_s: Math.round(trainTps), infer_tokens_per_s: Math.round(inferTps), peak_rss_mb: peakRssMb() }
   if (args.json) console.log(JSON.stringify(result))
   else log(`peak RSS ${result.peak_rss_mb} MB`)
 }
