@@ -6,6 +6,7 @@ import App from '../../src/renderer/src/App.vue'
 import DoctorReport from '../../src/renderer/src/components/DoctorReport.vue'
 import HyperparamForm from '../../src/renderer/src/components/HyperparamForm.vue'
 import StatusBar from '../../src/renderer/src/components/StatusBar.vue'
+import TokenHighlight from '../../src/renderer/src/components/TokenHighlight.vue'
 import TryIt from '../../src/renderer/src/components/TryIt.vue'
 import { resolveConfig } from '../../src/shared/config'
 import { useAppStore } from '../../src/renderer/src/stores/app'
@@ -111,6 +112,22 @@ describe('TryIt', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('TokenHighlight', () => {
+  const alphas = (w: ReturnType<typeof mount>) => w.findAll('.tok').map((t) => Number(/rgba\([^)]*,\s*([\d.]+)\)/.exec(t.attributes('style') ?? '')?.[1]))
+
+  it('shades the most attended word darkest, ignoring the special token', async () => {
+    const w = mount(TokenHighlight, { props: { tokens: ['[CLS]', 'not', 'good', 'at', 'all'], weights: [0.6, 0.05, 0.25, 0.04, 0.06] }, global: { plugins: await plugins() } })
+    const a = alphas(w)
+    expect(Math.max(...a.slice(1))).toBe(a[2])
+    expect(a[2]).toBeGreaterThan(a[1])
+  })
+
+  it('keeps nearly uniform attention faint instead of highlighting everything', async () => {
+    const w = mount(TokenHighlight, { props: { tokens: ['a', 'b', 'c'], weights: [0.333, 0.334, 0.333] }, global: { plugins: await plugins() } })
+    for (const a of alphas(w)) expect(a).toBeLessThan(0.2)
   })
 })
 
