@@ -1,5 +1,6 @@
 // Composition root: open the store under a home folder, build the services, return the API.
 // The desktop app, web mode and the terminal all start here; each binds the result differently.
+import { spawn as spawnProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +23,26 @@ export interface AppOptions {
   spawn?: SpawnTrainer
   /** Mark runs left running by a dead process as interrupted (every entry does this at start). */
   recover?: boolean
+  /** Opens a folder in the file manager (desktop: Electron's shell); defaults to the platform's opener. */
+  openPath?: (path: string) => Promise<boolean>
+}
+
+/** Open a folder with the platform's own opener; false when there is none (a headless server). */
+export function openWithSystem(path: string): Promise<boolean> {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [path]] : process.platform === 'win32' ? ['explorer', [path]] : ['xdg-open', [path]]
+  return new Promise((resolve) => {
+    try {
+      const child = spawnProcess(cmd, args, { detached: true, stdio: 'ignore' })
+      child.once('error', () => resolve(false))
+      child.once('spawn', () => {
+        child.unref()
+        resolve(true)
+      })
+    } catch {
+      resolve(false)
+    }
+  })
 }
 
 /** A running app: validated calls, events, and shutdown. */
@@ -77,7 +98,7 @@ export function createApp(options: AppOptions): App {
 
   const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
   const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend })
-  const exportsService = createExportService({ db, home, spawn, runs, datasets })
+  const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem })
   if (options.recover !== false) runs.recoverInterrupted()
 
   const root = packageRoot()

@@ -95,7 +95,12 @@ void electronApp.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   Menu.setApplicationMenu(null)
   const homeFlag = process.argv.find((a) => a.startsWith('--home='))?.slice('--home='.length)
-  const app = createApp({ home: resolveHome(homeFlag), mode: 'desktop', spawn: createUtilitySpawner() })
+  const app = createApp({
+    home: resolveHome(homeFlag),
+    mode: 'desktop',
+    spawn: createUtilitySpawner(),
+    openPath: async (path) => (await shell.openPath(path)) === '',
+  })
   setupIpc(app)
   void app.probeBackend()
   createWindow()

@@ -157,6 +157,8 @@ export const apiSpec = {
     create: method<ExportResult>()(ExportSchema),
     /** Import an exported bundle back as a run. */
     importBundle: method<Run>()(z.object({ source: ImportSourceSchema, name: z.string().max(200).optional() })),
+    /** Show a verified export's folder in the system file manager (only folders the app exported to). */
+    openFolder: method<{ opened: boolean; path: string; message?: string }>()(z.object({ path: z.string().min(1).max(4096) })),
   },
 } as const
 

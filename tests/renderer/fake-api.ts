@@ -259,6 +259,7 @@ export function createFakeApi(): FakeApi {
           verification: { ok: true, rows: 12, maxProbDiff: 1e-6, labelMismatches: 0, formats: { tfjs: { ok: true, maxProbDiff: 1e-6, labelMismatches: 0 } } },
         })),
       importBundle: (i) => call('exports.importBundle', i, () => makeRun({ id: `r${nextId++}` })),
+      openFolder: (i) => call('exports.openFolder', i, () => ({ opened: false, path: i.path, message: 'No file manager could be opened here.' })),
     },
     subscribe(channel, listener) {
       let set = listeners.get(channel)

@@ -21,6 +21,8 @@ export interface ExportServiceDeps {
   runs: { get(input: { id: string }): Promise<Run> | Run }
   /** The dataset service; its `get` (when present) names the dataset in the model card. */
   datasets: unknown
+  /** Opens a folder in the system file manager; resolves false when the system has none. */
+  openPath?: (path: string) => Promise<boolean>
 }
 
 /** How far an imported model may drift from the probabilities stored in its bundle. */
@@ -94,6 +96,17 @@ export function createExportService(deps: ExportServiceDeps): WorkbenchHandlers[
         throw new UserError(`The export was not saved because it does not reproduce the app's predictions: ${reasons || 'verification failed'}.`)
       }
       return { runId: run.id, outDir: out, files: res.files, verification }
+    },
+
+    async openFolder({ path }) {
+      const dir = resolve(path)
+      // Only folders this app exported to: the API never opens arbitrary paths.
+      if (!repo.isExportDir(dir)) throw new UserError('That folder is not one of this app\'s verified exports.', 'not_found')
+      if (!existsSync(dir)) throw new UserError(`The export folder ${dir} no longer exists.`, 'not_found')
+      const opened = (await deps.openPath?.(dir)) ?? false
+      return opened
+        ? { opened, path: dir }
+        : { opened, path: dir, message: 'No file manager could be opened here; the folder path is shown instead.' }
     },
 
     async importBundle({ source, name }) {

@@ -31,6 +31,7 @@ export interface ImportedRun {
 export function createExportsRepo(db: Db) {
   const st = {
     insert: db.prepare(`INSERT INTO exports (id, run_id, created_at, out_dir, formats_json, ok, verification_json) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    byDir: db.prepare(`SELECT count(*) AS n FROM exports WHERE out_dir = ? AND ok = 1`),
     ofRun: db.prepare(`SELECT id, run_id, created_at, out_dir, formats_json, ok, verification_json FROM exports WHERE run_id = ? ORDER BY created_at DESC, id DESC`),
     insertRun: db.prepare(`
       INSERT INTO runs (id, name, status, created_at, started_at, finished_at, dataset_id, dataset_version_id, config_json,
@@ -42,6 +43,10 @@ export function createExportsRepo(db: Db) {
     /** Record an export and its verification. */
     insert(e: ExportRecord): void {
       st.insert.run(e.id, e.runId, e.createdAt, e.outDir, JSON.stringify(e.formats), e.ok ? 1 : 0, JSON.stringify(e.verification))
+    },
+    /** Whether a verified export was written to exactly this folder. */
+    isExportDir(dir: string): boolean {
+      return (st.byDir.get(dir) as { n: number }).n > 0
     },
     /** Exports of a run, newest first. */
     ofRun(runId: string): ExportRecord[] {

@@ -489,6 +489,7 @@ export default {
     fail: 'Failed',
     writtenTo: 'Written to',
     copyPath: 'Copy path',
+    openFolder: 'Open folder',
     files: '{n} file(s)',
   },
 }

@@ -492,6 +492,7 @@ const zhCN: Schema<typeof en> = {
     fail: '未通过',
     writtenTo: '已写入',
     copyPath: '复制路径',
+    openFolder: '打开文件夹',
     files: '{n} 个文件',
   },
 }

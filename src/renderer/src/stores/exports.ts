@@ -16,6 +16,8 @@ export const useExportsStore = defineStore('exports', () => {
   const result = ref<ExportResult | null>(null)
   const running = ref(false)
   const error = ref<string | null>(null)
+  /** Message after asking the system to show the export folder (null when it opened). */
+  const openMessage = ref<string | null>(null)
 
   async function exportRun(): Promise<void> {
     if (!runId.value || !formats.value.length) return
@@ -35,5 +37,19 @@ export const useExportsStore = defineStore('exports', () => {
     }
   }
 
-  return { runId, formats, outDir, result, running, error, exportRun }
+  /** Ask the services to show the export folder in the system file manager. */
+  async function openFolder(): Promise<boolean> {
+    if (!result.value) return false
+    openMessage.value = null
+    try {
+      const r = await useApi().exports.openFolder({ path: result.value.outDir })
+      if (!r.opened) openMessage.value = r.message ?? null
+      return r.opened
+    } catch (err) {
+      openMessage.value = errorMessage(err)
+      return false
+    }
+  }
+
+  return { runId, formats, outDir, result, running, error, openMessage, exportRun, openFolder }
 })
