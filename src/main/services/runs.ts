@@ -259,6 +259,26 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return parent
   }
 
+  /**
+   * Resolve a run's config. A fine-tune keeps the base model's shape and tokenizer (the engine
+   * cannot change them), so the run records what actually trains, not the preset's defaults.
+   */
+  function resolveRun(preset: PresetName | undefined, overrides: unknown): RunConfig {
+    return withBase(resolve(preset, overrides))
+  }
+
+  /** For a fine-tune: the config with the base model's shape and tokenizer. */
+  function withBase(config: RunConfig): RunConfig {
+    const parent = finetuneParent(config)
+    if (!parent) return config
+    const base = parent.run.config
+    return {
+      ...config,
+      model: { ...base.model, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },
+      tokenizer: base.tokenizer,
+    }
+  }
+
   function defaultName(preset: PresetName | undefined, config: RunConfig): string {
     const n = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n + 1
     const kind = config.finetune.fromRunId ? 'Fine-tune' : config.task === 'pretrain' ? 'Pretrain' : preset ? preset[0].toUpperCase() + preset.slice(1) : 'Custom'
@@ -521,16 +541,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
     get: ({ id }) => mustGet(id).run,
 
     plan: (input) => {
-      const config = resolve(input.preset, input.config)
-      finetuneParent(config)
+      const config = resolveRun(input.preset, input.config)
       const { data } = loadData(input.datasetId, config)
       return planFor(config, data)
     },
 
     start: (input: StartInput) => {
       if (closed) throw new UserError('The app is shutting down; start the run again after it restarts.', 'conflict')
-      const config = resolve(input.preset, input.config)
-      finetuneParent(config)
+      const config = resolveRun(input.preset, input.config)
       const { versionId, data } = loadData(input.datasetId, config)
       refuseAbsurd(planFor(config, data))
       if (input.queue === false && active.size >= concurrency) {
@@ -660,7 +678,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const points = expandSpace(input.space, input.strategy, input.budget, base.train.seed)
       const configs = points.map((pt) => {
         try {
-          return resolveConfig(input.preset ?? null, input.config, dottedToNested(pt))
+          return withBase(resolveConfig(input.preset ?? null, input.config, dottedToNested(pt)))
         } catch (err) {
           if (err instanceof ConfigError) throw new UserError(`The sweep point ${describePoint(pt)} is not a valid configuration: ${err.message}`)
           throw err

@@ -264,6 +264,19 @@ describe('runs service: history', () => {
     expect(child).toMatchObject({ status: 'completed', parentRunId: parent.id, parentKind: 'finetune' })
     const job = fake.jobs.filter((j) => j.kind === 'train').at(-1) as { initFrom: string | null }
     expect(job.initFrom).toBe(join(service.runDir(parent.id), 'model'))
+    // The child records the base model's shape and tokenizer, whatever the preset or request said.
+    const wider = await service.start({
+      datasetId: 'ds1',
+      preset: 'balanced',
+      config: tinyConfig({ finetune: { fromRunId: parent.id }, model: { dModel: 64, nHeads: 4, dropout: 0.3 }, tokenizer: { kind: 'char' } }),
+    })
+    const { dropout, attnDropout, pooling, ...shape } = wider.config.model
+    const { dropout: _d, attnDropout: _a, pooling: _p, ...parentShape } = parent.config.model
+    expect(shape).toEqual(parentShape)
+    expect(dropout).toBe(0.3) // regularisation is this run's own
+    expect([attnDropout, pooling]).toEqual([0.1, 'cls'])
+    expect(wider.config.tokenizer).toEqual(parent.config.tokenizer)
+    await service.waitFor(wider.id)
     // A run with no model cannot be a parent.
     const running = await service.start({ datasetId: 'ds1', config: tinyConfig({ train: { epochs: 30 } }) })
     await expect(attempt(() => service.start({ datasetId: 'ds1', config: tinyConfig({ finetune: { fromRunId: running.id } }) }))).rejects.toThrow(
