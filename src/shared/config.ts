@@ -26,6 +26,7 @@ export const ModelConfigSchema = z.object({
   /** Half-width of the sliding window (tokens each side) for attention = 'sliding'. */
   window: z.number().int().min(1).max(2048).default(16),
   positional: z.enum(['learned', 'sinusoidal']).default('learned'),
+  /** 'cls' pools the summary token (the last token in a causal decoder); 'mean' averages real tokens. */
   pooling: z.enum(['cls', 'mean']).default('cls'),
 })
 
@@ -109,9 +110,6 @@ export const RunConfigSchema = z
         message: 'Pretraining on unlabeled text needs the decoder architecture.',
       })
     }
-    if (m.arch === 'decoder' && m.pooling === 'cls') {
-      // A causal decoder's summary token is its last one; 'cls' is read as "last token" there.
-    }
   })
 
 export type ModelConfig = z.output<typeof ModelConfigSchema>
@@ -191,7 +189,31 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
       const where = i.path.length ? `${i.path.join('.')}: ` : ''
-      return `${where}${i.message}`
+      return `${where}${plainMessage(i)}`
     })
     .join('; ')
+}
+
+/** Schema messages in the words a non-programmer would use. */
+function plainMessage(i: z.core.$ZodIssue): string {
+  switch (i.code) {
+    case 'too_big':
+      return i.origin === 'array' || i.origin === 'string'
+        ? `is too long (at most ${String(i.maximum)}${i.origin === 'string' ? ' characters' : ' items'})`
+        : `must be at most ${String(i.maximum)}`
+    case 'too_small':
+      return i.origin === 'array' || i.origin === 'string'
+        ? i.minimum === 1
+          ? 'must not be empty'
+          : `is too short (at least ${String(i.minimum)}${i.origin === 'string' ? ' characters' : ' items'})`
+        : `must be at least ${String(i.minimum)}`
+    case 'invalid_type':
+      return i.expected === 'int' ? 'must be a whole number' : `must be a ${i.expected}`
+    case 'invalid_value':
+      return `must be one of: ${i.values.map((v) => String(v)).join(', ')}`
+    case 'unrecognized_keys':
+      return `unknown setting${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`
+    default:
+      return i.message
+  }
 }
