@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core'
 // tfjs-core's main entry registers no gradients; the tfjs package's Node bundle registers them all
 // (the ESM register_all_gradients module cannot be loaded by Node directly).
 import '@tensorflow/tfjs'
-import { heapF32, heapI32, isWasmBackend, sliceMatMulInto, type WasmBackendLike } from './wasm-heap'
+import { heapF32, heapI32, isWasmBackend, offsetOf, sliceMatMulInto, type WasmBackendLike } from './wasm-heap'
+import { simdKernels } from './wasm-simd'
 import { wasmGatherRows, wasmSlice, wasmSplitV } from './wasm-copy-kernels'
 import { registerAdamWKernels } from './adamw-kernel'
 import { registerAttentionKernels } from './attention-kernels'
@@ -128,8 +129,13 @@ function wasmSumRows(args: KernelArgs): tf.TensorInfo {
   const d = x.shape[x.shape.length - 1]!
   const n = tf.util.sizeFromShape(x.shape) / d
   const out = be.makeOutput([d], 'float32')
+  heapF32(be, out).fill(0)
+  const simd = d % 4 === 0 && x.dtype === 'float32' ? simdKernels(be) : null
+  if (simd) {
+    simd.sumRows(offsetOf(be, x), offsetOf(be, out), n, d) // 4-wide
+    return out
+  }
   const o = heapF32(be, out), xs = heapF32(be, x)
-  o.fill(0)
   for (let i = 0; i < n; i++) {
     const row = i * d
     for (let j = 0; j < d; j++) o[j] += xs[row + j]!

@@ -4,28 +4,46 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import { hasKernel, registerJsKernel, runKernel, type JsKernelArgs } from './js-kernel'
-import { heapF32 } from './wasm-heap'
+import { heapF32, offsetOf, type WasmBackendLike } from './wasm-heap'
+import { simdKernels } from './wasm-simd'
 
 const DROPOUT = 'AwSeededDropout'
 
 // out[i] = src[i] * keep (or keep when src is null) with probability 1 - rate, else 0, for the mask of `seed`.
-// Branch-free (a two-entry table indexed by the draw's comparison): a random keep/drop branch mispredicts
-// often enough to make the loop three times slower.
-function fillDropout(out: Float32Array, rate: number, seed: number, src: Float32Array | null): void {
+// Four xorshift32 streams (seeded from one) each give two 16-bit draws per step: elements 8t + k and 8t + 4 + k
+// take the low and high half of stream k's t-th draw, a layout the wasm SIMD kernel computes 4-wide (bit for bit
+// the same: float32 x times float32 keep rounds identically in both). Branch-free (a two-entry table indexed
+// by the draw's comparison): a random keep/drop branch mispredicts often enough to make the loop 3x slower.
+function fillDropout(out: Float32Array, rate: number, seed: number, src: Float32Array | null, from = 0, state = dropoutState(seed)): void {
   const n = out.length
-  const keep = Math.fround(1 / (1 - rate)) // the float32 mask value, so x * keep rounds as a float32 product would
-  const threshold = Math.round(rate * 65536) // drop when a 16-bit draw is below this
+  const keep = dropoutKeep(rate) // the float32 mask value, so x * keep rounds as a float32 product would
+  const threshold = dropoutThreshold(rate) // drop when a 16-bit draw is below this
   const scale = new Float64Array([keep, 0]) // index 1 = the draw is below the threshold
   const x = src ?? new Float32Array([1, 1])
   const stride = src ? 1 : 0 // a null src reads the constant 1
-  let s = (seed ^ 0x9e3779b9) | 0
-  if (s === 0) s = 0x6d2b79f5
-  for (let i = 0; i < n; i += 2) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5
-    out[i] = x[i * stride]! * scale[((s & 0xffff) - threshold) >>> 31]!
-    if (i + 1 < n) out[i + 1] = x[(i + 1) * stride]! * scale[((s >>> 16) - threshold) >>> 31]!
+  for (let i = from; i < n; i += 8) {
+    for (let k = 0; k < 4; k++) {
+      let s = state[k]!
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5
+      state[k] = s
+      const lo = i + k, hi = i + 4 + k
+      if (lo < n) out[lo] = x[lo * stride]! * scale[((s & 0xffff) - threshold) >>> 31]!
+      if (hi < n) out[hi] = x[hi * stride]! * scale[((s >>> 16) - threshold) >>> 31]!
+    }
   }
 }
+
+// The four stream states of `seed` (never zero: xorshift keeps a nonzero state nonzero).
+function dropoutState(seed: number): Int32Array {
+  let s = (seed ^ 0x9e3779b9) | 0
+  if (s === 0) s = 0x6d2b79f5
+  const state = new Int32Array(4)
+  for (let k = 0; k < 4; k++) { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; state[k] = s }
+  return state
+}
+
+const dropoutKeep = (rate: number): number => Math.fround(1 / (1 - rate))
+const dropoutThreshold = (rate: number): number => Math.round(rate * 65536)
 
 /** Scaled keep-mask: each entry is 1/(1-rate) with probability 1-rate, else 0; reproducible for a given seed. */
 export function dropoutMask(shape: number[], rate: number, seed: number): tf.Tensor {
@@ -63,8 +81,23 @@ export function registerDropoutKernels(): void {
   registerJsKernel(DROPOUT, seededDropoutKernel)
 }
 
+const stateScratch = new WeakMap<WasmBackendLike, number>()
+
+// The SIMD module does the first multiple of 8 elements and hands its stream states to the JS loop for the rest.
 function seededDropoutKernel({ inputs, backend: be, attrs }: JsKernelArgs): tf.TensorInfo {
   const out = be.makeOutput(inputs.x!.shape, 'float32')
-  fillDropout(heapF32(be, out), attrs.rate as number, attrs.seed as number, heapF32(be, inputs.x!))
+  const rate = attrs.rate as number, seed = attrs.seed as number
+  const simd = simdKernels(be)
+  const state = dropoutState(seed)
+  let from = 0
+  if (simd) {
+    let ptr = stateScratch.get(be)
+    if (ptr === undefined) { ptr = be.wasm._malloc(16); stateScratch.set(be, ptr) }
+    be.wasm.HEAP32.set(state, ptr >> 2)
+    from = tf.util.sizeFromShape(out.shape) & ~7
+    simd.dropout(offsetOf(be, inputs.x!), offsetOf(be, out), from, ptr, dropoutThreshold(rate), dropoutKeep(rate))
+    state.set(be.wasm.HEAP32.subarray(ptr >> 2, (ptr >> 2) + 4))
+  }
+  fillDropout(heapF32(be, out), rate, seed, heapF32(be, inputs.x!), from, state)
   return out
 }

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { customOp, dim } from './custom-op'
 import { hasKernel, registerJsKernel, runKernel, type JsKernelArgs } from './js-kernel'
 import { sumRows } from './matmul'
-import { heapF32 } from './wasm-heap'
+import { heapF32, offsetOf } from './wasm-heap'
+import { simdKernels } from './wasm-simd'
 
 const LN = 'AwLayerNorm'
 const LN_GRAD = 'AwLayerNormGrad'
@@ -57,6 +58,12 @@ function layerNormKernel({ inputs, backend: be, attrs }: JsKernelArgs): tf.Tenso
   const d = shape[shape.length - 1]!
   const n = tf.util.sizeFromShape(shape) / d
   const outs = [be.makeOutput(shape, 'float32'), be.makeOutput([n, d], 'float32'), be.makeOutput([n], 'float32')]
+  const simd = d % 4 === 0 ? simdKernels(be) : null
+  if (simd) {
+    const [yo, xho, rso] = outs.map((o) => offsetOf(be, o)) as [number, number, number]
+    simd.layerNormForward(offsetOf(be, inputs.x!), offsetOf(be, inputs.gamma!), offsetOf(be, inputs.beta!), yo, xho, rso, n, d, eps)
+    return outs
+  }
   const [y, xh, rs] = outs.map((o) => heapF32(be, o)) as [Float32Array, Float32Array, Float32Array]
   const x = heapF32(be, inputs.x!), g = heapF32(be, inputs.gamma!), b = heapF32(be, inputs.beta!)
   for (let r = 0, o = 0; r < n; r++, o += d) {
@@ -82,6 +89,14 @@ function layerNormGradKernel({ inputs, backend: be }: JsKernelArgs): tf.TensorIn
   const d = shape[shape.length - 1]!
   const n = tf.util.sizeFromShape(shape) / d
   const outs = [be.makeOutput(shape, 'float32'), be.makeOutput([d], 'float32'), be.makeOutput([d], 'float32')]
+  const simd = d % 4 === 0 ? simdKernels(be) : null
+  if (simd) {
+    const [dxo, dgo, dbo] = outs.map((o) => offsetOf(be, o)) as [number, number, number]
+    heapF32(be, outs[1]!).fill(0) // dgamma and dbeta are accumulated in place
+    heapF32(be, outs[2]!).fill(0)
+    simd.layerNormBackward(offsetOf(be, inputs.dy!), offsetOf(be, inputs.xhat!), offsetOf(be, inputs.rstd!), offsetOf(be, inputs.gamma!), dxo, dgo, dbo, n, d)
+    return outs
+  }
   const [dx, dgo, dbo] = outs.map((o) => heapF32(be, o)) as [Float32Array, Float32Array, Float32Array]
   const dy = heapF32(be, inputs.dy!), xh = heapF32(be, inputs.xhat!), rs = heapF32(be, inputs.rstd!), g = heapF32(be, inputs.gamma!)
   const dg = new Float64Array(d), db = new Float64Array(d)
