@@ -119,7 +119,7 @@ describe('exportModel', () => {
   })
 
   it('the demo page opened from file:// in Chromium classifies a text like the app, offline', async () => {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
     try {
       const page = await browser.newPage()
       const network: string[] = []
