@@ -2,8 +2,10 @@
 //
 // Intended usage (what makes the model fast):
 // - call registerBackendFixes(tf.getBackend()) once after choosing the backend (the ops also do it lazily);
-//   after it, even plain tf.matMul with transpose flags avoids wasm's slow paths, and the fused JS kernels
-//   (layer norm, GELU, seeded dropout, attention backward, AdamW, row-chunked weight gradients) are registered.
+//   after it, even plain tf.matMul with transpose flags avoids wasm's slow paths, and the fused kernels
+//   (layer norm, GELU, seeded dropout, attention backward, AdamW, row-chunked weight gradients) are registered;
+//   their elementwise loops run 4-wide in a small hand-assembled wasm SIMD module (wasm-simd.ts) where the
+//   engine allows it, in JS otherwise.
 // - every projection through dense(x, w, b) (x may be [B, T, D]; it is folded to [B*T, D] internally);
 // - attention as: qkv = dense(h, wQkv, bQkv) -> splitQkv(qkv, nHeads) -> attention(q, k, v, {maskBias, dropoutRate, seed})
 //   -> mergeHeads(output) -> dense(.., wOut, bOut). Keep heads as [B, H, T, Dh] (k, v may have fewer heads:

@@ -18,6 +18,10 @@ export interface SimdKernels {
    * states (4 int32 at byte offset `state`) are read and written back, each draw giving two 16-bit lanes.
    */
   dropout(x: number, out: number, n8: number, state: number, threshold: number, keep: number): void
+  /** out [slices, c, r] = x [slices, r, c] transposed, r and c multiples of 4 (4 x 4 register blocks). */
+  transpose(x: number, out: number, slices: number, r: number, c: number): void
+  /** Softmax gradient per row of c (a multiple of 4) values: ds = p (dp - sum(dp p)). */
+  softmaxGrad(dp: number, p: number, ds: number, rows: number, c: number): void
   /** out[j] += x[i, j] over `rows` rows of d (a multiple of 4) values (the caller zeroes out). */
   sumRows(x: number, out: number, rows: number, d: number): void
   /** Layer norm gradient: dx [rows, d], and dgamma, dbeta [d] accumulated (the caller zeroes them). */
@@ -265,9 +269,82 @@ function dropoutFn(): FnDef {
   }
 }
 
+// for (i = 0; i < end; i += step) body with a step held in local `step`.
+function loopBy(i: number, end: number, step: number, body: number[]): number[] {
+  return [
+    ...i32c(0), ...set(i),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(i), ...get(end), ...I32_GE_U, 0x0d, 1,
+    ...body,
+    ...get(i), ...get(step), ...I32_ADD, ...set(i),
+    0x0c, 0, 0x0b, 0x0b,
+  ]
+}
+
+// i8x16.shuffle picking f32 lanes (0-3 from the first operand, 4-7 from the second).
+const shuffle = (lanes: number[]) => [...simd(13), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])]
+
+function transposeFn(): FnDef {
+  // params: x 0, out 1, slices 2, r 3, c 4
+  // locals (i32): s 5, i 6, j 7, rowB 8, colB 9, sliceB 10, endS 11, endI 12, endJ 13, src 14, dst 15; (v128) a0-a3 16-19, t0-t3 20-23
+  const [x, out, slices, r, c, sI, i, j, rowB, colB, sliceB, endS, endI, endJ, src, dst] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+  const [a0, a1, a2, a3, t0, t1, t2, t3] = [16, 17, 18, 19, 20, 21, 22, 23]
+  const I32_SHR_U = [0x76]
+  const stepOf = (ptr: number, stride: number, k: number) => [...get(ptr), ...get(stride), ...i32c(k), 0x6c, ...I32_ADD] // ptr + k * stride
+  return {
+    name: 'transpose', params: [I32, I32, I32, I32, I32], locals: [[11, I32], [8, V128]],
+    body: [
+      ...get(c), ...i32c(2), ...I32_SHL, ...set(rowB),
+      ...get(r), ...i32c(2), ...I32_SHL, ...set(colB),
+      ...get(rowB), ...get(r), 0x6c, ...set(sliceB),
+      ...get(sliceB), ...get(slices), 0x6c, ...set(endS),
+      ...get(colB), ...set(endI), ...get(rowB), ...set(endJ),
+      ...loopBy(sI, endS, sliceB, loop(i, endI, 16, loop(j, endJ, 16, [
+        // src = x + s + (i / 4) * rowB + j; dst = out + s + (j / 4) * colB + i
+        ...get(x), ...get(sI), ...I32_ADD, ...get(i), ...i32c(2), ...I32_SHR_U, ...get(rowB), 0x6c, ...I32_ADD, ...get(j), ...I32_ADD, ...set(src),
+        ...get(out), ...get(sI), ...I32_ADD, ...get(j), ...i32c(2), ...I32_SHR_U, ...get(colB), 0x6c, ...I32_ADD, ...get(i), ...I32_ADD, ...set(dst),
+        ...get(src), ...load(), ...set(a0),
+        ...stepOf(src, rowB, 1), ...load(), ...set(a1),
+        ...stepOf(src, rowB, 2), ...load(), ...set(a2),
+        ...stepOf(src, rowB, 3), ...load(), ...set(a3),
+        ...get(a0), ...get(a1), ...shuffle([0, 4, 1, 5]), ...set(t0),
+        ...get(a0), ...get(a1), ...shuffle([2, 6, 3, 7]), ...set(t1),
+        ...get(a2), ...get(a3), ...shuffle([0, 4, 1, 5]), ...set(t2),
+        ...get(a2), ...get(a3), ...shuffle([2, 6, 3, 7]), ...set(t3),
+        ...get(dst), ...get(t0), ...get(t2), ...shuffle([0, 1, 4, 5]), ...store(),
+        ...stepOf(dst, colB, 1), ...get(t0), ...get(t2), ...shuffle([2, 3, 6, 7]), ...store(),
+        ...stepOf(dst, colB, 2), ...get(t1), ...get(t3), ...shuffle([0, 1, 4, 5]), ...store(),
+        ...stepOf(dst, colB, 3), ...get(t1), ...get(t3), ...shuffle([2, 3, 6, 7]), ...store(),
+      ]))),
+    ],
+  }
+}
+
+function softmaxGradFn(): FnDef {
+  // params: dp 0, p 1, ds 2, rows 3, c 4; locals: r 5, j 6, end 7, row 8 (i32); acc 9, dot 10 (v128)
+  const [dp, p, ds, rows, c, r, j, end, row, acc, dot] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+  const rowAt = (ptr: number) => [...get(ptr), ...get(row), ...I32_ADD, ...get(j), ...I32_ADD]
+  return {
+    name: 'softmax_grad', params: [I32, I32, I32, I32, I32], locals: [[4, I32], [2, V128]],
+    body: [
+      ...get(c), ...i32c(2), ...I32_SHL, ...set(end),
+      ...i32c(0), ...set(r), ...i32c(0), ...set(row),
+      0x02, 0x40, 0x03, 0x40,
+      ...get(r), ...get(rows), ...I32_GE_U, 0x0d, 1,
+      ...splat4(0), ...set(acc),
+      ...loop(j, end, 16, [...rowAt(dp), ...load(), ...rowAt(p), ...load(), ...F4_MUL, ...get(acc), ...F4_ADD, ...set(acc)]),
+      ...hsum(acc), ...F4_SPLAT, ...set(dot),
+      ...loop(j, end, 16, [...rowAt(ds), ...rowAt(p), ...load(), ...rowAt(dp), ...load(), ...get(dot), ...F4_SUB, ...F4_MUL, ...store()]),
+      ...get(r), ...i32c(1), ...I32_ADD, ...set(r),
+      ...get(row), ...get(end), ...I32_ADD, ...set(row),
+      0x0c, 0, 0x0b, 0x0b,
+    ],
+  }
+}
+
 /** The module's bytes. */
 export function simdModuleBytes(): Uint8Array {
-  const fns = [geluForwardFn(), geluBackwardFn(), layerNormForwardFn(), layerNormBackwardFn(), sumRowsFn(), dropoutFn()]
+  const fns = [geluForwardFn(), geluBackwardFn(), layerNormForwardFn(), layerNormBackwardFn(), sumRowsFn(), dropoutFn(), transposeFn(), softmaxGradFn()]
   const types = fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0])
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -318,6 +395,7 @@ export function simdKernels(be: WasmBackendLike): SimdKernels | null {
       k = {
         geluForward: e.gelu_fwd!, geluBackward: e.gelu_bwd!,
         layerNormForward: e.ln_fwd!, layerNormBackward: e.ln_bwd!, sumRows: e.sum_rows!, dropout: e.dropout!,
+        transpose: e.transpose!, softmaxGrad: e.softmax_grad!,
       }
     }
   } catch {

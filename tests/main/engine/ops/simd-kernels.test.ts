@@ -2,10 +2,12 @@
 // tfjs on the cpu backend: odd lengths (a 4-wide body plus a JS tail), inputs far out in the tails of the
 // sigmoid (the inline exp's clamping), and a row width that is not a multiple of 4 (the JS fallback);
 // column sums (bias gradients) over many rows; seeded dropout (the SIMD body hands its four xorshift
-// streams to the JS tail) equal bit for bit to x times the JS-drawn mask, keeping about 1 - rate.
+// streams to the JS tail) equal bit for bit to x times the JS-drawn mask, keeping about 1 - rate;
+// the softmax gradient with its transpose and the transpose kernel on sides that are multiples of 4.
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import { dropout, dropoutMask, gelu, layerNorm, sumRows } from '../../../../src/main/engine/ops'
+import { softmaxGradWithTranspose, transposeLastFast } from '../../../../src/main/engine/ops/attention-kernels'
 import { isWasmBackend } from '../../../../src/main/engine/ops/wasm-heap'
 import { simdKernels, simdModuleValid } from '../../../../src/main/engine/ops/wasm-simd'
 import { expectClose, on, rand } from './helpers'
@@ -58,5 +60,17 @@ describe('wasm SIMD kernels', () => {
     got.forEach((g, i) => expectClose(g, want[i]!, 0, 0))
     const kept = got[0]!.filter((v) => v !== 0).length / got[0]!.length
     expect(Math.abs(kept - (1 - rate))).toBeLessThan(0.02)
+  })
+
+  it.each([[[2, 3, 8, 12], [3, 16, 20]], [[4, 4, 128, 128], [8, 128, 32]]])('softmax gradient, its transpose and the transpose kernel match plain tfjs on %j and %j', async (ps, xs) => {
+    const f = (fast: boolean) => () => {
+      const p = tf.softmax(rand(ps, 50, 3)), dp = rand(ps, 51), x = rand(xs, 52)
+      if (fast) return [...softmaxGradWithTranspose(dp, p), transposeLastFast(x)]
+      const ds = tf.mul(p, tf.sub(dp, tf.sum(tf.mul(dp, p), -1, true)))
+      return [ds, tf.transpose(ds, [0, 1, 3, 2]), tf.transpose(x, [0, 2, 1])]
+    }
+    const got = await on('wasm', f(true))
+    const want = await on('cpu', f(false))
+    got.forEach((g, i) => expectClose(g, want[i]!, 1e-6, 1e-5))
   })
 })
