@@ -193,8 +193,13 @@ export interface DoctorFinding {
   detail: string
   count: number
   examples: { index: number; text: string; label: string | null }[]
-  /** One-click fixes; pass their ids to datasets.fix. */
-  fixes: { id: string; label: string }[]
+  /**
+   * The numbers and names the title/detail use, for the UI's translated texts (title and detail
+   * stay as the English fallback). `variant`, when present, picks another wording of the detail.
+   */
+  params?: Record<string, string | number>
+  /** One-click fixes; pass their ids to datasets.fix. `params` fill the translated label. */
+  fixes: { id: string; label: string; params?: Record<string, string | number> }[]
 }
 
 export interface DoctorReport {

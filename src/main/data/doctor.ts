@@ -149,7 +149,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(empties.length, 'row')} (${pct(empties.length, n)}) have no text, or only spaces. They teach the model nothing.`,
       count: empties.length,
       examples: take(empties),
-      fixes: empties.length < n ? [{ id: 'drop-empty', label: `Remove the ${plural(empties.length, 'empty row')}` }] : [],
+      params: { n: empties.length, percent: pct(empties.length, n) },
+      fixes: empties.length < n ? [{ id: 'drop-empty', label: `Remove the ${plural(empties.length, 'empty row')}`, params: { n: empties.length } }] : [],
     })
   }
 
@@ -163,6 +164,7 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: 'No row has a label, so there is nothing to learn to predict. Choose the column that holds the labels when importing.',
       count: n,
       examples: take(unlabeled),
+      params: { n },
       fixes: [],
     })
   } else if (unlabeled.length) {
@@ -173,7 +175,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(unlabeled.length, 'row')} (${pct(unlabeled.length, n)}) have no label. They are left out of training and evaluation.`,
       count: unlabeled.length,
       examples: take(unlabeled),
-      fixes: [{ id: 'drop-unlabeled', label: `Remove the ${plural(unlabeled.length, 'unlabelled row')}` }],
+      params: { n: unlabeled.length, percent: pct(unlabeled.length, n) },
+      fixes: [{ id: 'drop-unlabeled', label: `Remove the ${plural(unlabeled.length, 'unlabelled row')}`, params: { n: unlabeled.length } }],
     })
   }
 
@@ -187,6 +190,12 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       .slice(0, 4)
       .map((v) => v.variants.map(([l, c]) => `"${l}" (${c})`).join(' vs '))
       .join('; ')
+    // The same lists without English words, for the translated sentences.
+    const shownNeutral = variants
+      .slice(0, 4)
+      .map((v) => v.variants.map(([l, c]) => `"${l}" (${c})`).join(' / '))
+      .join('; ')
+    const merged = `${variants.slice(0, 3).map((v) => `"${v.canonical}"`).join(', ')}${variants.length > 3 ? ', ...' : ''}`
     findings.push({
       id: 'label-variants',
       severity: 'warning',
@@ -194,7 +203,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `These look like the same label written differently: ${shown}. The model would treat them as different classes.`,
       count: rows.length,
       examples: take(rows),
-      fixes: [{ id: 'normalize-labels', label: `Merge them into ${variants.slice(0, 3).map((v) => `"${v.canonical}"`).join(', ')}${variants.length > 3 ? ', ...' : ''}` }],
+      params: { n: variants.length, rows: rows.length, variants: shownNeutral },
+      fixes: [{ id: 'normalize-labels', label: `Merge them into ${merged}`, params: { n: variants.length, labels: merged } }],
     })
   }
 
@@ -207,6 +217,7 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `Every labelled row has the label "${only}". A classifier learns to tell labels apart, so it needs at least two different labels. Add examples of the other classes, or choose another label column.`,
       count: counts.get(only)!,
       examples: [],
+      params: { label: only, n: counts.get(only)! },
       fixes: [],
     })
   }
@@ -221,9 +232,10 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(conflicts.size, 'text')} appear${conflicts.size === 1 ? 's' : ''} more than once with different labels (${plural(rows.length, 'row')} in all). The model cannot be right on both; one of the labels is probably a mistake.`,
       count: rows.length,
       examples: take([...conflicts.values()].flatMap((g) => g.slice(0, 2))),
+      params: { n: conflicts.size, rows: rows.length },
       fixes: [
-        { id: 'conflicts-majority', label: 'Keep the most common label for each such text' },
-        { id: 'drop-conflicts', label: `Remove all ${plural(rows.length, 'conflicting row')}` },
+        { id: 'conflicts-majority', label: 'Keep the most common label for each such text', params: { n: conflicts.size } },
+        { id: 'drop-conflicts', label: `Remove all ${plural(rows.length, 'conflicting row')}`, params: { n: rows.length } },
       ],
     })
   }
@@ -237,7 +249,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(exact.dup.length, 'row')} (${pct(exact.dup.length, n)}) repeat an earlier row word for word with the same label. Duplicates over-weight those texts and can leak between train and test.`,
       count: exact.dup.length,
       examples: take(exact.dup.flatMap((p) => [exact.firstOf.get(p)!, p])),
-      fixes: [{ id: 'dedupe-exact', label: `Keep one copy, remove ${plural(exact.dup.length, 'duplicate')}` }],
+      params: { n: exact.dup.length, percent: pct(exact.dup.length, n) },
+      fixes: [{ id: 'dedupe-exact', label: `Keep one copy, remove ${plural(exact.dup.length, 'duplicate')}`, params: { n: exact.dup.length } }],
     })
   }
 
@@ -250,7 +263,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(near.dup.length, 'row')} match an earlier row once case, punctuation, symbols and spacing are ignored.`,
       count: near.dup.length,
       examples: take(near.dup.flatMap((p) => [near.firstOf.get(p)!, p])),
-      fixes: [{ id: 'dedupe-near', label: `Keep one of each, remove ${plural(near.dup.length, 'near-duplicate')}` }],
+      params: { n: near.dup.length },
+      fixes: [{ id: 'dedupe-near', label: `Keep one of each, remove ${plural(near.dup.length, 'near-duplicate')}`, params: { n: near.dup.length } }],
     })
   }
 
@@ -263,7 +277,9 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(leaked.length, 'validation or test row')} also appear${leaked.length === 1 ? 's' : ''} in train (exactly or nearly)${o.splitFromColumn ? ', as the file\'s split column assigns them' : ''}. Scores on those rows would look better than the model really is.`,
       count: leaked.length,
       examples: take(leaked),
-      fixes: [{ id: 'drop-leaked', label: `Remove the ${plural(leaked.length, 'leaked row')} from validation/test` }],
+      // variant picks the translated sentence that says the file's split column caused it.
+      params: { n: leaked.length, ...(o.splitFromColumn ? { variant: 'fromColumn' } : {}) },
+      fixes: [{ id: 'drop-leaked', label: `Remove the ${plural(leaked.length, 'leaked row')} from validation/test`, params: { n: leaked.length } }],
     })
   }
 
@@ -275,6 +291,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       for (let p = 0; p < n && out.length < maxExamples; p++) if (f.labels[p] !== null && labels.has(f.labels[p]!)) out.push(p)
       return out
     }
+    // Class lists without English words, for the translated sentences.
+    const listed = (cs: [string, number][]) => cs.map(([l, c]) => `"${l}" (${c})`).join(', ')
     if (tiny.length) {
       findings.push({
         id: 'too-few-examples',
@@ -283,7 +301,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
         detail: `${tiny.map(([l, c]) => `"${l}" has ${c}`).join(', ')}. That is too few to learn the class and to check it on held-out rows. Add examples, or remove these classes.`,
         count: tiny.reduce((s, [, c]) => s + c, 0),
         examples: rowsOf(new Set(tiny.map(([l]) => l))),
-        fixes: [{ id: 'drop-rare-classes', label: `Remove ${plural(tiny.length, 'class', 'classes')} with fewer than ${tooFewExamples} examples` }],
+        params: { n: tiny.length, min: tooFewExamples, classes: listed(tiny), rows: tiny.reduce((s, [, c]) => s + c, 0) },
+        fixes: [{ id: 'drop-rare-classes', label: `Remove ${plural(tiny.length, 'class', 'classes')} with fewer than ${tooFewExamples} examples`, params: { n: tiny.length, min: tooFewExamples } }],
       })
     }
     if (few.length) {
@@ -294,6 +313,7 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
         detail: `${few.map(([l, c]) => `"${l}" has ${c}`).join(', ')}. The model will likely do poorly on them, and their scores will be noisy. More examples help most.`,
         count: few.reduce((s, [, c]) => s + c, 0),
         examples: rowsOf(new Set(few.map(([l]) => l))),
+        params: { n: few.length, min: fewExamples, classes: listed(few), rows: few.reduce((s, [, c]) => s + c, 0) },
         fixes: [],
       })
     }
@@ -312,7 +332,8 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
             : 'A model can score well by mostly predicting the big class. Oversample the small classes, or set class weights to "balanced" in the training settings.'),
         count: minC,
         examples: [],
-        fixes: o.oversampled ? [] : [{ id: 'oversample', label: 'Oversample the smaller classes when training' }],
+        params: { big: maxL, bigCount: maxC, small: minL, smallCount: minC, ratio: Math.round(maxC / minC), ...(o.oversampled ? { variant: 'oversampled' } : {}) },
+        fixes: o.oversampled ? [] : [{ id: 'oversample', label: 'Oversample the smaller classes when training', params: {} }],
       })
     }
   }
@@ -331,6 +352,7 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
       detail: `${plural(over, 'text')} (${pct(over, n)}) have more than ${o.seqLen} words and will be cut off when training. 95% of texts have at most ${p95} words${p95 > o.seqLen ? `; a sequence length of ${p95} would cover them, at more memory and time` : ''}. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)`,
       count: over,
       examples: longRows,
+      params: { n: over, percent: pct(over, n), seqLen: o.seqLen, p95, ...(p95 > o.seqLen ? { variant: 'suggest' } : {}) },
       fixes: [],
     })
   }

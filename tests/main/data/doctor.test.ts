@@ -34,6 +34,54 @@ describe('diagnose', () => {
     expect(byId['too-few-examples']).toMatchObject({ severity: 'blocking', count: 2 })
   })
 
+  it('gives each finding and fix the numbers and names its sentence uses', () => {
+    const f = collectFacts(
+      rows([
+        ...base(60),
+        ['', 'a'],
+        ['   ', 'b'],
+        ['sample text 1', 'a'],
+        ['sample text 1', 'a'],
+        ['sample text 1', 'a'],
+        ['Sample TEXT 3!', 'a'],
+        ['t1', 'tiny'],
+        ['one two three four five six seven', 'b'],
+      ]),
+    )
+    const byId = Object.fromEntries(diagnose(f, { ...opts, seqLen: 4 }).map((x) => [x.id, x]))
+    expect(byId['empty-texts']).toMatchObject({ count: 2, params: { n: 2, percent: '2.9%' } })
+    expect(byId['empty-texts'].fixes).toEqual([{ id: 'drop-empty', label: 'Remove the 2 empty rows', params: { n: 2 } }])
+    expect(byId['exact-duplicates']).toMatchObject({ count: 3, params: { n: 3 } })
+    expect(byId['exact-duplicates'].fixes[0]).toMatchObject({ id: 'dedupe-exact', params: { n: 3 } })
+    expect(byId['near-duplicates']).toMatchObject({ count: 1, params: { n: 1 }, fixes: [{ id: 'dedupe-near', params: { n: 1 } }] })
+    expect(byId['too-few-examples']).toMatchObject({ params: { n: 1, min: 5, classes: '"tiny" (1)', rows: 1 }, fixes: [{ id: 'drop-rare-classes', params: { n: 1, min: 5 } }] })
+    // 30 "a" rows in the base plus 5 added (empty, duplicates and all) against one "tiny".
+    expect(byId.imbalance.params).toEqual({ big: 'a', bigCount: 35, small: 'tiny', smallCount: 1, ratio: 35 })
+    // Only the seven-word row (1 of 68) is over 4 words; 95% of rows have at most 3 words.
+    expect(byId['too-long'].params).toEqual({ n: 1, percent: '1.5%', seqLen: 4, p95: 3 })
+  })
+
+  it('marks the wording variants in params', () => {
+    const long = Array.from({ length: 10 }, (_, i): [string, string] => [`w ${'x '.repeat(10)}${i}`, i % 2 ? 'a' : 'b'])
+    const tooLong = diagnose(collectFacts(rows(long)), { ...opts, seqLen: 4 }).find((x) => x.id === 'too-long')!
+    expect(tooLong.params).toMatchObject({ n: 10, seqLen: 4, p95: 12, variant: 'suggest' })
+    const leak = rows([...base(40), ['sample text 2', 'b', 'test']])
+    const plain = diagnose(collectFacts(leak), opts).find((x) => x.id === 'split-leakage')!
+    const fromColumn = diagnose(collectFacts(leak), { ...opts, splitFromColumn: true }).find((x) => x.id === 'split-leakage')!
+    expect([plain.params, fromColumn.params]).toEqual([{ n: 1 }, { n: 1, variant: 'fromColumn' }])
+    const lopsided = rows([...Array.from({ length: 50 }, (_, i): [string, string] => [`big ${i}`, 'big']), ...Array.from({ length: 5 }, (_, i): [string, string] => [`small ${i}`, 'small'])])
+    const imb = diagnose(collectFacts(lopsided), { ...opts, oversampled: true }).find((x) => x.id === 'imbalance')!
+    expect(imb).toMatchObject({ severity: 'info', params: { ratio: 10, variant: 'oversampled' }, fixes: [] })
+  })
+
+  it('names the only label and the label spellings in params', () => {
+    const single = diagnose(collectFacts(rows(base(8).map(([t]) => [t, 'yes']))), opts).find((x) => x.id === 'single-class')!
+    expect(single.params).toEqual({ label: 'yes', n: 8 })
+    const variants = diagnose(collectFacts(rows([...base(40), ['x1', 'A'], ['x2', 'A']])), opts).find((x) => x.id === 'label-variants')!
+    expect(variants.params).toEqual({ n: 1, rows: 2, variants: '"a" (20) / "A" (2)' })
+    expect(variants.fixes[0]).toMatchObject({ id: 'normalize-labels', label: 'Merge them into "a"', params: { n: 1, labels: '"a"' } })
+  })
+
   it('blocks data without labels', () => {
     const f = collectFacts(rows(base(10).map(([t]) => [t, null])))
     expect(diagnose(f, opts).map((x) => [x.id, x.severity])).toEqual([['no-labels', 'blocking']])
