@@ -82,6 +82,48 @@ describe('diagnose', () => {
     expect(variants.fixes[0]).toMatchObject({ id: 'normalize-labels', label: 'Merge them into "a"', params: { n: 1, labels: '"a"' } })
   })
 
+  it("sends every value the English and Chinese texts ask for, for every finding it can report", async () => {
+    // The texts live in the renderer's project; load them at run time (a computed path keeps this
+    // project's type check out of the renderer's files).
+    const load = async (name: string) => ((await import(['../../../src/renderer/src/i18n', name].join('/'))) as { default: Messages }).default
+    type Messages = { doctor: { finding: Record<string, Record<string, string>>; fix: Record<string, string> } }
+    const messy: [string, string | null, StoredRow['split']?][] = [
+      ...base(40),
+      ['', 'a'],
+      ['no label here', null],
+      ['x1', 'A'],
+      ['sample text 1', 'b'],
+      ['sample text 3', 'a'],
+      ['Sample TEXT 5!', 'a'],
+      ['sample text 2', 'b', 'test'],
+      ['t1', 'tiny'],
+      ...Array.from({ length: 8 }, (_, i): [string, string] => [`mid ${i}`, 'mid']),
+      ['one two three four five six seven', 'b'],
+    ]
+    const run = (list: typeof messy, o = {}) => diagnose(collectFacts(rows(list)), { ...opts, seqLen: 4, ...o })
+    const findings = [
+      ...run(messy),
+      ...run(messy, { splitFromColumn: true, oversampled: true, seqLen: 2 }).filter((x) => ['split-leakage', 'imbalance', 'too-long'].includes(x.id)),
+      ...run(base(10).map(([t]) => [t, null])),
+      ...run(base(10).map(([t]) => [t, 'same'])),
+    ]
+    expect(new Set(findings.map((x) => x.id)).size).toBe(13)
+    expect(new Set(findings.map((x) => x.params?.variant))).toEqual(new Set([undefined, 'fromColumn', 'oversampled', 'suggest']))
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
+    for (const msgs of [await load('en'), await load('zh-cn')]) {
+      for (const x of findings) {
+        const texts = msgs.doctor.finding[x.id]
+        const detail = texts[x.params?.variant ? `detail_${x.params.variant}` : 'detail']
+        expect(detail, x.id).toBeTypeOf('string')
+        for (const k of [...placeholders(texts.title), ...placeholders(detail)]) expect(x.params, `${x.id}: ${k}`).toHaveProperty(k)
+        for (const fx of x.fixes) {
+          expect(msgs.doctor.fix[fx.id], fx.id).toBeTypeOf('string')
+          for (const k of placeholders(msgs.doctor.fix[fx.id])) expect(fx.params, `${fx.id}: ${k}`).toHaveProperty(k)
+        }
+      }
+    }
+  })
+
   it('blocks data without labels', () => {
     const f = collectFacts(rows(base(10).map(([t]) => [t, null])))
     expect(diagnose(f, opts).map((x) => [x.id, x.severity])).toEqual([['no-labels', 'blocking']])

@@ -151,6 +151,78 @@ export default {
     emptyText: '(empty)',
     fixed: 'Fixed. The dataset was checked again.',
     fixFailed: 'The fix could not be applied',
+    // One entry per finding id the doctor can report; detail_<variant> is picked by params.variant.
+    // Messages with two forms are "one | many", chosen by params.n.
+    finding: {
+      'empty-texts': {
+        title: 'Empty texts',
+        detail: '{n} row ({percent}) has no text, or only spaces. It teaches the model nothing. | {n} rows ({percent}) have no text, or only spaces. They teach the model nothing.',
+      },
+      'no-labels': {
+        title: 'No labels',
+        detail: 'No row has a label, so there is nothing to learn to predict. Choose the column that holds the labels when importing.',
+      },
+      'missing-labels': {
+        title: 'Missing labels',
+        detail: '{n} row ({percent}) has no label. It is left out of training and evaluation. | {n} rows ({percent}) have no label. They are left out of training and evaluation.',
+      },
+      'label-variants': {
+        title: 'Labels that differ only by case or spacing',
+        detail: 'These look like the same label written differently: {variants}. The model would treat them as different classes.',
+      },
+      'single-class': {
+        title: 'Only one label',
+        detail: 'Every labelled row has the label "{label}". A classifier learns to tell labels apart, so it needs at least two different labels. Add examples of the other classes, or choose another label column.',
+      },
+      'conflicting-labels': {
+        title: 'The same text with different labels',
+        detail: '{n} text appears more than once with different labels ({rows} rows in all). The model cannot be right on both; one of the labels is probably a mistake. | {n} texts appear more than once with different labels ({rows} rows in all). The model cannot be right on both; one of the labels is probably a mistake.',
+      },
+      'exact-duplicates': {
+        title: 'Exact duplicates',
+        detail: '{n} row ({percent}) repeats an earlier row word for word with the same label. Duplicates over-weight those texts and can leak between train and test. | {n} rows ({percent}) repeat an earlier row word for word with the same label. Duplicates over-weight those texts and can leak between train and test.',
+      },
+      'near-duplicates': {
+        title: 'Near-duplicates',
+        detail: '{n} row matches an earlier row once case, punctuation, symbols and spacing are ignored. | {n} rows match an earlier row once case, punctuation, symbols and spacing are ignored.',
+      },
+      'split-leakage': {
+        title: 'Train/test leakage',
+        detail: '{n} validation or test row also appears in train (exactly or nearly). Scores on those rows would look better than the model really is. | {n} validation or test rows also appear in train (exactly or nearly). Scores on those rows would look better than the model really is.',
+        detail_fromColumn: '{n} validation or test row also appears in train (exactly or nearly), as the file\'s split column assigns it. Scores on those rows would look better than the model really is. | {n} validation or test rows also appear in train (exactly or nearly), as the file\'s split column assigns them. Scores on those rows would look better than the model really is.',
+      },
+      'too-few-examples': {
+        title: 'Classes with fewer than {min} examples',
+        detail: 'This class has too few examples: {classes}. That is too few to learn it and to check it on held-out rows. Add examples, or remove it. | These classes have too few examples: {classes}. That is too few to learn them and to check them on held-out rows. Add examples, or remove these classes.',
+      },
+      'few-examples': {
+        title: 'Classes with fewer than {min} examples',
+        detail: 'This class has few examples: {classes}. The model will likely do poorly on it, and its scores will be noisy. More examples help most. | These classes have few examples: {classes}. The model will likely do poorly on them, and their scores will be noisy. More examples help most.',
+      },
+      imbalance: {
+        title: 'Severe class imbalance',
+        detail: '"{big}" has {bigCount} examples but "{small}" only {smallCount} ({ratio} to 1). A model can score well by mostly predicting the big class. Oversample the small classes, or set class weights to "balanced" in the training settings.',
+        detail_oversampled: '"{big}" has {bigCount} examples but "{small}" only {smallCount} ({ratio} to 1). This version already repeats minority-class training rows when training (oversampling).',
+      },
+      'too-long': {
+        title: 'Texts longer than the sequence length ({seqLen})',
+        detail: '{n} text ({percent}) has more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.) | {n} texts ({percent}) have more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)',
+        detail_suggest: '{n} text ({percent}) has more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words; a sequence length of {p95} would cover them, at more memory and time. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.) | {n} texts ({percent}) have more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words; a sequence length of {p95} would cover them, at more memory and time. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)',
+      },
+    },
+    // One entry per fix id (the button labels).
+    fix: {
+      'drop-empty': 'Remove the {n} empty row | Remove the {n} empty rows',
+      'drop-unlabeled': 'Remove the {n} unlabelled row | Remove the {n} unlabelled rows',
+      'normalize-labels': 'Merge them into {labels}',
+      'conflicts-majority': 'Keep the most common label for each such text',
+      'drop-conflicts': 'Remove the {n} conflicting row | Remove all {n} conflicting rows',
+      'dedupe-exact': 'Keep one copy, remove {n} duplicate | Keep one copy, remove {n} duplicates',
+      'dedupe-near': 'Keep one of each, remove {n} near-duplicate | Keep one of each, remove {n} near-duplicates',
+      'drop-leaked': 'Remove the {n} leaked row from validation/test | Remove the {n} leaked rows from validation/test',
+      'drop-rare-classes': 'Remove {n} class with fewer than {min} examples | Remove {n} classes with fewer than {min} examples',
+      oversample: 'Oversample the smaller classes when training',
+    },
   },
   split: { train: 'Train', validation: 'Validation', test: 'Test' },
   groups: { model: 'Model', tokenizer: 'Tokenizer', train: 'Training', finetune: 'Fine-tuning' },

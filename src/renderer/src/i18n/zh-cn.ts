@@ -3,6 +3,10 @@ import type en from './en'
 
 type Schema<T> = { [K in keyof T]: T[K] extends string ? string : Schema<T[K]> }
 
+// Chinese has no plural forms, but the English message has "one | many": repeat the one form so the
+// plural choice (by count) works and the placeholders line up.
+const one = (s: string) => `${s} | ${s}`
+
 const zhCN: Schema<typeof en> = {
   app: { name: '注意力工作台', loadFailed: '无法加载应用：', partFailed: '此页面无法加载（{reason}）。请刷新页面重试。' },
   nav: {
@@ -154,6 +158,75 @@ const zhCN: Schema<typeof en> = {
     emptyText: '（空）',
     fixed: '已修复，并重新检查了数据集。',
     fixFailed: '无法应用此修复',
+    finding: {
+      'empty-texts': {
+        title: '空文本',
+        detail: one('{n} 行（{percent}）没有文本，或只有空格。它们对模型毫无帮助。'),
+      },
+      'no-labels': {
+        title: '没有标签',
+        detail: '没有任何一行带有标签，模型无从学习要预测什么。请在导入时选择存放标签的那一列。',
+      },
+      'missing-labels': {
+        title: '缺少标签',
+        detail: one('{n} 行（{percent}）没有标签，训练和评估时会跳过它们。'),
+      },
+      'label-variants': {
+        title: '仅大小写或空格不同的标签',
+        detail: '以下标签看起来是同一个标签的不同写法：{variants}。模型会把它们当作不同的类别。',
+      },
+      'single-class': {
+        title: '只有一个标签',
+        detail: '所有带标签的行都是“{label}”。分类器要学会区分不同的标签，因此至少需要两个不同的标签。请补充其他类别的样本，或选择另一列作为标签。',
+      },
+      'conflicting-labels': {
+        title: '相同文本却有不同标签',
+        detail: one('有 {n} 条文本重复出现且标签不同（共 {rows} 行）。模型不可能同时答对，其中某个标签很可能是错的。'),
+      },
+      'exact-duplicates': {
+        title: '完全重复',
+        detail: one('{n} 行（{percent}）与前面某一行逐字相同，且标签也相同。重复会加大这些文本的权重，还可能在训练集和测试集之间造成泄漏。'),
+      },
+      'near-duplicates': {
+        title: '近似重复',
+        detail: one('{n} 行在忽略大小写、标点、符号和空格后与前面某一行相同。'),
+      },
+      'split-leakage': {
+        title: '训练集与测试集泄漏',
+        detail: one('{n} 行验证或测试数据也出现在训练集中（完全相同或近似）。这些行上的得分会比模型的真实水平更好看。'),
+        detail_fromColumn: one('{n} 行验证或测试数据也出现在训练集中（完全相同或近似），这是文件中的划分列造成的。这些行上的得分会比模型的真实水平更好看。'),
+      },
+      'too-few-examples': {
+        title: '样本少于 {min} 个的类别',
+        detail: one('以下类别的样本太少：{classes}。这么少的样本既学不会该类别，也无法在留出的数据上检验它。请补充样本，或删除这些类别。'),
+      },
+      'few-examples': {
+        title: '样本少于 {min} 个的类别',
+        detail: one('以下类别的样本较少：{classes}。模型在这些类别上很可能表现不佳，得分也会不稳定。补充样本最有效。'),
+      },
+      imbalance: {
+        title: '类别严重不平衡',
+        detail: '“{big}”有 {bigCount} 个样本，而“{small}”只有 {smallCount} 个（{ratio} 比 1）。模型只要大多预测大类就能拿到不错的分数。请对小类别过采样，或在训练设置中把类别权重设为“balanced”（平衡）。',
+        detail_oversampled: '“{big}”有 {bigCount} 个样本，而“{small}”只有 {smallCount} 个（{ratio} 比 1）。此版本在训练时已经会重复少数类别的训练行（过采样）。',
+      },
+      'too-long': {
+        title: '超过序列长度（{seqLen}）的文本',
+        detail: one('{n} 条文本（{percent}）超过 {seqLen} 个词，训练时会被截断。95% 的文本最多 {p95} 个词。请查看长度直方图。（按空格计词；每个中文或日文字符算一个词。）'),
+        detail_suggest: one('{n} 条文本（{percent}）超过 {seqLen} 个词，训练时会被截断。95% 的文本最多 {p95} 个词；把序列长度设为 {p95} 即可覆盖它们，但会占用更多内存和时间。请查看长度直方图。（按空格计词；每个中文或日文字符算一个词。）'),
+      },
+    },
+    fix: {
+      'drop-empty': one('删除这 {n} 个空行'),
+      'drop-unlabeled': one('删除这 {n} 个没有标签的行'),
+      'normalize-labels': '合并为 {labels}',
+      'conflicts-majority': '每条这样的文本只保留最常见的标签',
+      'drop-conflicts': one('删除全部 {n} 个有冲突的行'),
+      'dedupe-exact': one('每组只保留一份，删除 {n} 个重复行'),
+      'dedupe-near': one('每组只保留一条，删除 {n} 个近似重复行'),
+      'drop-leaked': one('从验证/测试集中删除这 {n} 个泄漏的行'),
+      'drop-rare-classes': one('删除 {n} 个样本少于 {min} 个的类别'),
+      oversample: '训练时对较小的类别过采样',
+    },
   },
   split: { train: '训练', validation: '验证', test: '测试' },
   groups: { model: '模型', tokenizer: '分词器', train: '训练', finetune: '微调' },
