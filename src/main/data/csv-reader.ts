@@ -6,8 +6,7 @@ import { UserError } from '../../shared/api'
 import { sniffDelimiter } from './csv-sniff'
 import { decodeBuffer, decoderStream } from './encoding'
 import { headerColumns, looksLikeHeader, numberedColumns, shortList } from './header-sniff'
-import { maxRecordChars, peek, readError, type TableReader } from './table-reader'
-import type { SourceRecord } from './types'
+import { cellsToRecords, maxRecordChars, peek, readError, type TableReader } from './table-reader'
 
 /** What the CSV reader needs that the caller already detected. */
 export interface CsvOpen {
@@ -58,19 +57,6 @@ export async function openCsv(o: CsvOpen): Promise<TableReader> {
   if (hasHeader && head.length === 1) {
     throw new UserError(`"${o.shown}" has a header row (${shortList(columns)}) but no data rows under it.`)
   }
-  async function* records(): AsyncGenerator<SourceRecord> {
-    let first = true
-    for await (const r of all) {
-      if (first && hasHeader) {
-        first = false
-        continue
-      }
-      first = false
-      const values: Record<string, string> = {}
-      for (let i = 0; i < columns.length; i++) values[columns[i]] = r.cells[i] ?? ''
-      yield { line: r.line, values }
-    }
-  }
   return {
     format: o.format,
     encoding: o.encoding,
@@ -79,7 +65,7 @@ export async function openCsv(o: CsvOpen): Promise<TableReader> {
     columns,
     totalBytes: o.totalBytes,
     bytesRead: () => file.bytesRead,
-    records: records(),
+    records: cellsToRecords(all, columns, hasHeader),
     close: () => {
       file.destroy()
       parser.destroy()

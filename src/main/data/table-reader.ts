@@ -79,3 +79,22 @@ export function cellText(v: unknown): string {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString()
   return JSON.stringify(v)
 }
+
+/** Rows of cells as records keyed by column name, skipping the header row when there is one. */
+export async function* cellsToRecords(
+  rows: AsyncIterable<{ line: number; cells: string[] }>,
+  columns: string[],
+  hasHeader: boolean,
+): AsyncGenerator<SourceRecord> {
+  let first = true
+  for await (const r of rows) {
+    if (first && hasHeader) {
+      first = false
+      continue
+    }
+    first = false
+    const values: Record<string, string> = {}
+    for (let i = 0; i < columns.length; i++) values[columns[i]] = r.cells[i] ?? ''
+    yield { line: r.line, values }
+  }
+}

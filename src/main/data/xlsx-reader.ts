@@ -4,8 +4,7 @@ import { createReadStream } from 'node:fs'
 import { UserError } from '../../shared/api'
 import { magicOf } from './file-kind'
 import { headerColumns, looksLikeHeader, numberedColumns, shortList } from './header-sniff'
-import { cellText, maxRecordChars, peek, readError, type TableReader } from './table-reader'
-import type { SourceRecord } from './types'
+import { cellText, cellsToRecords, maxRecordChars, peek, readError, type TableReader } from './table-reader'
 
 /** What the xlsx reader needs that the caller already detected. */
 export interface XlsxOpen {
@@ -91,19 +90,6 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
   if (hasHeader && head.length === 1) {
     throw new UserError(`Sheet "${chosenName}" of "${o.shown}" has a header row (${shortList(columns)}) but no data rows under it.`)
   }
-  async function* records(): AsyncGenerator<SourceRecord> {
-    let first = true
-    for await (const r of all) {
-      if (first && hasHeader) {
-        first = false
-        continue
-      }
-      first = false
-      const values: Record<string, string> = {}
-      for (let i = 0; i < columns.length; i++) values[columns[i]] = r.cells[i] ?? ''
-      yield { line: r.line, values }
-    }
-  }
   return {
     format: 'xlsx',
     encoding: 'utf-8',
@@ -113,7 +99,7 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
     columns,
     totalBytes: o.totalBytes,
     bytesRead: () => file.bytesRead,
-    records: records(),
+    records: cellsToRecords(all, columns, hasHeader),
     close: () => file.destroy(),
   }
 }
