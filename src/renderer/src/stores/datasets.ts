@@ -4,6 +4,7 @@ import { computed, reactive, ref } from 'vue'
 import type { DatasetRow, DatasetStats, DoctorReport, InspectResult } from '../../../shared/api'
 import type { Dataset, DatasetEvent } from '../../../shared/domain'
 import { errorMessage, useApi } from '../api'
+import { trackedActions } from '../lib/tracked-actions'
 
 /** Where the wizard reads from. */
 export type WizardSource = { kind: 'upload'; uploadId: string } | { kind: 'path'; path: string }
@@ -64,8 +65,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const stats = reactive<Record<string, DatasetStats>>({})
   const preview = reactive<Record<string, { rows: DatasetRow[]; total: number; offset: number }>>({})
   /** Errors per dataset and action, shown next to what failed. */
-  const actionError = reactive<Record<string, string | null>>({})
-  const busy = reactive<Record<string, boolean>>({})
+  const { busy, actionError, run: withAction } = trackedActions()
   let unsubscribe: (() => void) | null = null
   // Events that arrive while an import is being started, before its job id is known (a small
   // file can finish before the call returns); replayed once the id arrives.
@@ -230,19 +230,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     wizard.step = 'columns'
   }
 
-  async function withAction<T>(id: string, action: string, fn: () => Promise<T>): Promise<T | undefined> {
-    const key = `${id}:${action}`
-    busy[key] = true
-    actionError[key] = null
-    try {
-      return await fn()
-    } catch (err) {
-      actionError[key] = errorMessage(err)
-      return undefined
-    } finally {
-      busy[key] = false
-    }
-  }
+
 
   function replace(d: Dataset): void {
     const i = list.value.findIndex((x) => x.id === d.id)

@@ -6,6 +6,7 @@ import type { RunPlan, SweepResult } from '../../../shared/api'
 import type { MetricPoint, Run, RunEvent } from '../../../shared/domain'
 import { errorMessage, transportHooks, useApi } from '../api'
 import { useAppStore } from './app'
+import { trackedActions } from '../lib/tracked-actions'
 
 /** What the Train view sends to start, plan or queue a run. */
 export interface StartInput {
@@ -39,8 +40,7 @@ export const useRunsStore = defineStore('runs', () => {
   const seriesTick = reactive<Record<string, number>>({})
   const live = reactive<Record<string, LiveStats>>({})
   const logs = reactive<Record<string, { level: string; message: string }[]>>({})
-  const actionError = reactive<Record<string, string | null>>({})
-  const busy = reactive<Record<string, boolean>>({})
+  const { busy, actionError, run: act } = trackedActions()
   const seen = new Map<string, Set<string>>()
   let unsubscribe: (() => void) | null = null
   // Progress arrives up to ~10 times a second per run; the screen needs a few. Keep the latest
@@ -160,19 +160,7 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function act<T>(id: string, action: string, fn: () => Promise<T>): Promise<T | undefined> {
-    const key = `${id}:${action}`
-    busy[key] = true
-    actionError[key] = null
-    try {
-      return await fn()
-    } catch (err) {
-      actionError[key] = errorMessage(err)
-      return undefined
-    } finally {
-      busy[key] = false
-    }
-  }
+
 
   async function start(input: StartInput): Promise<Run | undefined> {
     subscribe()
