@@ -30,6 +30,8 @@ export type TrainerJob =
   | { kind: 'predict'; modelDir: string; texts: string[]; attention: boolean }
   | { kind: 'evaluate'; modelDir: string; dataPath: string }
   | { kind: 'export'; modelDir: string; outDir: string; formats: string[]; dataPath: string | null; card: Record<string, unknown> }
+  /** Time a few training steps of the config's model on synthetic ids (a speed estimate before any run). */
+  | { kind: 'calibrate'; config: RunConfig; vocabSize: number; nClasses: number }
   | { kind: 'probe' }
 
 /** main -> trainer */
@@ -67,6 +69,7 @@ export type TrainerMessage =
             predictions: { index: number; predicted: string; probabilities: Record<string, number> }[]
           }
         | { kind: 'export'; files: string[]; verification: Record<string, unknown> }
+        | { kind: 'calibrate'; tokensPerSec: number; msPerStep: number; steps: number; backend: string }
         | { kind: 'probe' }
     }
   | {

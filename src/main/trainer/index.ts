@@ -130,6 +130,11 @@ async function run(job: TrainerJob): Promise<void> {
         post({ type: 'done', result: { kind: 'evaluate', metrics, predictions } })
         break
       }
+      case 'calibrate': {
+        const c = await engine.calibrate(job.config, { vocabSize: job.vocabSize, nClasses: job.nClasses, signal: controller.signal })
+        post({ type: 'done', result: { kind: 'calibrate', ...c } })
+        break
+      }
       case 'export': {
         const { exportModel } = await import('../engine/export')
         const out = await exportModel({
