@@ -128,6 +128,8 @@ export const apiSpec = {
     get: method<Run>()(z.object({ id })),
     /** Validate a config and estimate size/memory/duration without starting anything. */
     plan: method<RunPlan>()(StartRunSchema),
+    /** Like plan, but first times a few training steps of the config on this machine (cached for the session). */
+    calibrate: method<RunPlan>()(StartRunSchema),
     start: method<Run>()(StartRunSchema),
     cancel: method<Run>()(z.object({ id })),
     pause: method<Run>()(z.object({ id })),
@@ -224,6 +226,8 @@ export interface RunPlan {
   memoryMb: number
   estimatedSeconds: number | null
   warnings: string[]
+  /** Present when the duration comes from timing this config's training steps on this machine. */
+  calibration?: { tokensPerSec: number; msPerStep: number; backend: string }
 }
 
 export interface RunComparison {

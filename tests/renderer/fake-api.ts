@@ -187,6 +187,15 @@ export function createFakeApi(): FakeApi {
       list: (i) => call('runs.list', i, () => state.runs),
       get: (i) => call('runs.get', i, () => findRun(i.id)),
       plan: (i) => call('runs.plan', i, () => ({ config: resolveConfig(i.preset ?? 'quick', i.config), parameters: 123456, memoryMb: 64, estimatedSeconds: 42, warnings: [] })),
+      calibrate: (i) =>
+        call('runs.calibrate', i, () => ({
+          config: resolveConfig(i.preset ?? 'quick', i.config),
+          parameters: 123456,
+          memoryMb: 64,
+          estimatedSeconds: 75,
+          warnings: [],
+          calibration: { tokensPerSec: 5000, msPerStep: 100, backend: 'wasm' },
+        })),
       start: (i) =>
         call('runs.start', i, () => {
           const run = makeRun({ id: `r${nextId++}`, name: i.name ?? 'new run', status: i.queue ? 'queued' : 'running', datasetId: i.datasetId, metrics: null, finishedAt: null })

@@ -120,11 +120,29 @@ export function estimateSeconds(
     .map((s) => s.tokensPerSec * flopsPerToken(s.config, s.nClasses))
     .sort((a, b) => a - b)
   const flopsPerSec = rates[Math.floor(rates.length / 2)]
+  return secondsFor(config, epochTokens, nTrain, flopsPerSec / flopsPerToken(config, nClasses))
+}
+
+/** Epochs a run will actually train (maxSteps can end it early). */
+function plannedEpochs(config: RunConfig, nTrain: number): number {
   const stepsPerEpoch = Math.max(1, Math.ceil(nTrain / config.train.batchSize))
-  const epochs = config.train.maxSteps ? Math.min(config.train.epochs, config.train.maxSteps / stepsPerEpoch) : config.train.epochs
+  return config.train.maxSteps ? Math.min(config.train.epochs, config.train.maxSteps / stepsPerEpoch) : config.train.epochs
+}
+
+/** Seconds to train `epochTokens` per epoch at `tokensPerSec`, with the validation overhead. */
+function secondsFor(config: RunConfig, epochTokens: number, nTrain: number, tokensPerSec: number): number {
   // Validation adds a forward pass over ~1/8 of the data per epoch: about 5% more.
-  const seconds = (epochs * epochTokens * flopsPerToken(config, nClasses) * 1.05) / flopsPerSec
+  const seconds = (plannedEpochs(config, nTrain) * epochTokens * 1.05) / tokensPerSec
   return Math.max(1, Math.round(seconds))
+}
+
+/**
+ * Seconds a run will take at a throughput measured for this very config (a calibration), so no
+ * scaling across configs is needed. Null when there is nothing to train.
+ */
+export function estimateSecondsAt(config: RunConfig, epochTokens: number, nTrain: number, tokensPerSec: number): number | null {
+  if (!epochTokens || !(tokensPerSec > 0)) return null
+  return secondsFor(config, epochTokens, nTrain, tokensPerSec)
 }
 
 /** Above these a config cannot train on a desktop; the user gets a sentence instead of an OOM. */

@@ -12,7 +12,7 @@ import { newId } from '../store/ids'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
-import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
 import { AbortedError, createPredictWorker, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
 
@@ -69,6 +69,14 @@ interface ActiveJob {
 }
 
 type StartInput = Parameters<WorkbenchHandlers['runs']['start']>[0]
+
+/** A speed measurement of one config on one backend. */
+type Calibration = NonNullable<RunPlan['calibration']>
+
+/** What decides a calibration's speed: the model's shape, the batch, the objective and the vocabulary. */
+function calibrationKey(config: RunConfig, vocabSize: number, nClasses: number): string {
+  return JSON.stringify([config.task, config.model, config.train.batchSize, vocabSize, config.task === 'pretrain' ? 0 : nClasses])
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -130,6 +138,17 @@ export function createRunService(deps: RunServiceDeps): RunService {
   const writer = new MetricWriter(repo)
   const throttle = new EventThrottle(emit)
   let closed = false
+  /** The backend trainers last announced; calibrations are only reused on the same one. */
+  let backendName: string | null = null
+  /** Calibrations of this session by `${backend}|${calibrationKey}`, and those being measured. */
+  const calibrations = new Map<string, Calibration>()
+  const measuring = new Map<string, Promise<Calibration>>()
+  /** Closing the service cancels calibrations still running. */
+  const stopCalibrations = new AbortController()
+  const noteBackend = (b: BackendInfo) => {
+    backendName = b.name
+    deps.onBackend?.(b)
+  }
 
   const flushTimer = setInterval(() => safely(() => writer.flush()), flushMs)
   flushTimer.unref()
@@ -225,13 +244,54 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return { versionId, data }
   }
 
-  function planFor(config: RunConfig, data: JobData): RunPlan {
+  function planFor(config: RunConfig, data: JobData, measured?: Calibration): RunPlan {
     const nClasses = data.labels.length
-    const parameters = countParameters(config, nClasses, effectiveVocab(data, config))
+    const vocab = effectiveVocab(data, config)
+    const parameters = countParameters(config, nClasses, vocab)
     const memoryMb = estimateMemoryMb(config, parameters)
+    const warnings = planWarnings(config, data, memoryMb)
+    const epochTokens = tokensPerEpoch(data, config)
+    const nTrain = data.train.texts.length
+    // A calibration of this very config beats scaling other configs' throughput.
+    const calibration = measured ?? (backendName ? calibrations.get(`${backendName}|${calibrationKey(config, vocab, nClasses)}`) : undefined)
+    if (calibration) {
+      const estimatedSeconds = estimateSecondsAt(config, epochTokens, nTrain, calibration.tokensPerSec)
+      return { config, parameters, memoryMb, estimatedSeconds, warnings, calibration }
+    }
     const samples = repo.throughput().map((s) => ({ ...s, nClasses: 2 }))
-    const estimatedSeconds = estimateSeconds(config, nClasses, tokensPerEpoch(data, config), data.train.texts.length, samples)
-    return { config, parameters, memoryMb, estimatedSeconds, warnings: planWarnings(config, data, memoryMb) }
+    const estimatedSeconds = estimateSeconds(config, nClasses, epochTokens, nTrain, samples)
+    return { config, parameters, memoryMb, estimatedSeconds, warnings }
+  }
+
+  /** Time the config's training steps in a trainer process, once per config and backend this session. */
+  async function measure(config: RunConfig, vocabSize: number, nClasses: number): Promise<Calibration> {
+    const key = calibrationKey(config, vocabSize, nClasses)
+    const known = backendName ? calibrations.get(`${backendName}|${key}`) : undefined
+    if (known) return known
+    // Two asks for the same config while it is being measured share one trainer job.
+    const pending = measuring.get(key)
+    if (pending) return pending
+    const job = runJob(
+      spawn,
+      { kind: 'calibrate', config, vocabSize, nClasses },
+      {
+        signal: stopCalibrations.signal,
+        onMessage: (m) => {
+          if (m.type === 'ready') safely(() => noteBackend(m.backend))
+        },
+      },
+    ).then((res) => {
+      if (res.kind !== 'calibrate') throw new Error('The trainer returned an unexpected result.')
+      const c: Calibration = { tokensPerSec: res.tokensPerSec, msPerStep: res.msPerStep, backend: res.backend }
+      calibrations.set(`${res.backend}|${key}`, c)
+      return c
+    })
+    measuring.set(key, job)
+    try {
+      return await job
+    } finally {
+      measuring.delete(key)
+    }
   }
 
   function refuseAbsurd(plan: RunPlan): void {
@@ -354,7 +414,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     switch (m.type) {
       case 'ready':
         repo.setBackend(id, m.backend.name)
-        deps.onBackend?.(m.backend)
+        noteBackend(m.backend)
         break
       case 'progress': {
         if (m.tokensPerSec > 0) {
@@ -486,7 +546,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   // Recent predictions per (run, text): the try-it box asks again for text it has seen (typing,
   // deleting), and a finished model's answer never changes. Concurrent identical asks share one job.
   const predictions = new Map<string, Promise<Prediction>>()
-  const predictWorker = createPredictWorker(spawn, { onBackend: deps.onBackend })
+  const predictWorker = createPredictWorker(spawn, { onBackend: noteBackend })
   const maxCachedPredictions = 256
 
   function predictWith(rec: RunRecord, text: string, attention: boolean): Promise<Prediction> {
@@ -544,6 +604,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const config = resolveRun(input.preset, input.config)
       const { data } = loadData(input.datasetId, config)
       return planFor(config, data)
+    },
+
+    calibrate: async (input) => {
+      const config = resolveRun(input.preset, input.config)
+      const { data } = loadData(input.datasetId, config)
+      const plan = planFor(config, data)
+      // Refuse what could never train before spending a trainer process on it.
+      refuseAbsurd(plan)
+      const calibration = await measure(config, effectiveVocab(data, config), data.labels.length)
+      return planFor(config, data, calibration)
     },
 
     start: (input: StartInput) => {
@@ -813,6 +883,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (closed) return
       closed = true
       clearInterval(beatTimer)
+      stopCalibrations.abort('cancel')
       predictWorker.close()
       const running = [...active.entries()]
       await Promise.all(running.map(([id, a]) => stopActive(id, a, 'pause')))

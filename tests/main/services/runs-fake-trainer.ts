@@ -17,6 +17,8 @@ export interface FakeOptions {
   /** Rows the model of a run gets wrong: index % wrongMod === 0. Default from the learning rate. */
   wrongMod?: (job: Extract<TrainerJob, { kind: 'train' }>) => number
   tokensPerSec?: number
+  /** What a 'calibrate' job measures, in tokens per second (default 2000). */
+  calibratedTokensPerSec?: number
 }
 
 /** Deterministic "loss" of a run at a step. */
@@ -135,6 +137,14 @@ export function createFakeSpawner(opts: FakeOptions = {}) {
     async function run(job: TrainerJob) {
       post({ type: 'ready', backend: { name: 'cpu', description: 'fake', skipped: [] } })
       if (job.kind === 'train') return train(job)
+      if (job.kind === 'calibrate') {
+        const tokensPerSec = opts.calibratedTokensPerSec ?? 2000
+        const tokensPerStep = job.config.train.batchSize * job.config.model.seqLen
+        await sleep(opts.stepDelayMs ?? 0)
+        post({ type: 'done', result: { kind: 'calibrate', tokensPerSec, msPerStep: (tokensPerStep * 1000) / tokensPerSec, steps: 3, backend: 'cpu' } })
+        exit(0, null)
+        return
+      }
       const model = job.kind === 'predict' || job.kind === 'evaluate' ? (JSON.parse(readFileSync(join(job.modelDir, 'fake.json'), 'utf8')) as { wrongMod: number; labels: string[] }) : null
       if (job.kind === 'evaluate' && model) {
         const data = JSON.parse(readFileSync(job.dataPath, 'utf8')) as JobData

@@ -304,6 +304,49 @@ describe('runs service: history', () => {
     expect(bigger.estimatedSeconds!).toBeGreaterThan(second.estimatedSeconds!)
     expect(second.warnings.join(' ')).toMatch(/training examples/)
   })
+
+  it('calibrates: the duration comes from the measured throughput, and the measurement is cached per config', async () => {
+    const fake = createFakeSpawner({ calibratedTokensPerSec: 40 })
+    const { service } = env(fake.spawn)
+    const before = await service.plan({ datasetId: 'ds1', config: tinyConfig() })
+    expect(before.estimatedSeconds).toBeNull()
+    expect(before.calibration).toBeUndefined()
+    const measured = await service.calibrate({ datasetId: 'ds1', config: tinyConfig() })
+    expect(measured.calibration).toEqual({ tokensPerSec: 40, msPerStep: (8 * 16 * 1000) / 40, backend: 'cpu' })
+    // Word tokens + [CLS] per text, 20 training texts, 2 epochs, plus 5% for validation.
+    const epochTokens = twoClassData().train.texts.reduce((n, t) => n + t.split(' ').length + 1, 0)
+    expect(measured.estimatedSeconds).toBe(Math.round((2 * epochTokens * 1.05) / 40))
+    expect(measured.parameters).toBe(before.parameters)
+    // Asking again, or planning, reuses the measurement: still one trainer job.
+    const again = await service.calibrate({ datasetId: 'ds1', config: tinyConfig() })
+    const planned = await service.plan({ datasetId: 'ds1', config: tinyConfig() })
+    expect(again.estimatedSeconds).toBe(measured.estimatedSeconds)
+    expect(planned.estimatedSeconds).toBe(measured.estimatedSeconds)
+    expect(planned.calibration).toEqual(measured.calibration)
+    // More epochs train the same steps longer: same measurement, longer estimate.
+    const longer = await service.calibrate({ datasetId: 'ds1', config: tinyConfig({ train: { epochs: 4 } }) })
+    expect(longer.estimatedSeconds).toBe(Math.round((4 * epochTokens * 1.05) / 40))
+    expect(fake.jobs.map((j) => j.kind)).toEqual(['calibrate'])
+    // A different batch size is a different workload: measured anew.
+    await service.calibrate({ datasetId: 'ds1', config: tinyConfig({ train: { batchSize: 4 } }) })
+    expect(fake.jobs.map((j) => j.kind)).toEqual(['calibrate', 'calibrate'])
+    // The job sizes the embedding with the vocabulary the tokenizer will learn: distinct words + 5 specials.
+    const words = new Set(twoClassData().train.texts.flatMap((t) => t.split(' ')))
+    expect(fake.jobs[0]).toMatchObject({ kind: 'calibrate', nClasses: 2, vocabSize: words.size + 5 })
+  })
+
+  it('calibrates two concurrent asks for one config with one trainer job, and refuses an absurd config without one', async () => {
+    const fake = createFakeSpawner({ stepDelayMs: 20 })
+    const { service } = env(fake.spawn)
+    const [a, b] = await Promise.all([
+      service.calibrate({ datasetId: 'ds1', config: tinyConfig() }),
+      service.calibrate({ datasetId: 'ds1', config: tinyConfig() }),
+    ])
+    expect(a.estimatedSeconds).toBe(b.estimatedSeconds)
+    expect(fake.jobs).toHaveLength(1)
+    await expect(attempt(() => service.calibrate({ datasetId: 'ds1', config: tinyConfig({ train: { batchSize: 1024 }, model: { seqLen: 2048, dModel: 1024, nLayers: 24 } }) }))).rejects.toThrow(UserError)
+    expect(fake.jobs).toHaveLength(1)
+  })
 })
 
 describe('runs service: sweeps and comparison', () => {
