@@ -67,4 +67,29 @@ describe('train store', () => {
       vi.useRealTimers()
     }
   })
+
+  it('measures speed: the plan then carries the measured duration and backend; a failure is shown in place', async () => {
+    const train = useTrainStore()
+    train.datasetId = 'd1'
+    await train.refreshPlan()
+    expect(train.plan?.estimatedSeconds).toBe(42)
+    expect(train.plan?.calibration).toBeUndefined()
+    const pending = train.measure()
+    expect(train.measuring).toBe(true)
+    await pending
+    expect(train.measuring).toBe(false)
+    expect(train.measureError).toBeNull()
+    expect(train.plan?.estimatedSeconds).toBe(75)
+    expect(train.plan?.calibration?.backend).toBe('wasm')
+    const asked = fake.calls.filter((c) => c.name === 'runs.calibrate')
+    expect(asked).toHaveLength(1)
+    expect((asked[0].input as { datasetId: string }).datasetId).toBe('d1')
+
+    fake.failWith('runs.calibrate', 'The trainer could not start.')
+    await train.measure()
+    expect(train.measuring).toBe(false)
+    expect(train.measureError).toMatch(/could not start/)
+    // The measured plan stays on screen when a later measurement fails.
+    expect(train.plan?.estimatedSeconds).toBe(75)
+  })
 })

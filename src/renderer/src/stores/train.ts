@@ -28,6 +28,9 @@ export const useTrainStore = defineStore('train', () => {
   const plan = ref<RunPlan | null>(null)
   const planError = ref<string | null>(null)
   const planning = ref(false)
+  /** "Measure speed": a short calibration on this machine, its error shown in place. */
+  const measuring = ref(false)
+  const measureError = ref<string | null>(null)
   let planTimer: ReturnType<typeof setTimeout> | null = null
   let planSeq = 0
 
@@ -114,7 +117,34 @@ export const useTrainStore = defineStore('train', () => {
     }
   }
 
-  watch([config, datasetId], () => schedulePlan(), { deep: true })
+  /** Time a few training steps of this config so the plan's duration is measured, not guessed. */
+  async function measure(): Promise<void> {
+    if (!datasetId.value || !valid.value || measuring.value) return
+    const asked = input()
+    const stamp = JSON.stringify([asked.datasetId, asked.preset, asked.config])
+    measuring.value = true
+    measureError.value = null
+    try {
+      const p = await useApi().runs.calibrate(asked)
+      // A config changed meanwhile gets its own plan (which reuses the measurement when it can).
+      const now = input()
+      if (JSON.stringify([now.datasetId, now.preset, now.config]) === stamp) {
+        planSeq++ // an older plan still in flight must not replace the measured one
+        planning.value = false
+        plan.value = p
+        planError.value = null
+      }
+    } catch (err) {
+      measureError.value = errorMessage(err)
+    } finally {
+      measuring.value = false
+    }
+  }
+
+  watch([config, datasetId], () => {
+    measureError.value = null
+    schedulePlan()
+  }, { deep: true })
 
   return {
     datasetId,
@@ -125,6 +155,8 @@ export const useTrainStore = defineStore('train', () => {
     plan,
     planError,
     planning,
+    measuring,
+    measureError,
     issues,
     valid,
     presetDescriptions,
@@ -134,5 +166,6 @@ export const useTrainStore = defineStore('train', () => {
     setFinetuneFrom,
     input,
     refreshPlan,
+    measure,
   }
 })
