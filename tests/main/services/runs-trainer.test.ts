@@ -171,7 +171,19 @@ setInterval(() => {}, 1000)
     )
     // Its own process group, so the kill takes the app and its trainer down together, as a crash of
     // the machine or a kill of the process tree does.
-    const child = spawnProcess(process.execPath, ['--import', 'tsx', script, JSON.stringify(config())], { stdio: 'ignore', detached: true })
+    // Six epochs: the kill must land after a checkpoint and before the end, a window of five sixths of
+    // the run even when a loaded machine starves this poller for a while.
+    const longer = config({ train: { epochs: 6 } })
+    const e = makeEnv()
+    envs.push(e)
+    const uninterrupted = await e.service.waitFor((await e.service.start({ datasetId: 'ds', config: longer })).id)
+    expect(uninterrupted.status).toBe('completed')
+    const longReference = { run: uninterrupted, points: await e.service.metrics({ id: uninterrupted.id }) }
+    const child = spawnProcess(process.execPath, ['--import', 'tsx', script, JSON.stringify(longer)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
+    let childErr = ''
+    child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()))
+    let childExit: number | null | undefined
+    child.once('exit', (code) => (childExit = code))
     // Kill it once a checkpoint is recorded and training has gone past it.
     const row = () =>
       seed.prepare(`SELECT id, checkpoint_step AS ck, (SELECT MAX(step) FROM run_metrics WHERE run_id = runs.id) AS last FROM runs`).get() as
@@ -181,10 +193,14 @@ setInterval(() => {}, 1000)
     for (;;) {
       const r = row()
       if (r && r.ck !== null && r.last !== null && r.last > r.ck) break
-      if (Date.now() - t0 > 90_000) throw new Error('the child never reached a checkpoint')
+      if (r && (seed.prepare('SELECT status FROM runs WHERE id = ?').get(r.id) as { status: string }).status === 'completed') {
+        throw new Error('the run finished before the kill could land; make it longer')
+      }
+      if (childExit !== undefined) throw new Error(`the app process exited early (code ${childExit}):\n${childErr}`)
+      if (Date.now() - t0 > 150_000) throw new Error(`the child never reached a checkpoint (last state ${JSON.stringify(r)}):\n${childErr}`)
       await new Promise((res) => setTimeout(res, 20))
     }
-    const exited = new Promise((res) => child.once('exit', res))
+    const exited = new Promise((res) => (childExit !== undefined ? res(childExit) : child.once('exit', res)))
     process.kill(-child.pid!, 'SIGKILL')
     await exited
     seed.close()
@@ -206,8 +222,8 @@ setInterval(() => {}, 1000)
     await service.resume({ id: run.id })
     const done = await service.waitFor(run.id)
     expect(done.status).toBe('completed')
-    expectSameTraining(reference, { run: done, points: await service.metrics({ id: run.id }) })
-  })
+    expectSameTraining(longReference, { run: done, points: await service.metrics({ id: run.id }) })
+  }, 240_000)
 
   it('runs a queue of three in order with the middle one cancelled', async () => {
     const e = makeEnv()
