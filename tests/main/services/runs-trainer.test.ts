@@ -171,9 +171,10 @@ setInterval(() => {}, 1000)
     )
     // Its own process group, so the kill takes the app and its trainer down together, as a crash of
     // the machine or a kill of the process tree does.
-    // Six epochs: the kill must land after a checkpoint and before the end, a window of five sixths of
-    // the run even when a loaded machine starves this poller for a while.
-    const longer = config({ train: { epochs: 6 } })
+    // The kill must land after a checkpoint and before the end. An epoch of this tiny task takes
+    // well under a second, so thirty of them keep that window open for seconds even when a loaded
+    // machine starves this poller.
+    const longer = config({ train: { epochs: 30 } })
     const e = makeEnv()
     envs.push(e)
     const uninterrupted = await e.service.waitFor((await e.service.start({ datasetId: 'ds', config: longer })).id)
