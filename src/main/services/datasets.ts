@@ -375,6 +375,17 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
   /** Write a new version from the current one: each row mapped (or dropped with null). */
   function deriveVersion(d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): string {
     const versionId = newId('dsv')
+    try {
+      createDerived(versionId, d, split, note, map)
+    } catch (err) {
+      // One transaction: a full disk leaves the dataset exactly as it was.
+      if (isDiskFull(err)) throw diskFull()
+      throw err
+    }
+    return versionId
+  }
+
+  function createDerived(versionId: string, d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): void {
     repo.createDerivedVersion(
       { datasetId: d.id, versionId, parentVersionId: d.version.id, createdAt: new Date().toISOString(), source: d.version.source, split, note },
       (insert) => {
@@ -407,7 +418,6 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
         return { contentHash: hasher.finish(splitArr), rowCount: labelIds.length, summary: summarize([...labelIndex.keys()], labelIds, splitArr) }
       },
     )
-    return versionId
   }
 
   async function facts(versionId: string) {
@@ -518,12 +528,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       const plan = planFixes(f, fixes, d.version.split?.oversample === true)
       if (plan.changes === 0) throw new UserError(`Nothing to change: ${fixes.join(', ')} found nothing to fix in this version.`, 'conflict')
       const split: SplitInfo = { ...(d.version.split ?? { ...defaultSplit, note: 'stratified' }), ...(plan.oversample ? { oversample: true } : {}) }
-      try {
-        deriveVersion(d, split, `fixed: ${plan.notes.join('; ')}`, (r, p) => (plan.keep[p] ? { ...r, label: plan.labels[p] } : null))
-      } catch (err) {
-        if (isDiskFull(err)) throw diskFull()
-        throw err
-      }
+      deriveVersion(d, split, `fixed: ${plan.notes.join('; ')}`, (r, p) => (plan.keep[p] ? { ...r, label: plan.labels[p] } : null))
       return toDataset(mustGet(id))
     },
 
@@ -542,12 +547,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       })
       const codes = stratifiedSplit(groupIds, spec)
       const split: SplitInfo = { ...ratios, note: `stratified (seed ${ratios.seed})`, ...(d.version.split?.oversample ? { oversample: true } : {}) }
-      try {
-        deriveVersion(d, split, `re-split ${Math.round(ratios.train * 100)}/${Math.round(ratios.validation * 100)}/${Math.round(ratios.test * 100)}, seed ${ratios.seed}`, (r, p) => ({ ...r, split: splitByCode[codes[p]] }))
-      } catch (err) {
-        if (isDiskFull(err)) throw diskFull()
-        throw err
-      }
+      deriveVersion(d, split, `re-split ${Math.round(ratios.train * 100)}/${Math.round(ratios.validation * 100)}/${Math.round(ratios.test * 100)}, seed ${ratios.seed}`, (r, p) => ({ ...r, split: splitByCode[codes[p]] }))
       return toDataset(mustGet(id))
     },
 
