@@ -111,20 +111,21 @@ export interface Run {
   starred: boolean
 }
 
+/** Where a training run is: what the engine reports each step and the UI draws as a progress bar. */
+export interface TrainingProgress {
+  step: number
+  epoch: number
+  totalSteps: number
+  loss: number
+  lr: number
+  tokensPerSec: number
+  etaSec: number | null
+}
+
 /** Live events about runs. */
 export type RunEvent =
   | { type: 'status'; runId: string; status: RunStatus; error?: string | null }
-  | {
-      type: 'progress'
-      runId: string
-      step: number
-      epoch: number
-      totalSteps: number
-      loss: number
-      lr: number
-      tokensPerSec: number
-      etaSec: number | null
-    }
+  | ({ type: 'progress'; runId: string } & TrainingProgress)
   | { type: 'metric'; runId: string; point: MetricPoint }
   | { type: 'log'; runId: string; level: 'info' | 'warn' | 'error'; message: string }
 

@@ -1,6 +1,6 @@
 // Messages between the main process and a trainer process. Plain data only.
 import type { RunConfig } from './config'
-import type { AttentionMap, BackendInfo, MetricPoint, Prediction, RunMetrics } from './domain'
+import type { AttentionMap, BackendInfo, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
 
 /** Rows handed to the engine, already split. Written by main into the run folder as JSON. */
 export interface JobData {
@@ -45,16 +45,7 @@ export type HostMessage =
 /** trainer -> main */
 export type TrainerMessage =
   | { type: 'ready'; backend: BackendInfo }
-  | {
-      type: 'progress'
-      step: number
-      epoch: number
-      totalSteps: number
-      loss: number
-      lr: number
-      tokensPerSec: number
-      etaSec: number | null
-    }
+  | ({ type: 'progress' } & TrainingProgress)
   | { type: 'metric'; point: MetricPoint }
   | { type: 'checkpoint'; step: number; epoch: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }

@@ -4,7 +4,7 @@
 // weights; dropout seeds and data order are pure functions of (seed, step, epoch), so that state is
 // the whole random state too.
 import type { TrainConfig } from '../../../shared/config'
-import type { MetricPoint, RunMetrics } from '../../../shared/domain'
+import type { MetricPoint, RunMetrics, TrainingProgress } from '../../../shared/domain'
 import { classificationMetrics } from '../metrics'
 import type { TextModel } from '../models/types'
 import { assignParams, readParams } from '../params'
@@ -16,16 +16,8 @@ import { argmax, classifyRows, languageModelRowsLoss } from './evaluate-rows'
 import { learningRate } from './schedule'
 import { makeTrainStep } from './train-step'
 
-/** Progress of training, for progress bars. */
-export interface TrainProgress {
-  step: number
-  epoch: number
-  totalSteps: number
-  loss: number
-  lr: number
-  tokensPerSec: number
-  etaSec: number
-}
+/** Progress of training, for progress bars (the shared shape the trainer forwards as is). */
+export type TrainProgress = TrainingProgress
 
 /** How the loop reports. */
 export interface TrainCallbacks {
