@@ -1,5 +1,5 @@
-// All SQL for runs and what hangs off them: metric history, stored predictions, sweeps and
-// export records. Services speak in domain objects; rows and JSON columns stay in here.
+// All SQL for runs and what hangs off them: metric history, stored predictions and sweeps
+// (export records live in exports-repo.ts). Services speak in domain objects; rows and JSON columns stay in here.
 import type { RunConfig } from '../../shared/config'
 import type { MetricPoint, Run, RunMetrics, RunStatus } from '../../shared/domain'
 import type { Db } from './db'
@@ -66,17 +66,6 @@ export interface SweepRow {
   createdAt: string
   spec: unknown
   metric: string
-}
-
-/** A stored export. */
-export interface ExportRow {
-  id: string
-  runId: string
-  createdAt: string
-  outDir: string
-  formats: string[]
-  ok: boolean
-  verification: unknown
 }
 
 /** Throughput measured by an earlier run, for duration estimates. */
@@ -199,9 +188,6 @@ export function createRunsRepo(db: Db) {
     nextQueued: db.prepare(`SELECT id FROM runs WHERE status = 'queued' AND owner_id = ? ORDER BY queue_pos, created_at LIMIT ?`),
     sweepIns: db.prepare(`INSERT INTO sweeps (id, name, created_at, spec_json, metric) VALUES (?, ?, ?, ?, ?)`),
     sweepGet: db.prepare(`SELECT * FROM sweeps WHERE id = ?`),
-    exportIns: db.prepare(`
-      INSERT INTO exports (id, run_id, created_at, out_dir, formats_json, ok, verification_json) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-    exportsOf: db.prepare(`SELECT * FROM exports WHERE run_id = ? ORDER BY created_at DESC`),
     throughput: db.prepare(`
       SELECT config_json, tokens_per_sec FROM runs WHERE tokens_per_sec > 0 AND status = 'completed'
       ORDER BY finished_at DESC LIMIT ?`),
@@ -446,32 +432,6 @@ export function createRunsRepo(db: Db) {
       return r ? { id: r.id, name: r.name, createdAt: r.created_at, spec: JSON.parse(r.spec_json), metric: r.metric } : null
     },
 
-    /** Record an export of a run (used by the export service). */
-    insertExport(e: ExportRow): void {
-      st.exportIns.run(e.id, e.runId, e.createdAt, e.outDir, JSON.stringify(e.formats), e.ok ? 1 : 0, JSON.stringify(e.verification))
-    },
-
-    exportsOf(runId: string): ExportRow[] {
-      return (
-        st.exportsOf.all(runId) as {
-          id: string
-          run_id: string
-          created_at: string
-          out_dir: string
-          formats_json: string
-          ok: number
-          verification_json: string
-        }[]
-      ).map((r) => ({
-        id: r.id,
-        runId: r.run_id,
-        createdAt: r.created_at,
-        outDir: r.out_dir,
-        formats: JSON.parse(r.formats_json) as string[],
-        ok: r.ok === 1,
-        verification: JSON.parse(r.verification_json),
-      }))
-    },
 
     /** Throughput of the most recent completed runs on this machine. */
     throughput(limit = 10): ThroughputSample[] {

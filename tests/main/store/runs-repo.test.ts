@@ -9,6 +9,7 @@ import { resolveConfig } from '../../../src/shared/config'
 import type { MetricPoint } from '../../../src/shared/domain'
 import { openDb, type Db } from '../../../src/main/store/db'
 import { createRunsRepo, type NewRun } from '../../../src/main/store/runs-repo'
+import { createExportsRepo } from '../../../src/main/store/exports-repo'
 
 const dirs: string[] = []
 const dbs: Db[] = []
@@ -120,8 +121,9 @@ describe('runs repository', () => {
     expect(repo.predictions('a')).toEqual([{ index: 7, text: 'u', label: 'x', predicted: 'x', probabilities: { x: 1 } }])
     expect(repo.getSweep('s')).toMatchObject({ name: 'sweep', metric: 'accuracy', spec: { space: { a: [1] } } })
     expect(repo.list({ sweepId: 's' }).map((r) => r.id)).toEqual(['a'])
-    repo.insertExport({ id: 'e', runId: 'a', createdAt: 'now', outDir: 'out', formats: ['tfjs'], ok: true, verification: { rows: 3 } })
-    expect(repo.exportsOf('a')).toMatchObject([{ id: 'e', ok: true, formats: ['tfjs'], verification: { rows: 3 } }])
+    const exportsRepo = createExportsRepo(db)
+    exportsRepo.insert({ id: 'e', runId: 'a', createdAt: 'now', outDir: 'out', formats: ['tfjs'], ok: true, verification: { rows: 3 } })
+    expect(exportsRepo.ofRun('a')).toMatchObject([{ id: 'e', ok: true, formats: ['tfjs'], verification: { rows: 3 } }])
     repo.addMetrics([{ runId: 'a', point: point(1, 1) }])
     expect(repo.delete('a')).toBe(true)
     const count = (t: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n
