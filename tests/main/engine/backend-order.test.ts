@@ -1,0 +1,82 @@
+// The compute backend chain: the first backend that loads wins, each one that did not load is
+// reported with its reason, WORKBENCH_BACKEND pins one, and a pinned one that cannot load fails
+// plainly. Each case runs in a fresh process, since a process activates one backend for good.
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const backendModule = join(process.cwd(), 'src/main/engine/backend.ts')
+
+/** Runs initBackend(order) in a new Node process and returns what it reported. */
+function probe(order: string[] | null, env: Record<string, string> = {}) {
+  const script = `
+    const { initBackend } = await import(${JSON.stringify(backendModule)})
+    try {
+      const info = await initBackend(${order ? JSON.stringify(order) : 'undefined'})
+      console.log(JSON.stringify({ ok: true, info }))
+    } catch (err) {
+      console.log(JSON.stringify({ ok: false, message: err.message }))
+    }`
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    timeout: 120_000,
+  })
+  const line = r.stdout.trim().split('\n').pop() ?? ''
+  expect(line, r.stderr).not.toBe('')
+  return JSON.parse(line) as
+    | { ok: true; info: { name: string; description: string; skipped: { name: string; reason: string }[] } }
+    | { ok: false; message: string }
+}
+
+/** Whether an optional native package is installed here (CI machines usually lack libtensorflow). */
+function installed(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('compute backend chain', () => {
+  it('tries tensorflow-gpu, then tensorflow, then wasm, reporting why each skipped one did not load', () => {
+    const r = probe(null)
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    const gpu = installed('@tensorflow/tfjs-node-gpu')
+    const cpuNative = installed('@tensorflow/tfjs-node')
+    const expected = gpu ? 'tensorflow-gpu' : cpuNative ? 'tensorflow' : 'wasm'
+    expect(r.info.name).toBe(expected)
+    // Every backend before the chosen one is listed, in order, with a reason.
+    const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+    expect(r.info.skipped.map((s) => s.name)).toEqual(order.slice(0, order.indexOf(expected)))
+    for (const s of r.info.skipped) expect(s.reason.length).toBeGreaterThan(0)
+    if (expected === 'wasm') expect(r.info.description).toMatch(/^WebAssembly \((SIMD|no SIMD)/)
+  })
+
+  it('falls through to the next backend when one cannot load', () => {
+    const r = probe(['tensorflow-gpu', 'cpu'])
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    if (installed('@tensorflow/tfjs-node-gpu')) return expect(r.info.name).toBe('tensorflow-gpu')
+    expect(r.info.name).toBe('cpu')
+    expect(r.info.skipped).toHaveLength(1)
+    expect(r.info.skipped[0].name).toBe('tensorflow-gpu')
+    expect(r.info.skipped[0].reason).toMatch(/tfjs-node-gpu/)
+  })
+
+  it('WORKBENCH_BACKEND pins one backend', () => {
+    const r = probe(null, { WORKBENCH_BACKEND: 'cpu' })
+    expect(r.ok && r.info.name).toBe('cpu')
+    if (r.ok) expect(r.info.skipped).toEqual([])
+  })
+
+  it('a pinned backend that cannot load fails with a message naming it', () => {
+    if (installed('@tensorflow/tfjs-node')) return
+    const r = probe(null, { WORKBENCH_BACKEND: 'tensorflow' })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.message).toMatch(/No compute backend could start: tensorflow: /)
+  })
+})
