@@ -114,11 +114,24 @@ describe('runs with the real trainer', () => {
   it('kill -9 of the trainer mid-epoch leaves an interrupted run that resumes to the same result', async () => {
     let killed = false
     let checkpointStep = -1
+    // What the second trainer was asked to do and the first step it reported.
+    let resumedJob: { resume: boolean } | null = null
+    let firstResumedStep: number | null = null
     const base = createNodeSpawner({ env: trainerEnv })
     // Watch the raw protocol; after a checkpoint, kill the process a step or two later (mid-epoch).
     const watching: SpawnTrainer = () => {
       const h = base()
+      const second = killed
+      if (second) {
+        const send = h.send.bind(h)
+        h.send = (msg) => {
+          // (the finished run's validation scoring starts an 'evaluate' job afterwards)
+          if (msg.type === 'start' && msg.job.kind === 'train' && !resumedJob) resumedJob = { resume: msg.job.resume }
+          send(msg)
+        }
+      }
       h.onMessage((m: TrainerMessage) => {
+        if (second && m.type === 'progress' && firstResumedStep === null) firstResumedStep = m.step
         if (killed) return
         if (m.type === 'checkpoint') checkpointStep = m.step
         if (m.type === 'progress' && checkpointStep >= 0 && m.step >= checkpointStep + 2 && m.step % 6 !== 0) {
@@ -139,6 +152,11 @@ describe('runs with the real trainer', () => {
     const done = await e.service.waitFor(started.id)
     expect(done.status).toBe('completed')
     expect(done.id).toBe(started.id)
+    // It really resumed: the trainer was told to, and its first step is the one after the checkpoint
+    // (a silent restart from scratch would report step 1 and still reach the same deterministic end).
+    expect(resumedJob).toEqual({ resume: true })
+    expect(checkpointStep).toBeGreaterThan(0)
+    expect(firstResumedStep).toBe(checkpointStep + 1)
     expectSameTraining(reference, { run: done, points: await e.service.metrics({ id: done.id }) })
   })
 
@@ -209,10 +227,27 @@ setInterval(() => {}, 1000)
     const db = openDb(dbFile)
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     expect(db.pragma('foreign_key_check')).toEqual([])
+    const recorded = (db.prepare('SELECT checkpoint_step AS ck FROM runs').get() as { ck: number }).ck
+    // Watch the resumed trainer: it must be told to resume and start after the checkpoint.
+    let resumed: boolean | null = null
+    let firstStep: number | null = null
+    const plain = createNodeSpawner({ env: trainerEnv })
+    const watching: SpawnTrainer = () => {
+      const h = plain()
+      const send = h.send.bind(h)
+      h.send = (msg) => {
+        if (msg.type === 'start' && msg.job.kind === 'train' && resumed === null) resumed = msg.job.resume
+        send(msg)
+      }
+      h.onMessage((m: TrainerMessage) => {
+        if (m.type === 'progress' && firstStep === null) firstStep = m.step
+      })
+      return h
+    }
     const service = createRunService({
       db,
       home,
-      spawn: createNodeSpawner({ env: trainerEnv }),
+      spawn: watching,
       datasets: { resolveVersion: () => { throw new Error('the dataset is not needed to resume') }, loadSplitRows: () => { throw new Error('unused') } },
       emit: () => {},
     })
@@ -223,6 +258,9 @@ setInterval(() => {}, 1000)
     await service.resume({ id: run.id })
     const done = await service.waitFor(run.id)
     expect(done.status).toBe('completed')
+    expect(resumed).toBe(true)
+    // The trainer may hold a checkpoint newer than the one recorded before the kill, never an older one.
+    expect(firstStep).toBeGreaterThanOrEqual(recorded + 1)
     expectSameTraining(longReference, { run: done, points: await service.metrics({ id: run.id }) })
   }, 240_000)
 
