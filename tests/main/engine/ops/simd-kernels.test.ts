@@ -10,7 +10,8 @@ import { dropout, dropoutMask, gelu, layerNorm, sumRows } from '../../../../src/
 import { softmaxGradWithTranspose, transposeLastFast } from '../../../../src/main/engine/ops/attention-kernels'
 import { isWasmBackend } from '../../../../src/main/engine/ops/wasm-heap'
 import { simdKernels, simdModuleValid } from '../../../../src/main/engine/ops/wasm-simd'
-import { expectClose, on, rand } from './helpers'
+import { expectClose, on, rand, seeded } from './helpers'
+import { geluRef, layerNormRef } from './references'
 
 describe('wasm SIMD kernels', () => {
   it('the module validates and instantiates over the wasm backend memory', async () => {
@@ -29,6 +30,12 @@ describe('wasm SIMD kernels', () => {
     const want = await on('cpu', f)
     got.forEach((g) => expect(g.every(Number.isFinite)).toBe(true))
     got.forEach((g, i) => expectClose(g, want[i]!, 1e-5, 1e-4))
+    // Both backends against the formula itself, so the cpu path cannot agree with a wrong wasm one by sharing code.
+    const ref = geluRef(seeded(r * c, 41, scale), seeded(r * c, 42))
+    for (const out of [got, want]) {
+      expectClose(out[0]!, ref.y, 1e-5, 1e-4)
+      expectClose(out[1]!, ref.dx, 1e-5, 1e-4)
+    }
   })
 
   it.each([[3, 17, 132], [5, 7, 30]])('layer norm forward and gradients match plain tfjs on [%s, %s, %s]', async (b, t, d) => {
@@ -40,6 +47,8 @@ describe('wasm SIMD kernels', () => {
     const got = await on('wasm', f)
     const want = await on('cpu', f)
     got.forEach((g, i) => expectClose(g, want[i]!, 1e-4, 1e-3))
+    const ref = layerNormRef(seeded(b * t * d, 43, 3), seeded(d, 44), seeded(d, 45), seeded(b * t * d, 46), d, 1e-5)
+    for (const out of [got, want]) [ref.y, ref.dx, ref.dg, ref.db].forEach((r, i) => expectClose(out[i]!, r, 1e-4, 1e-3))
   })
 
   it.each([[4096, 512], [37, 132], [9, 6]])('sumRows over [%s, %s] matches a plain sum over the first axis', async (n, d) => {
