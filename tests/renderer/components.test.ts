@@ -82,16 +82,16 @@ describe('DoctorReport', () => {
       versionId: 'v1',
       ok: false,
       findings: [
-        { id: 'dupes', severity: 'info' as const, title: 'Exact duplicates', detail: '2 rows repeat.', count: 2, examples: [], fixes: [{ id: 'drop-duplicates', label: 'Remove duplicates' }] },
-        { id: 'single', severity: 'blocking' as const, title: 'Only one label', detail: 'Needs two.', count: 1, examples: [], fixes: [] },
+        { id: 'exact-duplicates', severity: 'info' as const, title: 'Exact duplicates', detail: '2 rows repeat.', count: 2, examples: [], fixes: [{ id: 'dedupe-exact', label: 'Remove duplicates' }] },
+        { id: 'single-class', severity: 'blocking' as const, title: 'Only one label', detail: 'Needs two.', count: 1, examples: [], fixes: [] },
       ],
     }
     const wrapper = mount(DoctorReport, { props: { report }, global: { plugins: await plugins() } })
     const titles = wrapper.findAll('[data-finding]').map((w) => w.attributes('data-finding'))
-    expect(titles).toEqual(['single', 'dupes'])
+    expect(titles).toEqual(['single-class', 'exact-duplicates'])
     expect(wrapper.text()).toContain('Training is blocked')
-    await wrapper.get('[data-fix="drop-duplicates"]').trigger('click')
-    expect(wrapper.emitted('fix')).toEqual([[['drop-duplicates']]])
+    await wrapper.get('[data-fix="dedupe-exact"]').trigger('click')
+    expect(wrapper.emitted('fix')).toEqual([[['dedupe-exact']]])
   })
 })
 

@@ -2,10 +2,33 @@
 // every call, emits events on demand, and can be told to fail a method.
 import { ApiError, type ApiErrorCode } from '../../src/renderer/src/api/api-error'
 import type { WorkbenchApi } from '../../src/shared/api'
+import { diagnose } from '../../src/main/data/doctor'
+import { FactsBuilder } from '../../src/main/data/row-facts'
+import type { StoredRow } from '../../src/main/data/types'
 import { resolveConfig } from '../../src/shared/config'
 import type { AppInfo, Dataset, DatasetEvent, MetricPoint, Run, RunEvent, WorkbenchEvents } from '../../src/shared/domain'
+import type { DoctorReport } from '../../src/shared/api'
 
 type Listener = (e: unknown) => void
+
+/** Rows the fake's datasets hold for the doctor: one label spelled two ways, and one duplicate. */
+export const doctorRows: StoredRow[] = [
+  ...Array.from({ length: 30 }, (_, i) => ({ idx: i, text: `a fine film number ${i}`, label: i < 3 ? 'Pos' : 'pos', split: 'train' as const })),
+  ...Array.from({ length: 30 }, (_, i) => ({ idx: 30 + i, text: `a dull film number ${i}`, label: 'neg', split: 'train' as const })),
+  { idx: 60, text: 'a dull film number 0', label: 'neg', split: 'train' },
+]
+
+/** What the real doctor reports on `doctorRows`, so tests use the finding and fix ids it really emits. */
+function realDoctorReport(datasetId: string): DoctorReport {
+  const b = new FactsBuilder()
+  for (const r of doctorRows) b.add(r)
+  const facts = b.finish()
+  const findings = diagnose(facts, { seqLen: 128, splitFromColumn: false, oversampled: false }).map((f) => ({
+    ...f,
+    examples: f.examples.map((pos) => ({ index: facts.idx[pos]!, text: doctorRows[pos]!.text, label: doctorRows[pos]!.label })),
+  }))
+  return { datasetId, versionId: 'v1', ok: !findings.some((f) => f.severity === 'blocking'), findings }
+}
 
 /** A fake API plus handles to drive it from a test. */
 export interface FakeApi {
@@ -150,23 +173,7 @@ export function createFakeApi(): FakeApi {
       import: (i) => call('datasets.import', i, () => ({ jobId: `job${nextId++}` })),
       cancelImport: (i) => call('datasets.cancelImport', i, () => undefined),
       preview: (i) => call('datasets.preview', i, () => ({ rows: [{ index: 0, text: 'great film', label: 'pos', split: 'train' as const }], total: 1 })),
-      doctor: (i) =>
-        call('datasets.doctor', i, () => ({
-          datasetId: i.id,
-          versionId: 'v1',
-          ok: true,
-          findings: [
-            {
-              id: 'label-case',
-              severity: 'warning' as const,
-              title: 'Labels that differ only by case',
-              detail: '"Pos" and "pos" look like the same label.',
-              count: 3,
-              examples: [{ index: 4, text: 'nice', label: 'Pos' }],
-              fixes: [{ id: 'merge-label-case', label: 'Merge them' }],
-            },
-          ],
-        })),
+      doctor: (i) => call('datasets.doctor', i, () => realDoctorReport(i.id)),
       fix: (i) => call('datasets.fix', i, () => state.datasets.find((d) => d.id === i.id)!),
       split: (i) => call('datasets.split', i, () => state.datasets.find((d) => d.id === i.id)!),
       stats: (i) =>
