@@ -1,7 +1,7 @@
 // Turns a list of texts into the padded id matrix and attention mask a model consumes.
 import { CLS_ID, PAD_ID, SPECIAL_TOKENS } from './special-tokens'
 import { TokenizerError } from './tokenizer-error'
-import type { Tokenizer } from './types'
+import { isFramed, type Tokenizer } from './types'
 
 /** How to shape a batch. */
 export interface EncodeBatchOptions {
@@ -31,7 +31,16 @@ export function encodeBatch(tok: Tokenizer, texts: string[], opts: EncodeBatchOp
   const room = addCls ? seqLen - 1 : seqLen
   const rows: number[][] = []
   const tokens: string[][] = []
+  // A pretrained base's tokenizer frames each text with its own special tokens (addCls does not apply).
+  const framed = isFramed(tok) ? tok : null
+  const padId = framed ? (framed.special.pad ?? framed.special.eos ?? PAD_ID) : PAD_ID
   for (const text of texts) {
+    if (framed) {
+      const enc = framed.encodeFramed(text, seqLen)
+      rows.push(enc.ids)
+      tokens.push(enc.tokens)
+      continue
+    }
     const enc = tok.encode(text)
     const ids = enc.ids.slice(0, room)
     const toks = enc.tokens.slice(0, room)
@@ -47,7 +56,7 @@ export function encodeBatch(tok: Tokenizer, texts: string[], opts: EncodeBatchOp
   let longest = 1
   for (const r of rows) if (r.length > longest) longest = r.length
   const T = padTo === 'max' ? seqLen : longest
-  const ids = new Int32Array(B * T).fill(PAD_ID)
+  const ids = new Int32Array(B * T).fill(padId)
   const mask = new Float32Array(B * T)
   for (let b = 0; b < B; b++) {
     const row = rows[b]

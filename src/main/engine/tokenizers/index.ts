@@ -1,8 +1,10 @@
-// Tokenizers: character, word and subword (byte-fallback BPE), trained on a dataset's own text.
+// Tokenizers: character, word and subword (byte-fallback BPE), trained on a dataset's own text, and
+// the WordPiece / byte-level BPE / Unigram tokenizers that come with pretrained bases.
 // Plain TypeScript with no dependencies so the same code runs in the trainer, the terminal, the
 // browser and inside exported model bundles; a trained tokenizer round-trips through JSON.
 import type { TokenizerConfig } from '../../../shared/config'
 import { CharTokenizer } from './char-tokenizer'
+import { PretrainedTokenizer } from './pretrained/pretrained-tokenizer'
 import { NUM_SPECIAL } from './special-tokens'
 import { SubwordTokenizer } from './subword-tokenizer'
 import { TokenizerError } from './tokenizer-error'
@@ -13,8 +15,10 @@ export { CLS_ID, MASK_ID, NUM_SPECIAL, PAD_ID, SEP_ID, SPECIAL_TOKENS, UNK_ID } 
 export { encodeBatch, type EncodeBatchOptions, type EncodedBatch } from './encode-batch'
 export { normalizeText } from './normalize'
 export { TokenizerError } from './tokenizer-error'
-export type { Encoding, TextOptions, Tokenizer, TokenizerJSON, TokenizerKind } from './types'
-export { CharTokenizer, SubwordTokenizer, WordTokenizer }
+export type { Encoding, FramedTokenizer, TextOptions, Tokenizer, TokenizerJSON, TokenizerKind } from './types'
+export { isFramed } from './types'
+export { CharTokenizer, PretrainedTokenizer, SubwordTokenizer, WordTokenizer }
+export { tokenizerFromFiles, type PretrainedTokenizerJSON, type TokenizerFiles } from './pretrained'
 
 /** Train the configured tokenizer on the training texts (deterministic for the same inputs). */
 export function trainTokenizer(config: TokenizerConfig, texts: string[]): Tokenizer {
@@ -55,6 +59,13 @@ export function tokenizerFromJSON(json: TokenizerJSON): Tokenizer {
       return WordTokenizer.fromJSON(json)
     case 'subword':
       return SubwordTokenizer.fromJSON(json)
+    case 'wordpiece':
+    case 'bpe':
+    case 'unigram':
+      if (!Array.isArray(json.vocab) || !json.model || !Array.isArray(json.normalizer) || !Array.isArray(json.preTokenizer) || !json.template || !json.special) {
+        throw new TokenizerError('The tokenizer file is damaged: its vocabulary, model or special tokens are missing.')
+      }
+      return new PretrainedTokenizer(json)
     default:
       throw new TokenizerError(`The tokenizer file names an unknown kind "${String((json as { kind: unknown }).kind)}".`)
   }

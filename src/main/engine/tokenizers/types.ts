@@ -1,8 +1,9 @@
 // The tokenizer interface the models, the trainer and exported bundles code against.
 import type { TokenizerConfig } from '../../../shared/config'
+import type { PretrainedTokenizerJSON } from './pretrained/types'
 
-/** Which tokenizer family; matches TokenizerConfig['kind']. */
-export type TokenizerKind = TokenizerConfig['kind']
+/** Which tokenizer family: one the app trains (TokenizerConfig['kind']) or one that came with a pretrained base. */
+export type TokenizerKind = TokenizerConfig['kind'] | PretrainedTokenizerJSON['kind']
 
 /** Text preparation shared by every tokenizer, stored with it so encoding is reproducible. */
 export interface TextOptions {
@@ -21,7 +22,7 @@ export interface Tokenizer {
   readonly kind: TokenizerKind
   /** Actual vocabulary size (ids are 0..vocabSize-1); at most the configured size. */
   readonly vocabSize: number
-  /** id -> token string; ids 0..4 are the special tokens. */
+  /** id -> token string; ids 0..4 are the special tokens (a pretrained base's tokenizer has its own, see FramedTokenizer). */
   readonly vocab: string[]
   /** Lower-casing and normalisation applied before encoding. */
   readonly options: TextOptions
@@ -60,4 +61,16 @@ export interface SubwordTokenizerJSON extends TokenizerJSONBase {
 }
 
 /** Any tokenizer as plain JSON (what ships inside an exported model). */
-export type TokenizerJSON = CharTokenizerJSON | WordTokenizerJSON | SubwordTokenizerJSON
+export type TokenizerJSON = CharTokenizerJSON | WordTokenizerJSON | SubwordTokenizerJSON | PretrainedTokenizerJSON
+
+/** A tokenizer that frames a text with its own special tokens ([CLS] x [SEP], <s> x </s>) and pads with its own id. */
+export interface FramedTokenizer extends Tokenizer {
+  readonly special: { pad: number | null; eos: number | null }
+  /** Ids with the special-token template, the text cut so the whole fits in maxTokens. */
+  encodeFramed(text: string, maxTokens?: number): Encoding
+}
+
+/** Whether a tokenizer brings its own special-token template (pretrained bases' tokenizers do). */
+export function isFramed(tok: Tokenizer): tok is FramedTokenizer {
+  return typeof (tok as Partial<FramedTokenizer>).encodeFramed === 'function'
+}
