@@ -1,11 +1,12 @@
 // Desktop entry: the window, its security settings, and the IPC binding of WorkbenchApi.
 // Everything else is shared with web mode and the terminal through createApp().
-import { app as electronApp, BrowserWindow, ipcMain, Menu, session, shell, utilityProcess, type WebContents } from 'electron'
+import { app as electronApp, BrowserWindow, ipcMain, Menu, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ipcChannel, ipcEventChannel, methodNames, eventChannels } from '../shared/api'
 import { createApp, type App } from './app'
 import { resolveHome } from './home'
+import { isTrustedSender } from './ipc-sender'
 import { CSP } from './server'
 import { toCallError } from './services/dispatch'
 import { defaultTrainerEntry, type SpawnTrainer } from './services/trainer-host'
@@ -33,17 +34,24 @@ function createUtilitySpawner(): SpawnTrainer {
 
 let mainWindow: BrowserWindow | null = null
 
-/** Only our own window's main frame may call the API. */
-function trustedSender(sender: WebContents, frameUrl: string | undefined): boolean {
-  if (!mainWindow || sender.id !== mainWindow.webContents.id) return false
-  const url = frameUrl ?? ''
-  return process.env.ELECTRON_RENDERER_URL ? url.startsWith(process.env.ELECTRON_RENDERER_URL) : url.startsWith('file://')
+/** Only our own window's main frame may call the API (see ipc-sender.ts). */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame
+  return isTrustedSender(
+    {
+      senderId: event.sender.id,
+      mainWindowId: mainWindow ? mainWindow.webContents.id : null,
+      frame: frame ? { url: frame.url, processId: frame.processId, routingId: frame.routingId, hasParent: frame.parent !== null } : null,
+      mainFrame: { processId: event.sender.mainFrame.processId, routingId: event.sender.mainFrame.routingId },
+    },
+    process.env.ELECTRON_RENDERER_URL,
+  )
 }
 
 function setupIpc(app: App): void {
   for (const name of methodNames) {
     ipcMain.handle(ipcChannel(name), async (event, input: unknown) => {
-      if (!trustedSender(event.sender, event.senderFrame?.url)) {
+      if (!trustedSender(event)) {
         return { ok: false, error: { code: 'forbidden', message: 'Refused: unknown sender.' } }
       }
       try {

@@ -4,8 +4,9 @@
 // from, our own Origin.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { eventChannels } from '../shared/api'
@@ -69,9 +70,39 @@ function cookieToken(req: IncomingMessage): string | undefined {
   if (!header) return undefined
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === COOKIE) return decodeURIComponent(v.join('='))
+    if (k === COOKIE) return safeDecode(v.join('=')) ?? undefined
   }
   return undefined
+}
+
+/** decodeURIComponent that answers null for a malformed escape instead of throwing. */
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The request's path and query, parsed against a fixed base: the Host header is untrusted and is
+ * only ever compared as a string (see gate), never parsed. null when the target cannot be parsed.
+ */
+export function requestUrl(req: IncomingMessage): URL | null {
+  const target = req.url ?? '/'
+  if (!target.startsWith('/') || target.startsWith('//')) return null
+  try {
+    return new URL(target, 'http://localhost')
+  } catch {
+    return null
+  }
+}
+
+/** A plain HTTP answer written straight to a raw socket (bad requests, refused upgrades). */
+function rejectSocket(socket: Duplex, status: number): void {
+  const reason = STATUS_CODES[status] ?? 'Error'
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  socket.destroy()
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -124,7 +155,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const name = decodeURIComponent(url.pathname.slice('/api/'.length))
+    const name = safeDecode(url.pathname.slice('/api/'.length))
+    if (name === null) return sendError(res, 400, 'bad_input', 'The address has a malformed %-escape.')
     if (req.method !== 'POST') return sendError(res, 405, 'bad_input', 'Use POST for API calls.')
     if (!isMethodName(name)) return sendError(res, 404, 'not_found', `Unknown method "${name.slice(0, 80)}".`)
     let input: unknown
@@ -163,12 +195,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'bad_input', 'Method not allowed.')
-    let rel: string
-    try {
-      rel = decodeURIComponent(url.pathname)
-    } catch {
-      return sendError(res, 400, 'bad_input', 'Bad path.')
-    }
+    const rel = safeDecode(url.pathname)
+    if (rel === null || rel.includes('\0')) return sendError(res, 400, 'bad_input', 'Bad path.')
     let file = normalize(join(rendererDir, rel))
     if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return sendError(res, 403, 'bad_input', 'Forbidden.')
     if (!existsSync(file) || statSync(file).isDirectory()) {
@@ -189,8 +217,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     createReadStream(file).pipe(res)
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
+  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = requestUrl(req)
+    if (!url) return sendError(res, 400, 'bad_input', 'The request address cannot be read.')
     const verdict = gate(req, url)
     if (!verdict.ok) {
       if (url.pathname.startsWith('/api/')) return sendError(res, verdict.status, verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.message)
@@ -215,19 +244,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return
     }
     serveStatic(req, res, url)
+  }
+
+  const server = createServer((req, res) => {
+    // Last-resort boundary: whatever a request does, it gets an answer and the server keeps running.
+    try {
+      handleRequest(req, res)
+    } catch (err) {
+      console.error('[server]', err)
+      if (!res.headersSent) sendError(res, 500, 'internal', 'Internal error.')
+      else res.destroy()
+    }
   })
+  // Requests Node's parser refuses (bad header bytes, oversized headers) answer 400, never throw.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => rejectSocket(socket, err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400))
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   const sockets = new Set<WebSocket>()
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
-    const verdict = gate(req, url)
-    if (url.pathname !== '/api/events' || !verdict.ok) {
-      const status = !verdict.ok ? verdict.status : 404
-      socket.write(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`)
-      socket.destroy()
-      return
+    socket.on('error', () => socket.destroy())
+    try {
+      upgrade(req, socket, head)
+    } catch (err) {
+      console.error('[server] upgrade', err)
+      rejectSocket(socket, 500)
     }
+  })
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = requestUrl(req)
+    if (!url) return rejectSocket(socket, 400)
+    const verdict = gate(req, url)
+    if (url.pathname !== '/api/events' || !verdict.ok) return rejectSocket(socket, !verdict.ok ? verdict.status : 404)
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws)
       const unsubscribe = eventChannels.map((channel) =>
@@ -241,8 +288,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       })
       // The socket is for server -> client events only; ignore anything the client sends.
       ws.on('message', () => {})
+      // An oversized or malformed frame closes this socket only.
+      ws.on('error', () => ws.terminate())
     })
-  })
+  }
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail)

@@ -14,8 +14,10 @@ export interface CallError {
 export function isMethodName(name: string): boolean {
   const [group, method, extra] = name.split('.')
   if (extra !== undefined || !group || !method) return false
+  // Own keys only, at both levels: "__proto__.toString" or "datasets.constructor" name no method.
+  if (!Object.hasOwn(apiSpec, group)) return false
   const g = (apiSpec as Record<string, Record<string, unknown>>)[group]
-  return !!g && Object.prototype.hasOwnProperty.call(g, method)
+  return Object.hasOwn(g, method)
 }
 
 /** Call `name` with `input` after validating it. Throws UserError for bad input. */
