@@ -113,10 +113,25 @@ function runLine(r: Run): string[] {
   return [r.id, r.name, r.status, r.metrics ? pct(r.metrics.accuracy) : '-', r.metrics ? pct(r.metrics.macroF1) : '-', r.createdAt]
 }
 
+/** Which rows a score comes from, in the words the UI uses. */
+function scoreCaption(m: { split?: string; rows?: number }): string {
+  const rows = m.rows !== undefined ? `${m.rows} ` : ''
+  if (m.split === 'test') return `score on ${rows}test rows`
+  if (m.split === 'all') return `score on all ${rows}labelled rows`
+  return `score on ${rows}validation rows`
+}
+
 function describeRun(r: Run): string {
   const lines = [`${r.name} (${r.id})`, `status: ${r.status}${r.error ? ` — ${r.error}` : ''}`]
   if (r.metrics) {
-    lines.push(`accuracy ${pct(r.metrics.accuracy)}, macro-F1 ${pct(r.metrics.macroF1)}, loss ${r.metrics.loss.toFixed(4)}`)
+    lines.push(`${scoreCaption(r.metrics)}: accuracy ${pct(r.metrics.accuracy)}, macro-F1 ${pct(r.metrics.macroF1)}, loss ${r.metrics.loss.toFixed(4)}`)
+    const v = r.metrics.validation
+    const k = r.metrics.kept
+    if (v && k) {
+      lines.push(
+        `kept epoch ${k.epoch} of ${k.epochsRun} trained${k.stoppedEarly ? ` (stopped early; ${k.epochs} planned)` : ''}, chosen by validation ${k.by === 'loss' ? 'loss' : 'macro-F1'}: validation accuracy ${pct(v.accuracy)}, macro-F1 ${pct(v.macroF1)} on ${v.rows} rows`,
+      )
+    }
     lines.push(
       table([
         ['class', 'precision', 'recall', 'f1', 'support'],
@@ -245,7 +260,10 @@ async function runVerb(app: App, verb: string, args: string[], flags: Flags, out
     }
     case 'eval': {
       const ev = (await app.call('runs.evaluate', { id: need(flags.run, '--run ID'), datasetId: flags.dataset })) as Awaited<ReturnType<App['handlers']['runs']['evaluate']>>
-      out.result(ev, () => `accuracy ${pct(ev.metrics.accuracy)}, macro-F1 ${pct(ev.metrics.macroF1)} on ${ev.predictions.length} rows`)
+      out.result(ev, () => {
+        const skipped = ev.unknownLabel ? ` (${ev.unknownLabel} rows with labels the model does not know left out)` : ''
+        return `${scoreCaption(ev)}: accuracy ${pct(ev.metrics.accuracy)}, macro-F1 ${pct(ev.metrics.macroF1)}${skipped}`
+      })
       return 0
     }
     case 'predict': {

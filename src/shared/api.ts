@@ -265,6 +265,12 @@ export interface RunEvaluation {
   runId: string
   datasetId: string
   metrics: RunMetrics
+  /** Which rows were scored: the run's test split (validation when it has none), or every labelled row of another dataset. */
+  split: 'test' | 'validation' | 'all'
+  /** How many rows were scored. */
+  rows: number
+  /** Rows of another dataset left out because the model does not know their label. */
+  unknownLabel?: number
   predictions: { index: number; text: string; label: string; predicted: string; probabilities: Record<string, number> }[]
 }
 

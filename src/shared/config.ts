@@ -52,6 +52,11 @@ export const TrainConfigSchema = z.object({
   classWeights: z.enum(['none', 'balanced']).default('none'),
   /** Epochs without validation-loss improvement before stopping; 0 turns early stopping off. */
   patience: z.number().int().min(0).max(100).default(3),
+  /**
+   * Which validation figure picks the kept epoch and drives early stopping: macro-F1 (the quality the
+   * UI shows; ties go to the lower loss) or the validation loss.
+   */
+  keepBest: z.enum(['macroF1', 'loss']).default('macroF1'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
   /** Optional hard cap on optimiser steps (0 = no cap). */
   maxSteps: z.number().int().min(0).max(10_000_000).default(0),

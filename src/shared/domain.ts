@@ -72,6 +72,27 @@ export interface RunMetrics {
   labels: string[]
   /** Reliability bins for calibration plots. */
   calibration?: { binStart: number; binEnd: number; count: number; accuracy: number; confidence: number }[]
+  /**
+   * Which rows these figures score. A finished run's reported score is its test split ('test');
+   * 'validation' when the dataset has no test rows; 'all' = every labelled row of another dataset.
+   */
+  split?: 'test' | 'validation' | 'all'
+  /** How many rows were scored. */
+  rows?: number
+  /** The validation figures of the kept epoch (what chose it), beside a test score. */
+  validation?: { accuracy: number; macroF1: number; loss: number; rows: number }
+  /** Which epoch's weights the run kept, chosen by which validation figure, and where it stopped. */
+  kept?: KeptEpoch
+}
+
+/** The epoch a finished run kept. */
+export interface KeptEpoch {
+  epoch: number
+  by: 'macroF1' | 'loss'
+  /** Epochs trained (fewer than `epochs` when stopped early). */
+  epochsRun: number
+  epochs: number
+  stoppedEarly: boolean
 }
 
 /** One row of training history. */

@@ -52,7 +52,7 @@ export type TrainerMessage =
   | {
       type: 'done'
       result:
-        | { kind: 'train'; metrics: RunMetrics | null; stoppedEarly: boolean; bestEpoch: number; paused?: boolean }
+        | { kind: 'train'; metrics: RunMetrics | null; stoppedEarly: boolean; bestEpoch: number; epochsRun?: number; keptBy?: 'macroF1' | 'loss'; paused?: boolean }
         | { kind: 'predict'; predictions: Prediction[] }
         | {
             kind: 'evaluate'

@@ -238,6 +238,8 @@ export function createFakeApi(): FakeApi {
           runId: i.id,
           datasetId: 'd1',
           metrics: findRun(i.id).metrics!,
+          split: 'test',
+          rows: 2,
           predictions: [
             { index: 1, text: 'awful plot', label: 'neg', predicted: 'pos', probabilities: { neg: 0.4, pos: 0.6 } },
             { index: 2, text: 'lovely', label: 'pos', predicted: 'pos', probabilities: { neg: 0.1, pos: 0.9 } },

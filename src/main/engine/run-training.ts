@@ -32,6 +32,10 @@ export interface TrainingResult {
   metrics: RunMetrics | null
   stoppedEarly: boolean
   bestEpoch: number
+  /** Epochs trained before stopping. */
+  epochsRun?: number
+  /** The validation figure that picked the kept epoch. */
+  keptBy?: 'macroF1' | 'loss'
   paused?: boolean
 }
 
@@ -119,7 +123,7 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
       },
       await readParams(model.params),
     )
-    return { metrics: pretrain ? null : result.bestMetrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch }
+    return { metrics: pretrain ? null : result.bestMetrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun, keptBy: result.keptBy }
   } finally {
     disposeModel(model)
   }

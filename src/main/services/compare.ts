@@ -33,6 +33,7 @@ const labels: Record<string, string> = {
   'train.labelSmoothing': 'Label smoothing',
   'train.classWeights': 'Class weights',
   'train.patience': 'Early-stopping patience',
+  'train.keepBest': 'Epoch kept by',
   'train.seed': 'Random seed',
   'train.maxSteps': 'Step limit',
   'finetune.fromRunId': 'Fine-tuned from',

@@ -52,7 +52,8 @@ export interface SplitRows {
 /** A version's rows by split, for the runs service. `indices` are the rows' stored idx. */
 export interface LoadedSplits {
   labels: string[]
-  train: SplitRows
+  /** `indices` covers the stored rows; oversampled copies are appended after them. */
+  train: SplitRows & { indices: number[] }
   validation: SplitRows & { indices: number[] }
   test: SplitRows & { indices: number[] }
   /** Texts of rows without a label (for pretraining a language model). */
@@ -598,7 +599,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       const labelOf = new Map(labels.map((l, i) => [l, i]))
       const out: LoadedSplits = {
         labels,
-        train: { texts: [], labels: [] },
+        train: { texts: [], labels: [], indices: [] },
         validation: { texts: [], labels: [], indices: [] },
         test: { texts: [], labels: [], indices: [] },
         unlabeled: [],

@@ -12,6 +12,7 @@ import { newId } from '../store/ids'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
+import { allLabelledRows, evaluateJobData, reportedRows, runMetrics } from './run-scoring'
 import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
 import { AbortedError, createPredictWorker, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
@@ -96,11 +97,6 @@ function writeAtomic(path: string, text: string): void {
 
 function readJobData(path: string): JobData {
   return JSON.parse(readFileSync(path, 'utf8')) as JobData
-}
-
-/** Rows an evaluate job scores: the test split when there is one, else validation (as the trainer does). */
-function evaluatedRows(data: JobData): JobData['validation'] {
-  return data.test && data.test.texts.length ? data.test : data.validation
 }
 
 /** Join an evaluate job's predictions with the rows they were made for. */
@@ -457,22 +453,28 @@ export function createRunService(deps: RunServiceDeps): RunService {
       setStatus(id, 'paused')
       return
     }
-    let metrics: RunMetrics | null = res.metrics
     const rec = mustGet(id)
+    let scored: { metrics: RunMetrics; split: 'test' | 'validation' } | null = null
     if (rec.run.config.task === 'classify') {
       try {
-        const evaluated = await scoreValidation(rec)
+        const evaluated = await scoreReported(rec)
         if (evaluated) {
           repo.setPredictions(id, evaluated.predictions)
-          metrics = evaluated.metrics
+          scored = evaluated
         }
       } catch (err) {
-        emit({ type: 'log', runId: id, level: 'warn', message: `Validation predictions could not be stored: ${(err as Error).message}` })
+        emit({ type: 'log', runId: id, level: 'warn', message: `The test rows could not be scored: ${(err as Error).message}` })
       }
     }
+    const metrics = rec.run.config.task === 'classify' ? runMetrics(res, rec.run.config, scored) : res.metrics
     repo.setResult(id, metrics, a.tpsN ? a.tpsSum / a.tpsN : null)
     const p = rec.run.progress
-    if (p) repo.setProgress(id, { ...p, step: p.totalSteps || p.step, etaSec: 0 })
+    // Progress ends where training ended: an early stop stays at its step and epoch.
+    if (p) {
+      const kept = metrics?.kept
+      const step = res.stoppedEarly ? p.step : p.totalSteps || p.step
+      repo.setProgress(id, { ...p, step, epoch: kept?.epochsRun ?? p.epoch, etaSec: 0 })
+    }
     setStatus(id, 'completed', { finishedAt: now(), error: null })
   }
 
@@ -488,18 +490,20 @@ export function createRunService(deps: RunServiceDeps): RunService {
     } else setStatus(id, 'failed', { error: err.message || String(err), finishedAt: now })
   }
 
-  /** Score the finished model on the validation rows: metrics that match the stored predictions. */
-  async function scoreValidation(rec: RunRecord): Promise<{ metrics: RunMetrics; predictions: StoredPrediction[] } | null> {
+  /** Score the finished model on the rows its reported score comes from (test, else validation). */
+  async function scoreReported(
+    rec: RunRecord,
+  ): Promise<{ metrics: RunMetrics; predictions: StoredPrediction[]; split: 'test' | 'validation' } | null> {
     if (!existsSync(join(rec.runDir, 'model'))) return null
     const data = readJobData(join(rec.runDir, 'data.json'))
-    if (!data.validation.texts.length) return null
-    const only: JobData = { labels: data.labels, train: { texts: [], labels: [] }, validation: data.validation }
-    const path = join(rec.runDir, 'validation.json')
-    writeAtomic(path, JSON.stringify(only))
+    const { split, rows } = reportedRows(data)
+    if (!rows.texts.length) return null
+    const path = join(rec.runDir, 'scoring.json')
+    writeAtomic(path, JSON.stringify(evaluateJobData(data.labels, rows)))
     try {
       const res = await runJob(spawn, { kind: 'evaluate', modelDir: join(rec.runDir, 'model'), dataPath: path })
       if (res.kind !== 'evaluate') return null
-      return { metrics: res.metrics, predictions: joinPredictions(data, data.validation, res.predictions) }
+      return { metrics: res.metrics, predictions: joinPredictions(data, rows, res.predictions), split }
     } finally {
       rmSync(path, { force: true })
     }
@@ -790,21 +794,36 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const rec = mustGet(id)
       const modelDir = join(rec.runDir, 'model')
       if (!existsSync(modelDir)) throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
-      let data: JobData
-      let dataPath = join(rec.runDir, 'data.json')
-      let temp: string | null = null
-      if (datasetId) {
-        const v = datasets.resolveVersion(datasetId)
-        data = datasets.loadSplitRows(v.versionId)
-        temp = join(rec.runDir, `evaluate-${Date.now().toString(36)}.json`)
-        writeAtomic(temp, JSON.stringify(data))
-        dataPath = temp
-      } else {
-        if (!existsSync(dataPath)) throw new UserError("This run's data file is missing; evaluate it on a dataset instead.")
-        data = readJobData(dataPath)
+      const runDataPath = join(rec.runDir, 'data.json')
+      const own = !datasetId || (datasetId === rec.run.datasetId && !!rec.run.datasetVersionId)
+      // On its own dataset the answer is the run's reported score, with the very predictions it came from.
+      const stored = own && rec.run.metrics?.split ? repo.predictions(id) : []
+      if (own && rec.run.metrics?.split && stored.length === rec.run.metrics.rows) {
+        return { runId: id, datasetId: rec.run.datasetId ?? '', metrics: rec.run.metrics, split: rec.run.metrics.split, rows: stored.length, predictions: stored }
       }
-      const rows = evaluatedRows(data)
-      if (!rows.texts.length) throw new UserError('The dataset has no test or validation rows to evaluate on. Split it first.')
+      let data: JobData
+      let scored: { split: 'test' | 'validation' | 'all'; rows: JobData['validation'] }
+      let unknownLabel = 0
+      if (own) {
+        if (!existsSync(runDataPath)) throw new UserError("This run's data file is missing; evaluate it on a dataset instead.")
+        data = readJobData(runDataPath)
+        scored = reportedRows(data)
+      } else {
+        const v = datasets.resolveVersion(datasetId)
+        const loaded = datasets.loadSplitRows(v.versionId)
+        const modelLabels = existsSync(runDataPath) ? readJobData(runDataPath).labels : (rec.run.metrics?.labels ?? loaded.labels)
+        const all = allLabelledRows(loaded, modelLabels)
+        unknownLabel = all.unknownLabel
+        data = { labels: modelLabels, train: { texts: [], labels: [] }, validation: all.rows }
+        scored = { split: 'all', rows: all.rows }
+        if (!all.rows.texts.length && unknownLabel) {
+          throw new UserError(`None of the ${unknownLabel} labelled rows of that dataset has a label this model knows (${modelLabels.join(', ')}).`)
+        }
+      }
+      const rows = scored.rows
+      if (!rows.texts.length) throw new UserError('The dataset has no labelled rows to evaluate on. Split it first.')
+      const dataPath = join(rec.runDir, `evaluate-${Date.now().toString(36)}.json`)
+      writeAtomic(dataPath, JSON.stringify(evaluateJobData(data.labels, rows)))
       try {
         const res = await runJob(spawn, { kind: 'evaluate', modelDir, dataPath })
         if (res.kind !== 'evaluate') throw new Error('The trainer returned an unexpected result.')
@@ -812,11 +831,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
         return {
           runId: id,
           datasetId: datasetId ?? rec.run.datasetId ?? '',
-          metrics: res.metrics,
+          metrics: { ...res.metrics, split: scored.split, rows: rows.texts.length },
+          split: scored.split,
+          rows: rows.texts.length,
+          ...(unknownLabel ? { unknownLabel } : {}),
           predictions: preds.map((p) => ({ index: p.index, text: p.text, label: p.label, predicted: p.predicted, probabilities: p.probabilities })),
         }
       } finally {
-        if (temp) rmSync(temp, { force: true })
+        rmSync(dataPath, { force: true })
       }
     },
 

@@ -171,7 +171,7 @@ describe('early stopping', () => {
         train: trainSet,
         validation: valSet,
         labels: ['a', 'b'],
-        config: TrainConfigSchema.parse({ epochs: 30, batchSize: 16, learningRate: 1e-2, patience: 2, warmupRatio: 0, schedule: 'constant' }),
+        config: TrainConfigSchema.parse({ epochs: 30, batchSize: 16, learningRate: 1e-2, patience: 2, warmupRatio: 0, schedule: 'constant', keepBest: 'loss' }),
         trainable: [...model.params.keys()],
         checkpoint: null,
       },
@@ -187,6 +187,43 @@ describe('early stopping', () => {
     const { loss } = await classifyRows(model, valSet.rows, valSet.labels)
     expect(loss).toBeCloseTo(result.bestLoss!, 6)
     expect(loss).toBeLessThan(valLosses[valLosses.length - 1])
+    for (const v of model.params.values()) v.dispose()
+  })
+
+  it('by default keeps the epoch with the best validation macro-F1 and stops when it stops improving', async () => {
+    let s = 11
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296)
+    const rows = (n: number) => Array.from({ length: n }, () => Int32Array.from([2, ...Array.from({ length: 6 }, () => 5 + Math.floor(rnd() * 20))]))
+    const trainSet = { rows: rows(64), labels: Array.from({ length: 64 }, () => Math.floor(rnd() * 2)) }
+    const valSet = { rows: rows(32), labels: Array.from({ length: 32 }, () => Math.floor(rnd() * 2)) }
+    const mc = ModelConfigSchema.parse({ dModel: 32, nHeads: 2, nLayers: 1, seqLen: 8, dropout: 0, attnDropout: 0 })
+    const model = buildModel({ dims: resolveDims(mc, markerVocab), head: 'classify', nClasses: 2, lora: null }, 1)
+    const val: { loss: number; f1: number }[] = []
+    const logs: string[] = []
+    const config = TrainConfigSchema.parse({ epochs: 30, batchSize: 16, learningRate: 1e-2, patience: 3, warmupRatio: 0, schedule: 'constant' })
+    expect(config.keepBest).toBe('macroF1')
+    const result = await trainLoop(
+      { model, objective: 'classify', train: trainSet, validation: valSet, labels: ['a', 'b'], config, trainable: [...model.params.keys()], checkpoint: null },
+      { onProgress() {}, onCheckpoint() {}, onLog: (_l, m) => logs.push(m), onMetric: (m) => m.split === 'validation' && val.push({ loss: m.loss, f1: m.macroF1! }) },
+      new AbortController().signal,
+    )
+    // Among the epochs with the highest F1, the kept one has the lowest loss.
+    const bestF1 = Math.max(...val.map((v) => v.f1))
+    const candidates = val.map((v, i) => ({ ...v, epoch: i + 1 })).filter((v) => Math.abs(v.f1 - bestF1) <= 1e-9)
+    const expected = candidates.reduce((a, b) => (b.loss < a.loss ? b : a))
+    expect(result.keptBy).toBe('macroF1')
+    expect(result.bestEpoch).toBe(expected.epoch)
+    expect(result.bestMetrics!.macroF1).toBeCloseTo(bestF1, 9)
+    expect(result.epochsRun).toBe(val.length)
+    // Random labels: F1 soon stops improving, and the log names the kept epoch.
+    expect(result.stoppedEarly).toBe(true)
+    expect(val.length).toBe(result.bestEpoch + 3)
+    expect(logs.some((m) => m.includes(`keeping epoch ${result.bestEpoch}`))).toBe(true)
+    // The model holds the kept epoch's weights: re-scoring gives that epoch's F1.
+    const { classifyRows, argmax } = await import('../../../src/main/engine/training/evaluate-rows')
+    const { classificationMetrics } = await import('../../../src/main/engine/metrics')
+    const { probs, loss } = await classifyRows(model, valSet.rows, valSet.labels)
+    expect(classificationMetrics(valSet.labels, probs.map(argmax), probs, ['a', 'b'], loss).macroF1).toBeCloseTo(bestF1, 6)
     for (const v of model.params.values()) v.dispose()
   })
 })

@@ -65,7 +65,12 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
   lines.push('')
   lines.push('## Evaluation', '')
   if (metrics) {
-    lines.push(`On the validation rows: accuracy **${pct(metrics.accuracy)}**, macro-F1 **${pct(metrics.macroF1)}**, weighted F1 ${pct(metrics.weightedF1)}, loss ${metrics.loss.toFixed(4)}.`, '')
+    const rows = metrics.rows !== undefined ? `${metrics.rows} ` : ''
+    const where = metrics.split === 'test' ? `the ${rows}test rows (held out from training and from choosing the epoch)` : metrics.split === 'all' ? `all ${rows}labelled rows` : `the ${rows}validation rows`
+    lines.push(`On ${where}: accuracy **${pct(metrics.accuracy)}**, macro-F1 **${pct(metrics.macroF1)}**, weighted F1 ${pct(metrics.weightedF1)}, loss ${metrics.loss.toFixed(4)}.`, '')
+    if (metrics.validation && metrics.kept && metrics.split !== 'validation') {
+      lines.push(`The kept weights are those of epoch ${metrics.kept.epoch} (of ${metrics.kept.epochsRun} trained), chosen by validation ${metrics.kept.by === 'loss' ? 'loss' : 'macro-F1'}; on the ${metrics.validation.rows} validation rows that epoch scored accuracy ${pct(metrics.validation.accuracy)}, macro-F1 ${pct(metrics.validation.macroF1)}.`, '')
+    }
     lines.push('| class | precision | recall | F1 | support |', '|---|---|---|---|---|')
     for (const l of metrics.labels) {
       const m = metrics.perClass[l]
@@ -110,7 +115,7 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
     const weak = metrics.labels.filter((l) => metrics.perClass[l] && metrics.perClass[l].f1 < metrics.macroF1 - 0.1)
     if (weak.length) lines.push(`- It is noticeably weaker on ${weak.map((l) => `\`${l}\``).join(', ')} (F1 well below its average).`)
     const small = metrics.labels.filter((l) => metrics.perClass[l] && metrics.perClass[l].support < 20)
-    if (small.length) lines.push(`- Few validation examples for ${small.map((l) => `\`${l}\``).join(', ')}: those figures are uncertain.`)
+    if (small.length) lines.push(`- Few ${metrics.split === 'test' ? 'test' : 'validation'} examples for ${small.map((l) => `\`${l}\``).join(', ')}: those figures are uncertain.`)
   }
   if (facts.notes) lines.push('', '## Notes', '', facts.notes)
   lines.push('')

@@ -37,8 +37,9 @@ export interface LoopState {
   order: number[][]
   adamT: number
   totalSteps: number
+  /** Validation loss of the kept epoch. */
   bestLoss: number | null
-  /** 1-based epoch of the best validation loss (0 = none yet). */
+  /** 1-based epoch of the kept weights: best by `keepBest` (0 = none yet). */
   bestEpoch: number
   bestMetrics: RunMetrics | null
   badEpochs: number
@@ -76,6 +77,10 @@ export interface LoopResult {
   bestEpoch: number
   bestMetrics: RunMetrics | null
   bestLoss: number | null
+  /** Epochs actually trained (fewer than configured when stopped early or capped by steps). */
+  epochsRun: number
+  /** The validation figure that chose the kept epoch. */
+  keptBy: 'macroF1' | 'loss'
   state: LoopState
 }
 
@@ -151,6 +156,8 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
 
   const session = { start: performance.now(), tokens: 0, steps: 0, lastCkpt: performance.now(), lastWriteMs: 0 }
   const hasValidation = input.validation.rows.length > 0
+  // Language models have no F1: their kept epoch always follows the validation loss.
+  const keptBy: LoopResult['keptBy'] = objective === 'lm' ? 'loss' : (c.keepBest ?? 'macroF1')
   if (!hasValidation) cb.onLog('warn', 'There are no validation rows: no early stopping, and the last epoch is kept.')
 
   const saveCheckpoint = async () => {
@@ -184,7 +191,7 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
         if (signal.aborted) {
           if (signal.reason === 'pause') {
             await saveCheckpoint()
-            return { paused: true, stoppedEarly: false, bestEpoch: state.bestEpoch, bestMetrics: state.bestMetrics, bestLoss: state.bestLoss, state }
+            return { paused: true, stoppedEarly: false, bestEpoch: state.bestEpoch, bestMetrics: state.bestMetrics, bestLoss: state.bestLoss, epochsRun: state.epoch, keptBy, state }
           }
           throw abortError()
         }
@@ -215,7 +222,7 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
       if (hasValidation) {
         const v = await validate(input, model, signal)
         cb.onMetric({ step: state.step, epoch: epochNo, split: 'validation', loss: v.loss, accuracy: v.metrics?.accuracy, macroF1: v.metrics?.macroF1, time: Date.now() })
-        if (state.bestLoss === null || v.loss < state.bestLoss) {
+        if (improves(keptBy, v, state)) {
           state.bestLoss = v.loss
           state.bestEpoch = epochNo
           state.bestMetrics = v.metrics
@@ -225,7 +232,8 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
           state.badEpochs++
           if (c.patience > 0 && state.badEpochs >= c.patience) {
             state.stoppedEarly = true
-            cb.onLog('info', `Stopped early after epoch ${epochNo}: validation loss has not improved for ${state.badEpochs} epochs (best at epoch ${state.bestEpoch}).`)
+            const what = keptBy === 'loss' ? 'validation loss' : 'validation macro-F1'
+            cb.onLog('info', `Stopped early after epoch ${epochNo}: ${what} has not improved for ${state.badEpochs} epochs; keeping epoch ${state.bestEpoch}.`)
           }
         }
       } else {
@@ -240,10 +248,20 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
     }
     // Best-checkpoint restore.
     if (bestWeights) assignParams(params, bestWeights)
-    return { paused: false, stoppedEarly: state.stoppedEarly, bestEpoch: state.bestEpoch, bestMetrics: state.bestMetrics, bestLoss: state.bestLoss, state }
+    return { paused: false, stoppedEarly: state.stoppedEarly, bestEpoch: state.bestEpoch, bestMetrics: state.bestMetrics, bestLoss: state.bestLoss, epochsRun: state.epoch, keptBy, state }
   } finally {
     opt.dispose()
   }
+}
+
+/** Whether this epoch's validation beats the kept one: higher macro-F1 (ties: lower loss), or lower loss. */
+export function improves(by: 'macroF1' | 'loss', v: { loss: number; metrics: RunMetrics | null }, state: Pick<LoopState, 'bestLoss' | 'bestMetrics'>): boolean {
+  if (state.bestLoss === null) return true
+  if (by === 'loss' || !v.metrics || !state.bestMetrics) return v.loss < state.bestLoss
+  const f1 = v.metrics.macroF1
+  const best = state.bestMetrics.macroF1
+  if (Math.abs(f1 - best) > 1e-9) return f1 > best
+  return v.loss < state.bestLoss
 }
 
 async function validate(input: LoopInput, model: TextModel, signal: AbortSignal): Promise<{ loss: number; metrics: RunMetrics | null }> {

@@ -367,6 +367,11 @@ export default {
         options: { none: 'None', balanced: 'Balanced' },
       },
       patience: { label: 'Early-stopping patience', help: 'Stop after this many epochs without improvement. 0 turns it off.' },
+      keepBest: {
+        label: 'Keep the epoch with the best',
+        help: 'Which validation figure picks the epoch the run keeps and decides when to stop early.',
+        options: { macroF1: 'Validation macro-F1', loss: 'Validation loss' },
+      },
       seed: { label: 'Random seed', help: 'Same seed, same data, same settings: same result.' },
       maxSteps: { label: 'Max steps', help: 'Hard limit on training steps. 0 = no limit.' },
     },
@@ -426,7 +431,7 @@ export default {
     warn: {
       overfitting: {
         title: 'Looks like overfitting',
-        body: 'The model keeps improving on training data but is getting worse on validation data: it is memorising. Early stopping will keep the best epoch; next time try more dropout, a smaller model or more data.',
+        body: 'The model keeps improving on training data but is getting worse on validation data: it is memorising. The run keeps the epoch with the best validation score, not the last one; next time try more dropout, a smaller model or more data.',
       },
       diverging: {
         title: 'The loss is going up',
@@ -443,7 +448,7 @@ export default {
     },
   },
   results: {
-    explainMetrics: 'Accuracy: share of validation texts labelled correctly. Macro-F1: the average quality over labels, so rare labels count as much as common ones.',
+    explainMetrics: 'Accuracy: share of these texts labelled correctly. Macro-F1: the average quality over labels, so rare labels count as much as common ones.',
     confusion: 'Confusion matrix',
     normalize: 'Per row %',
     predicted: 'Predicted',
@@ -454,7 +459,7 @@ export default {
     cellTitle: '{truth} predicted as {predicted} ({n})',
     examples: 'Examples',
     pickCell: 'Pick a cell of the confusion matrix.',
-    noExamples: 'No validation examples in this cell.',
+    noExamples: 'No examples in this cell.',
     openAttention: 'See attention',
     perClass: 'Per label',
     class: 'Label',
@@ -521,7 +526,7 @@ export default {
     sameConfig: 'The runs use the same settings.',
     noMetrics: 'No results.',
     examples: 'Examples fixed and broken',
-    noDiff: 'These runs were not evaluated on the same validation rows.',
+    noDiff: 'These runs were not scored on the same test rows.',
     diffTitle: '{other} compared with {base}',
     fixed: 'Fixed ({n})',
     broken: 'Broken ({n})',
@@ -555,7 +560,7 @@ export default {
     noResult: 'The verification result appears here.',
     verified: 'Verified',
     notVerified: 'Verification failed',
-    verifyBody: 'Re-ran {rows} validation rows: largest probability difference {diff}, {mismatches} different label(s).',
+    verifyBody: 'Ran {rows} texts through the exported files and through the app: largest probability difference {diff}, {mismatches} different label(s).',
     formatCol: 'Format',
     check: 'Check',
     maxDiff: 'Max difference',
@@ -566,5 +571,21 @@ export default {
     copyPath: 'Copy path',
     openFolder: 'Open folder',
     files: '{n} file(s)',
+  },
+  score: {
+    caption: {
+      test: 'Reported score: {n} test rows, kept apart from training and from choosing the epoch.',
+      validation: 'Score on {n} validation rows (this dataset has no test rows).',
+      all: 'Score on all {n} labelled rows of the dataset.',
+    },
+    tag: { test: 'test', validation: 'validation', all: 'all rows' },
+    by: { macroF1: 'macro-F1', loss: 'loss' },
+    keptEarly: 'Stopped early after epoch {run} of {epochs} and kept epoch {epoch}, the one with the best validation {by}.',
+    keptAll: 'Trained {run} epochs and kept epoch {epoch}, the one with the best validation {by}.',
+    validation: 'At the kept epoch, on {n} validation rows: accuracy {acc}, macro-F1 {f1}. These chose the epoch, so they read a little high.',
+    valAccuracy: 'Validation accuracy',
+    valMacroF1: 'Validation macro-F1',
+    keptLive: 'So far the run keeps epoch {epoch} (best validation {by}: {value}).',
+    scoredRows: 'Scored {n} rows.',
   },
 }

@@ -371,6 +371,11 @@ const zhCN: Schema<typeof en> = {
         options: { none: '无', balanced: '均衡' },
       },
       patience: { label: '提前停止耐心', help: '连续这么多轮没有改进就停止。0 表示关闭。' },
+      keepBest: {
+        label: '保留哪一轮：最好的',
+        help: '用哪个验证指标来挑选保留的轮次，并决定何时提前停止。',
+        options: { macroF1: '验证宏平均 F1', loss: '验证损失' },
+      },
       seed: { label: '随机种子', help: '相同的种子、数据和设置得到相同的结果。' },
       maxSteps: { label: '最大步数', help: '训练步数的硬上限。0 表示不限。' },
     },
@@ -430,7 +435,7 @@ const zhCN: Schema<typeof en> = {
     warn: {
       overfitting: {
         title: '似乎过拟合了',
-        body: '模型在训练数据上越来越好，在验证数据上却越来越差：它在死记硬背。提前停止会保留最好的一轮；下次可以加大 dropout、减小模型或增加数据。',
+        body: '模型在训练数据上越来越好，在验证数据上却越来越差：它在死记硬背。运行保留验证分数最好的一轮，而不是最后一轮；下次可以加大 dropout、减小模型或增加数据。',
       },
       diverging: {
         title: '损失在上升',
@@ -447,7 +452,7 @@ const zhCN: Schema<typeof en> = {
     },
   },
   results: {
-    explainMetrics: '准确率：验证文本中标对的比例。宏平均 F1：各标签质量的平均值，少见标签与常见标签同样重要。',
+    explainMetrics: '准确率：这些文本中标对的比例。宏平均 F1：各标签质量的平均值，少见标签与常见标签同样重要。',
     confusion: '混淆矩阵',
     normalize: '按行百分比',
     predicted: '预测',
@@ -458,7 +463,7 @@ const zhCN: Schema<typeof en> = {
     cellTitle: '{truth} 被预测为 {predicted}（{n}）',
     examples: '样本',
     pickCell: '请选择混淆矩阵中的一个单元格。',
-    noExamples: '此单元格中没有验证样本。',
+    noExamples: '此单元格中没有样本。',
     openAttention: '查看注意力',
     perClass: '各标签',
     class: '标签',
@@ -525,7 +530,7 @@ const zhCN: Schema<typeof en> = {
     sameConfig: '这些运行的设置相同。',
     noMetrics: '没有结果。',
     examples: '修正与弄错的样本',
-    noDiff: '这些运行不是在相同的验证数据上评估的。',
+    noDiff: '这些运行不是在相同的测试数据上评分的。',
     diffTitle: '{other} 与 {base} 相比',
     fixed: '修正（{n}）',
     broken: '弄错（{n}）',
@@ -559,7 +564,7 @@ const zhCN: Schema<typeof en> = {
     noResult: '验证结果会显示在这里。',
     verified: '验证通过',
     notVerified: '验证失败',
-    verifyBody: '重新运行了 {rows} 条验证数据：最大概率差 {diff}，{mismatches} 个标签不同。',
+    verifyBody: '用导出的文件和应用分别运行了 {rows} 条文本：最大概率差 {diff}，{mismatches} 个标签不同。',
     formatCol: '格式',
     check: '检查',
     maxDiff: '最大差异',
@@ -570,6 +575,22 @@ const zhCN: Schema<typeof en> = {
     copyPath: '复制路径',
     openFolder: '打开文件夹',
     files: '{n} 个文件',
+  },
+  score: {
+    caption: {
+      test: '报告分数：{n} 条测试数据，未参与训练，也未参与选择轮次。',
+      validation: '基于 {n} 条验证数据的分数（此数据集没有测试数据）。',
+      all: '基于数据集全部 {n} 条已标注数据的分数。',
+    },
+    tag: { test: '测试', validation: '验证', all: '全部数据' },
+    by: { macroF1: '宏平均 F1', loss: '损失' },
+    keptEarly: '在第 {run} 轮（共 {epochs} 轮）提前停止，保留了验证{by}最好的第 {epoch} 轮。',
+    keptAll: '训练了 {run} 轮，保留了验证{by}最好的第 {epoch} 轮。',
+    validation: '保留轮次在 {n} 条验证数据上：准确率 {acc}，宏平均 F1 {f1}。这些数据用于选择轮次，因此略偏高。',
+    valAccuracy: '验证准确率',
+    valMacroF1: '验证宏平均 F1',
+    keptLive: '目前保留第 {epoch} 轮（验证{by}最好：{value}）。',
+    scoredRows: '共评估 {n} 条数据。',
   },
 }
 
