@@ -24,6 +24,15 @@ afterEach(async () => {
 /** Call a handler that may throw synchronously or reject, as a promise. */
 const attempt = <T>(fn: () => T) => Promise.resolve().then(fn)
 
+/** Resolves once the run has reported a training step (an event, not a guessed delay). */
+async function trainingStarted(events: RunEvent[], runId: string): Promise<void> {
+  const t0 = Date.now()
+  while (!events.some((e) => (e.type === 'metric' || e.type === 'progress') && e.runId === runId)) {
+    if (Date.now() - t0 > 30_000) throw new Error('the run never reported a step')
+    await new Promise((res) => setImmediate(res))
+  }
+}
+
 const statusesOf = (events: RunEvent[], runId: string) =>
   events.filter((e): e is Extract<RunEvent, { type: 'status' }> => e.type === 'status' && e.runId === runId).map((e) => e.status)
 
@@ -144,10 +153,11 @@ describe('runs service: queue and lifecycle', () => {
   })
 
   it('pauses at a checkpoint and resumes the same run with the same curve and no duplicate steps', async () => {
-    const fake = createFakeSpawner({ stepDelayMs: 3 })
-    const { service } = env(fake.spawn)
+    // Steps slow enough (20 ms, 400 ms in all) that the pause lands mid-run even on a loaded machine.
+    const fake = createFakeSpawner({ stepDelayMs: 20 })
+    const { service, events } = env(fake.spawn)
     const r = await service.start({ datasetId: 'ds1', config: tinyConfig({ train: { epochs: 4 } }) })
-    await new Promise((res) => setTimeout(res, 15))
+    await trainingStarted(events, r.id)
     const paused = await service.pause({ id: r.id })
     expect(paused.status).toBe('paused')
     const mid = (await service.metrics({ id: r.id })).filter((p) => p.split === 'train')
@@ -186,7 +196,7 @@ describe('runs service: queue and lifecycle', () => {
     const fake = createFakeSpawner({ stepDelayMs: 3 })
     const e = env(fake.spawn)
     const r = await e.service.start({ datasetId: 'ds1', config: tinyConfig({ train: { epochs: 20 } }) })
-    await new Promise((res) => setTimeout(res, 10))
+    await trainingStarted(e.events, r.id)
     await e.service.close()
     expect((await e.service.get({ id: r.id })).status).toBe('paused')
     const next = e.make()
