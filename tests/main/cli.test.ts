@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { tempDir } from '../helpers/temp-dirs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
@@ -15,7 +15,7 @@ function workbench(home: string, ...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-const home = () => mkdtempSync(join(tmpdir(), 'wb-cli-'))
+const home = () => tempDir('wb-cli-')
 
 describe('workbench terminal', () => {
   it('prints help and exits 0', () => {

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tempDir } from '../helpers/temp-dirs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -11,7 +11,7 @@ let server: RunningServer
 let base: string
 
 beforeAll(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wb-server-'))
+  const home = tempDir('wb-server-')
   const rendererDir = join(home, 'renderer')
   mkdirSync(join(rendererDir, 'assets'), { recursive: true })
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>shell</title>')

@@ -1,13 +1,13 @@
 // Test helpers for dataset tests: temp folders, generated files, and a database fingerprint
 // that proves a failed import "changed nothing".
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDir } from '../../helpers/temp-dirs'
 import type { Db } from '../../../src/main/store/db'
 
-/** A fresh temporary folder. */
+/** A fresh temporary folder, removed after the test file. */
 export function tmpDir(prefix = 'wb-data-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  return tempDir(prefix)
 }
 
 /** Write `content` to dir/name and return the path. */

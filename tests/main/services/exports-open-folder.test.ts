@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
+import { tempDir } from '../../helpers/temp-dirs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createExportService } from '../../../src/main/services/exports'
@@ -12,7 +12,7 @@ const noTrainer: SpawnTrainer = () => {
 }
 
 function setup() {
-  const home = mkdtempSync(join(tmpdir(), 'wb-open-'))
+  const home = tempDir('wb-open-')
   const db = openDb(join(home, 'workbench.db'))
   db.prepare(`INSERT INTO runs (id, name, status, created_at, config_json, run_dir) VALUES ('r1', 'r', 'completed', 'now', '{}', ?)`).run(join(home, 'runs', 'r1'))
   const verified = join(home, 'runs', 'r1', 'exports', 'a')

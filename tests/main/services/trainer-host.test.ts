@@ -1,16 +1,15 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../../src/shared/config'
 import type { TrainerMessage } from '../../../src/shared/trainer-protocol'
 import { AbortedError, createNodeSpawner, createPredictWorker, runJob, TrainerCrashError, type SpawnTrainer, type TrainerHandle } from '../../../src/main/services/trainer-host'
+import { tempDir } from '../../helpers/temp-dirs'
 import { writeTinyJobData } from '../../helpers/tiny-data'
 
 const spawn = createNodeSpawner({ env: { WORKBENCH_BACKEND: 'cpu' } })
 
 function trainJob(epochs: number) {
-  const runDir = mkdtempSync(join(tmpdir(), 'wb-host-'))
+  const runDir = tempDir('wb-host-')
   return {
     kind: 'train' as const,
     runId: 'run_test',

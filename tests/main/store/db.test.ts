@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { tempDir } from '../../helpers/temp-dirs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrate, openDb } from '../../../src/main/store/db'
 import { migrations } from '../../../src/main/store/migrations'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'wb-db-'))
+const tmp = () => tempDir('wb-db-')
 
 describe('openDb', () => {
   it('applies every migration on an empty database and records it', () => {
