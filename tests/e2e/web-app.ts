@@ -2,7 +2,6 @@
 // Chromium to drive it. Needs `npm run build` (out/main/cli.js) and Debian's chromium.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,25 +22,12 @@ export interface WebApp {
   stop(): Promise<void>
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer()
-    s.once('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => ok(port))
-    })
-  })
-}
-
-/** Start `node out/main/cli.js --home DIR serve --port N` and wait for its URL line. */
+/** Start `node out/main/cli.js --home DIR serve --port 0` and wait for its URL line (the server picks the port and reports it). */
 export async function startWebApp(options: { home?: string; timeoutMs?: number } = {}): Promise<WebApp> {
   const cli = join(root, 'out', 'main', 'cli.js')
   if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` before the e2e suite.')
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'wb-e2e-'))
-  const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, [cli, '--home', home, 'serve', '--port', String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [cli, '--home', home, 'serve', '--port', '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, WORKBENCH_HOME: home },
