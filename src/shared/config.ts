@@ -60,6 +60,8 @@ export const TrainConfigSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
   /** Optional hard cap on optimiser steps (0 = no cap). */
   maxSteps: z.number().int().min(0).max(10_000_000).default(0),
+  /** Threads that compute each step (data-parallel; results do not depend on it). 0 = one per core. */
+  workers: z.number().int().min(0).max(64).default(0),
 })
 
 /** Fine-tuning from an earlier run (classifier or pretrained decoder). */

@@ -8,6 +8,7 @@ import { UserError } from '../../shared/api'
 import type { JobData } from '../../shared/trainer-protocol'
 import { selectTrainable, startFromModel } from './finetune'
 import { saveModelFolder } from './model-folder'
+import { startRunner } from './parallel/start-runner'
 import { buildModel, modelShapes, resolveDims } from './models'
 import type { ModelSpec, TextModel } from './models/types'
 import { assignParams, disposeParams, readParams } from './params'
@@ -25,6 +26,8 @@ export interface TrainingJob {
   initFrom: string | null
   /** Checkpoint every N optimiser steps; unset picks a cadence costing under ~2% of training time. */
   checkpointEverySteps?: number
+  /** Test hook: the first gradient worker exits abruptly at this step (counted from 1). */
+  crashWorkerAtStep?: number
 }
 
 /** The outcome of a training job. */
@@ -88,11 +91,14 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
   const trainRows = encodeRows(tokenizer, pretrain ? trainingTexts(data) : data.train.texts, seqLen)
   const valRows = encodeRows(tokenizer, data.validation.texts, seqLen)
   const model = buildModel(header.spec, cfg.train.seed)
+  let runner: Awaited<ReturnType<typeof startRunner>> = null
   try {
     if (initial) {
       const copied = assignParams(model.params, initial, { allowMissing: true })
       cb.onLog('info', `Initialised ${copied.length} of ${model.params.size} weights from the base model.`)
     }
+    // The thread count is this session's choice (a resumed run may use another): results do not depend on it.
+    runner = await startRunner(model, { workers: config.train.workers, seed: cfg.train.seed, objective: pretrain ? 'lm' : 'classify', trainable: header.trainable, labelSmoothing: cfg.train.labelSmoothing, crashWorkerAtStep: job.crashWorkerAtStep }, cb)
     const result = await trainLoop(
       {
         model,
@@ -106,6 +112,7 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
         classWeights: !pretrain && cfg.train.classWeights === 'balanced' ? balancedClassWeights(data.train.labels, labels.length) : null,
         checkpoint: { path: ckptPath, everySteps: job.checkpointEverySteps ?? null, header: { ...header } },
         resume,
+        runner,
       },
       cb,
       signal,
@@ -125,6 +132,7 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
     )
     return { metrics: pretrain ? null : result.bestMetrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun, keptBy: result.keptBy }
   } finally {
+    await runner?.stop()
     disposeModel(model)
   }
 }

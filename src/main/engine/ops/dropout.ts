@@ -6,6 +6,7 @@ import { customOp } from './custom-op'
 import { hasKernel, registerJsKernel, runKernel, type JsKernelArgs } from './js-kernel'
 import { heapF32, offsetOf, type WasmBackendLike } from './wasm-heap'
 import { simdKernels } from './wasm-simd'
+import { xorshiftJump } from './xorshift-jump'
 
 const DROPOUT = 'AwSeededDropout'
 
@@ -42,13 +43,49 @@ function dropoutState(seed: number): Int32Array {
   return state
 }
 
+// The first row of this process's slice of the batch: a data-parallel shard computes rows
+// [rowOffset, rowOffset + B) of a larger batch, and its masks are those rows of the whole batch's masks.
+let rowOffset = 0
+
+/**
+ * Runs fn with masks drawn as rows [offset, offset + B) of a batch whose row 0 is the shard's row -offset,
+ * for every tensor whose first axis is the batch (all the models' dropout sites are). Synchronous only.
+ */
+export function withDropoutRowOffset<T>(offset: number, fn: () => T): T {
+  const before = rowOffset
+  rowOffset = offset
+  try {
+    return fn()
+  } finally {
+    rowOffset = before
+  }
+}
+
+// Where the mask of a tensor of `shape` starts in the whole batch's mask: the stream states at the
+// 8-element group holding that element, and how far into the group it is.
+function shardStart(shape: number[], seed: number): { state: Int32Array; lead: number } {
+  const state = dropoutState(seed)
+  if (rowOffset === 0 || shape.length === 0 || shape[0] === 0) return { state, lead: 0 }
+  const offset = rowOffset * (tf.util.sizeFromShape(shape) / shape[0]!)
+  const group = Math.floor(offset / 8)
+  for (let k = 0; k < 4; k++) state[k] = xorshiftJump(state[k]!, group)
+  return { state, lead: offset - group * 8 }
+}
+
+// The mask for n elements starting `lead` elements into the group the state is at.
+function shiftedMask(n: number, rate: number, seed: number, state: Int32Array, lead: number): Float32Array {
+  const mask = new Float32Array(lead + n)
+  fillDropout(mask, rate, seed, null, 0, state)
+  return mask.subarray(lead)
+}
+
 const dropoutKeep = (rate: number): number => Math.fround(1 / (1 - rate))
 const dropoutThreshold = (rate: number): number => Math.round(rate * 65536)
 
 /** Scaled keep-mask: each entry is 1/(1-rate) with probability 1-rate, else 0; reproducible for a given seed. */
 export function dropoutMask(shape: number[], rate: number, seed: number): tf.Tensor {
-  const mask = new Float32Array(tf.util.sizeFromShape(shape))
-  fillDropout(mask, rate, seed, null)
+  const { state, lead } = shardStart(shape, seed)
+  const mask = shiftedMask(tf.util.sizeFromShape(shape), rate, seed, state, lead)
   return tf.tensor(mask, shape, 'float32')
 }
 
@@ -88,7 +125,13 @@ function seededDropoutKernel({ inputs, backend: be, attrs }: JsKernelArgs): tf.T
   const out = be.makeOutput(inputs.x!.shape, 'float32')
   const rate = attrs.rate as number, seed = attrs.seed as number
   const simd = simdKernels(be)
-  const state = dropoutState(seed)
+  const { state, lead } = shardStart(inputs.x!.shape, seed)
+  if (lead !== 0) { // a shard's slice that starts inside an 8-element group: the mask, then the product
+    const mask = shiftedMask(tf.util.sizeFromShape(out.shape), rate, seed, state, lead)
+    const x = heapF32(be, inputs.x!), o = heapF32(be, out)
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! * mask[i]!
+    return out
+  }
   let from = 0
   if (simd) {
     let ptr = stateScratch.get(be)

@@ -18,7 +18,7 @@ export { dense, matMulBatched, transposeLast, sumRows } from './matmul'
 export { gelu, geluExact } from './gelu'
 export { embeddingLookup } from './embedding'
 export { layerNorm } from './layer-norm'
-export { dropout, dropoutMask } from './dropout'
+export { dropout, dropoutMask, withDropoutRowOffset } from './dropout'
 export { attention, attentionWeights, attendValues, paddingMaskBias, splitHeads, splitQkv, mergeHeads, type AttentionOptions } from './attention'
 import * as tf from '@tensorflow/tfjs-core'
 

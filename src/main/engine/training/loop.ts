@@ -14,7 +14,14 @@ import { AdamW } from './adamw'
 import { epochBatches, padRows, type Row } from './batching'
 import { argmax, classifyRows, languageModelRowsLoss } from './evaluate-rows'
 import { learningRate } from './schedule'
-import { makeTrainStep } from './train-step'
+import { makeTrainStep, type TrainStepSetup } from './train-step'
+
+/** A step that runs elsewhere (data-parallel threads): one optimiser step on the global batch, its loss. */
+export interface StepRunner {
+  step(setup: TrainStepSetup, batch: Parameters<ReturnType<typeof makeTrainStep>>[0], lr: number, dropoutSeed: number, step: number): Promise<number>
+  /** The owner's weights changed outside step() (restored from a checkpoint). */
+  weightsChanged(): void
+}
 
 /** Progress of training, for progress bars (the shared shape the trainer forwards as is). */
 export type TrainProgress = TrainingProgress
@@ -68,6 +75,8 @@ export interface LoopInput {
   checkpoint: { path: string; everySteps: number | null; header: Record<string, unknown> } | null
   /** A checkpoint read with readCheckpoint to continue from. */
   resume?: CheckpointData | null
+  /** Runs each step across threads (same results as in this thread); null or absent runs it here. */
+  runner?: StepRunner | null
 }
 
 /** What a session ended with. The model holds the best weights unless paused. */
@@ -121,9 +130,10 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
   const scale = (name: string) => input.lrScale?.[name] ?? 1
   const opt = new AdamW(params, input.trainable, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: c.weightDecay })
   const weightsPerClass = input.classWeights ?? null
-  const trainStep = makeTrainStep({
+  const setup: TrainStepSetup = {
     model, objective, trainable: input.trainable, opt, gradClip: c.gradClip, labelSmoothing: c.labelSmoothing, lrScale: scale, decay: decayable,
-  })
+  }
+  const trainStep = makeTrainStep(setup)
 
   let state: LoopState
   let bestWeights: Map<string, NamedArray> | null = null
@@ -136,6 +146,7 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
     opt.t = state.adamT
     const best = prefixed(arrays, 'best/')
     bestWeights = best.size ? best : null
+    input.runner?.weightsChanged()
   } else {
     state = {
       step: 0,
@@ -201,9 +212,13 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
         const dropoutSeed = mixSeed(c.seed, state.step, 0xd0)
         const labels = objective === 'classify' ? idx.map((i) => input.train.labels[i]) : null
         const rowWeights = labels && weightsPerClass ? labels.map((y) => weightsPerClass[y]) : null
-        const lossT = trainStep({ ...b, labels, rowWeights }, lr, dropoutSeed)
-        const loss = (await lossT.data())[0]
-        lossT.dispose()
+        let loss: number
+        if (input.runner) loss = await input.runner.step(setup, { ...b, labels, rowWeights }, lr, dropoutSeed, state.step + 1)
+        else {
+          const lossT = trainStep({ ...b, labels, rowWeights }, lr, dropoutSeed)
+          loss = (await lossT.data())[0]!
+          lossT.dispose()
+        }
         if (!Number.isFinite(loss)) throw new Error(`The training loss became ${loss} at step ${state.step + 1}: lower the learning rate or turn on gradient clipping.`)
         state.step++
         state.batchInEpoch++

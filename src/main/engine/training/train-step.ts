@@ -34,25 +34,37 @@ export interface TrainStepSetup {
   decay: (name: string) => boolean
 }
 
-/** Builds the step function: (batch, learning rate, dropout seed) -> the batch's loss as a scalar tensor (caller disposes). */
-export function makeTrainStep(s: TrainStepSetup): (batch: StepBatch, lr: number, dropoutSeed: number) => tf.Scalar {
+/** What gradients depend on: the model, its objective, the weights that train and label smoothing. */
+export type GradientSetup = Pick<TrainStepSetup, 'model' | 'objective' | 'trainable' | 'labelSmoothing'>
+
+/**
+ * Forward and backward on one batch, without updating: the batch's loss [] and the gradient of every
+ * trainable weight by weight name. Call inside tf.tidy; the caller keeps or disposes the results.
+ */
+export function batchGradients(s: GradientSetup, b: StepBatch, dropoutSeed: number): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
   const params = s.model.params
+  const trainVars = s.trainable.map((n) => params.get(n)!)
   const byEngineName = new Map<string, string>()
   for (const name of s.trainable) byEngineName.set(params.get(name)!.name, name)
-  const trainVars = s.trainable.map((n) => params.get(n)!)
+  const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32')
+  const mask = tf.tensor2d(b.mask, [b.B, b.T])
+  const y = s.objective === 'classify' ? tf.tensor1d(b.labels!, 'int32') : null
+  const w = y && b.rowWeights ? tf.tensor1d(b.rowWeights) : null
+  const { value, grads } = tf.variableGrads(() => {
+    const { logits } = s.model.forward(ids, mask, { training: true, dropoutSeed })
+    return s.objective === 'lm' ? languageModelLoss(logits, ids, mask) : classificationLoss(logits, y!, w, s.labelSmoothing)
+  }, trainVars)
+  const named: Record<string, tf.Tensor> = {}
+  for (const [engineName, g] of Object.entries(grads)) if (g) named[byEngineName.get(engineName)!] = g
+  return { value, grads: named }
+}
+
+/** Builds the step function: (batch, learning rate, dropout seed) -> the batch's loss as a scalar tensor (caller disposes). */
+export function makeTrainStep(s: TrainStepSetup): (batch: StepBatch, lr: number, dropoutSeed: number) => tf.Scalar {
   return (b, lr, dropoutSeed) =>
     tf.tidy(() => {
-      const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32')
-      const mask = tf.tensor2d(b.mask, [b.B, b.T])
-      const y = s.objective === 'classify' ? tf.tensor1d(b.labels!, 'int32') : null
-      const w = y && b.rowWeights ? tf.tensor1d(b.rowWeights) : null
-      const { value, grads } = tf.variableGrads(() => {
-        const { logits } = s.model.forward(ids, mask, { training: true, dropoutSeed })
-        return s.objective === 'lm' ? languageModelLoss(logits, ids, mask) : classificationLoss(logits, y!, w, s.labelSmoothing)
-      }, trainVars)
-      const named: Record<string, tf.Tensor> = {}
-      for (const [engineName, g] of Object.entries(grads)) if (g) named[byEngineName.get(engineName)!] = g
-      s.opt.applyClipped(named, s.gradClip, lr, s.lrScale, s.decay)
+      const { value, grads } = batchGradients(s, b, dropoutSeed)
+      s.opt.applyClipped(grads, s.gradClip, lr, s.lrScale, s.decay)
       return value
     })
 }
