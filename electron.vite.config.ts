@@ -2,8 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
-// Main bundles three entries that share the services: the desktop app, the terminal (which also
-// serves web mode) and the trainer process. Dependencies stay external and load from node_modules.
+// Main bundles four entries that share the services: the desktop app, the terminal (which also
+// serves web mode), the trainer process and its gradient worker threads. Dependencies stay external.
 export default defineConfig({
   main: {
     build: {
@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
           trainer: resolve(__dirname, 'src/main/trainer/index.ts'),
+          'train-worker': resolve(__dirname, 'src/main/engine/parallel/worker-entry.ts'),
         },
         output: {
           banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),

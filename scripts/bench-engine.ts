@@ -4,8 +4,9 @@
 // (training/train-step.ts: forward, loss, gradients, clipping, AdamW), so the figure is the product's.
 //
 //   npm run bench                       human-readable report
-//   npm run bench -- --json             one JSON object: {backend, shortcut, train_tokens_per_s, infer_tokens_per_s, peak_rss_mb}
+//   npm run bench -- --json             one JSON object: {backend, threads, shortcut, train_tokens_per_s, infer_tokens_per_s, peak_rss_mb}
 //   options: --backend wasm|cpu|tensorflow  --train-seconds N  --infer-seconds N  --profile
+//            --threads N: data-parallel training threads (default: the product's default, one per core)
 //            --full (or AW_BENCH_FULL=1): no [CLS] last-block shortcut, every row of every block is computed,
 //            the same work PyTorch's encoder does (the like-for-like figure); the JSON says "shortcut": true|false
 //
@@ -15,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initBackend, type BackendChoice } from '../src/main/engine/backend'
 import { buildModel, resolveDims, type ModelSpec } from '../src/main/engine/models'
 import { setLastBlockShortcut } from '../src/main/engine/models/encoder'
+import { DataParallel, resolveThreads } from '../src/main/engine/parallel/data-parallel'
 import { mixSeed } from '../src/main/engine/rng'
 import { AdamW } from '../src/main/engine/training/adamw'
 import { learningRate } from '../src/main/engine/training/schedule'
@@ -23,11 +25,11 @@ import { resolveConfig } from '../src/shared/config'
 
 const REF = { vocabSize: 8000, seqLen: 128, dModel: 128, nHeads: 4, nLayers: 2, ffnDim: 512, batchSize: 32, nClasses: 4, dropout: 0.1 }
 
-interface Args { json: boolean; backend: string; trainSeconds: number; inferSeconds: number; profile: boolean; full: boolean }
+interface Args { json: boolean; backend: string; trainSeconds: number; inferSeconds: number; profile: boolean; full: boolean; threads: number }
 
 function parseArgs(argv: string[]): Args {
   const envFull = process.env.AW_BENCH_FULL === '1' || process.env.AW_BENCH_FULL === 'true'
-  const args: Args = { json: false, backend: 'wasm', trainSeconds: 25, inferSeconds: 8, profile: false, full: envFull }
+  const args: Args = { json: false, backend: 'wasm', trainSeconds: 25, inferSeconds: 8, profile: false, full: envFull, threads: 0 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--json') args.json = true
@@ -36,6 +38,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--backend') args.backend = String(argv[++i])
     else if (a === '--train-seconds') args.trainSeconds = Number(argv[++i])
     else if (a === '--infer-seconds') args.inferSeconds = Number(argv[++i])
+    else if (a === '--threads') args.threads = Number(argv[++i])
     else throw new Error(`unknown option ${a}`)
   }
   return args
@@ -84,29 +87,36 @@ async function main(): Promise<void> {
   const trainable = [...model.params.keys()]
   const c = config.train
   const opt = new AdamW(model.params, trainable, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: c.weightDecay })
-  const step1 = makeTrainStep({
-    model, objective: 'classify', trainable, opt, gradClip: c.gradClip, labelSmoothing: c.labelSmoothing,
-    lrScale: () => 1, decay: (name) => model.params.get(name)!.shape.length >= 2,
-  })
+  const setup = {
+    model, objective: 'classify' as const, trainable, opt, gradClip: c.gradClip, labelSmoothing: c.labelSmoothing,
+    lrScale: () => 1, decay: (name: string) => model.params.get(name)!.shape.length >= 2,
+  }
+  const step1 = makeTrainStep(setup)
+  const threads = resolveThreads(args.threads, tf.getBackend())
+  const parallel = threads > 1
+    ? await DataParallel.start(model, { threads, backend: tf.getBackend() as 'wasm' | 'cpu', seed: 1, objective: 'classify', trainable, labelSmoothing: c.labelSmoothing })
+    : null
   const r = rng(7)
   const batches = Array.from({ length: 4 }, () => makeBatch(r))
   const tokensPerStep = REF.batchSize * REF.seqLen
   const plannedSteps = 10_000
   let step = 0
-  const trainStep = (): number => {
+  const trainStep = async (): Promise<number> => {
     const batch = batches[step % batches.length]!
-    const loss = step1(batch, learningRate(step, plannedSteps, c), mixSeed(c.seed, step, 0xd0))
+    const lr = learningRate(step, plannedSteps, c), seed = mixSeed(c.seed, step, 0xd0)
     step++
+    if (parallel) return parallel.step(setup, batch, lr, seed, step)
+    const loss = step1(batch, lr, seed)
     const value = loss.dataSync()[0]!
     loss.dispose()
     return value
   }
 
   log(`backend ${backend.name} (${backend.description}); reference workload ${JSON.stringify(REF)}; ` +
-    (args.full ? 'full computation (no last-block shortcut)' : 'with the [CLS] last-block shortcut'))
-  for (let i = 0; i < 3; i++) trainStep() // warm-up: kernel setup, heap growth
+    (args.full ? 'full computation (no last-block shortcut)' : 'with the [CLS] last-block shortcut') + `; ${threads} training thread(s)`)
+  for (let i = 0; i < 3; i++) await trainStep() // warm-up: kernel setup, heap growth
   if (args.profile) {
-    const info = await tf.profile(() => { trainStep() })
+    const info = await tf.profile(async () => { await trainStep() })
     const byKernel = new Map<string, { ms: number; n: number }>()
     // Custom ops (customGrad) appear as well as the kernels they run: count registered kernels only.
     const leaves = info.kernels.filter((k) => tf.getKernel(k.name, tf.getBackend()))
@@ -119,14 +129,14 @@ async function main(): Promise<void> {
     const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms)
     const total = rows.reduce((a, [, e]) => a + e.ms, 0)
     const t = performance.now()
-    trainStep()
+    await trainStep()
     log(`profile: ${leaves.length} kernels, ${total.toFixed(1)} ms in kernels; an unprofiled step takes ${(performance.now() - t).toFixed(0)} ms`)
     for (const [k, e] of rows.slice(0, 40)) log(`${e.ms.toFixed(1).padStart(8)} ms ${String(e.n).padStart(4)}x  ${k}`)
   }
   const tensorsBefore = tf.memory().numTensors
   const t0 = performance.now()
   let trainSteps = 0, lastLoss = 0
-  while (performance.now() - t0 < args.trainSeconds * 1000 || trainSteps < 3) { lastLoss = trainStep(); trainSteps++ }
+  while (performance.now() - t0 < args.trainSeconds * 1000 || trainSteps < 3) { lastLoss = await trainStep(); trainSteps++ }
   const trainSec = (performance.now() - t0) / 1000
   const tensorsAfter = tf.memory().numTensors
   const trainTps = (trainSteps * tokensPerStep) / trainSec
@@ -151,7 +161,8 @@ async function main(): Promise<void> {
   const inferSec = (performance.now() - t1) / 1000
   const inferTps = (inferSteps * tokensPerStep) / inferSec
   log(`infer: ${inferSteps} batches in ${inferSec.toFixed(1)} s, ${inferTps.toFixed(0)} tokens/s`)
-  const result = { backend: tf.getBackend(), shortcut: !args.full, train_tokens_per_s: Math.round(trainTps), infer_tokens_per_s: Math.round(inferTps), peak_rss_mb: peakRssMb() }
+  await parallel?.stop()
+  const result = { backend: tf.getBackend(), threads, shortcut: !args.full, train_tokens_per_s: Math.round(trainTps), infer_tokens_per_s: Math.round(inferTps), peak_rss_mb: peakRssMb() }
   if (args.json) console.log(JSON.stringify(result))
   else log(`peak RSS ${result.peak_rss_mb} MB`)
 }

@@ -6,3 +6,4 @@ export { loadModel, predictTexts, evaluateModel, type LoadedModel } from './pred
 export { estimatePlan } from './plan'
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate'
 export type { TrainCallbacks, TrainProgress } from './training/loop'
+export { resolveThreads, withThreads } from './parallel/threads'

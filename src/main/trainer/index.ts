@@ -50,7 +50,8 @@ const MAX_LOADED = 3
 
 async function engineReady(): Promise<Engine> {
   warmEngine ??= import('../engine').then(async (engine) => {
-    post({ type: 'ready', backend: await engine.initBackend() })
+    const backend = await engine.initBackend()
+    post({ type: 'ready', backend: engine.withThreads(backend, engine.resolveThreads(0, backend.name)) })
     return engine
   })
   return warmEngine
@@ -91,7 +92,9 @@ async function run(job: TrainerJob): Promise<void> {
   try {
     const engine = await import('../engine')
     const backend = await engine.initBackend()
-    post({ type: 'ready', backend })
+    // A training job says how many threads it computes on; anything else, the default (one per core).
+    const workers = job.kind === 'train' ? (job.config.train?.workers ?? 0) : 0
+    post({ type: 'ready', backend: engine.withThreads(backend, engine.resolveThreads(workers, backend.name)) })
     switch (job.kind) {
       case 'probe':
         post({ type: 'done', result: { kind: 'probe' } })

@@ -4,7 +4,6 @@
 // updated weights go to the shared area the workers read at their next step. The batch, its padding, the
 // dropout masks (each shard draws its rows of the global masks) and the data order are the single-thread
 // run's, so the result matches it within float rounding, whatever the number of threads.
-import { availableParallelism } from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
 import { lastBlockShortcutEnabled } from '../models/encoder'
 import type { TextModel } from '../models/types'
@@ -13,18 +12,7 @@ import { GradientPool } from './pool'
 import { flatLayout, type FlatLayout } from './protocol'
 import { shardFactors, sliceBatch, splitRows } from './shards'
 
-/** Most threads one job uses. */
-export const MAX_THREADS = 64
-
-/**
- * Threads that compute gradients for a `train.workers` setting: 0 means one per core (the job's own thread
- * plus cores - 1 workers); backends that thread themselves (native TensorFlow) get 1.
- */
-export function resolveThreads(setting: number, backend: string): number {
-  if (backend !== 'wasm' && backend !== 'cpu') return 1
-  const n = setting > 0 ? setting : availableParallelism()
-  return Math.max(1, Math.min(MAX_THREADS, Math.floor(n)))
-}
+export { resolveThreads } from './threads'
 
 type Need = 'none' | 'trainable' | 'all'
 

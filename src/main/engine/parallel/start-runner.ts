@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { TextModel } from '../models/types'
 import type { TrainCallbacks } from '../training/loop'
-import { DataParallel, resolveThreads } from './data-parallel'
+import { DataParallel } from './data-parallel'
+import { resolveThreads } from './threads'
 
 /** Options of startRunner. */
 export interface RunnerOptions {

@@ -374,6 +374,7 @@ export default {
       },
       seed: { label: 'Random seed', help: 'Same seed, same data, same settings: same result.' },
       maxSteps: { label: 'Max steps', help: 'Hard limit on training steps. 0 = no limit.' },
+      workers: { label: 'Threads', help: 'CPU threads that train at once. 0 = one per core. Results do not depend on it.' },
     },
     finetune: {
       freezeEmbeddings: { label: 'Freeze embeddings', help: 'Keep the token vectors from the earlier run unchanged.' },

@@ -378,6 +378,7 @@ const zhCN: Schema<typeof en> = {
       },
       seed: { label: '随机种子', help: '相同的种子、数据和设置得到相同的结果。' },
       maxSteps: { label: '最大步数', help: '训练步数的硬上限。0 表示不限。' },
+      workers: { label: '线程数', help: '同时训练的 CPU 线程数。0 表示每个核心一个。结果与线程数无关。' },
     },
     finetune: {
       freezeEmbeddings: { label: '冻结嵌入', help: '保持之前运行的词元向量不变。' },
