@@ -1,0 +1,71 @@
+// Inference verbs: eval (metrics and every prediction) and predict (one text or a file of them).
+// Long answers are written row by row as they are produced (--jsonl: one JSON document per row).
+import { createReadStream } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { UserError, type RunEvaluation } from '../../../shared/api'
+import type { Prediction } from '../../../shared/domain'
+import { pct, scoreCaption } from '../format'
+import { defineVerb, need } from '../verb'
+
+type EvalRow = RunEvaluation['predictions'][number]
+
+const evalVerb = defineVerb({
+  words: ['eval'],
+  usage: '--run ID [--dataset ID] [--jsonl]',
+  summary: "Score a run on its test rows (or on another dataset's): metrics, then every prediction. --jsonl: one prediction per line, metrics on stderr.",
+  options: { run: { type: 'string' }, dataset: { type: 'string' } },
+  async run({ api, flags, out }) {
+    const ev = await api.runs.evaluate({ id: need(flags.run, '--run ID'), datasetId: flags.dataset })
+    const skipped = ev.unknownLabel ? ` (${ev.unknownLabel} rows with labels the model does not know left out)` : ''
+    const summary = `${scoreCaption(ev)}: accuracy ${pct(ev.metrics.accuracy)}, macro-F1 ${pct(ev.metrics.macroF1)}${skipped}`
+    if (out.mode === 'human') {
+      await out.result(ev, () => summary)
+      return 0
+    }
+    if (out.mode === 'jsonl') await out.note(summary)
+    // Everything but the predictions first, then the predictions one by one.
+    const { predictions, ...head } = ev
+    const rows = out.rows<EvalRow>(() => '', { head, key: 'predictions' })
+    for (const p of predictions) await rows.row(p)
+    await rows.end()
+    return 0
+  },
+})
+
+/** The texts of `--file`: one per non-empty line, read as they are needed. */
+async function* linesOf(path: string): AsyncGenerator<string> {
+  const stream = createReadStream(path, { encoding: 'utf8' })
+  const opened = new Promise<void>((ok, fail) => {
+    stream.once('open', () => ok())
+    stream.once('error', (err: NodeJS.ErrnoException) =>
+      fail(new UserError(err.code === 'ENOENT' ? `"${path}" does not exist.` : `Cannot read "${path}": ${err.message}`, err.code === 'ENOENT' ? 'not_found' : 'bad_input')),
+    )
+  })
+  await opened
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) if (line.trim()) yield line
+}
+
+const predict = defineVerb({
+  words: ['predict'],
+  usage: '--run ID (--text T | --file F) [--attention] [--jsonl]',
+  summary: 'Predict the label of a text, or of each line of a file (written as each is predicted).',
+  options: { run: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' }, attention: { type: 'boolean' } },
+  async run({ api, flags, out }) {
+    const id = need(flags.run, '--run ID')
+    const attention = !!flags.attention
+    if (flags.text !== undefined && flags.file !== undefined) throw new UserError('Give --text or --file, not both.')
+    if (flags.text !== undefined) {
+      const p = { text: flags.text, ...(await api.runs.predict({ id, text: flags.text, attention })) }
+      await out.result(p, () => `${p.label}\t${p.text}`)
+      return 0
+    }
+    if (flags.file === undefined) throw new UserError('Give --text "..." or --file PATH.')
+    const rows = out.rows<Prediction & { text: string }>((r) => `${r.label}\t${r.text}`)
+    for await (const text of linesOf(flags.file)) await rows.row({ text, ...(await api.runs.predict({ id, text, attention })) })
+    await rows.end()
+    return 0
+  },
+})
+
+/** Inference verbs, in help order. */
+export const predictVerbs = [evalVerb, predict]

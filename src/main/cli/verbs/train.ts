@@ -1,0 +1,156 @@
+// Training verbs: train (blocks until the run settles) and sweep (queues runs, reports the best).
+import { UserError } from '../../../shared/api'
+import { presetNames, type PresetName } from '../../../shared/config'
+import type { Run } from '../../../shared/domain'
+import { describeRun, pct, runLine, table } from '../format'
+import { createProgress, followRun } from '../progress'
+import { defineVerb, need, type VerbContext } from '../verb'
+
+/** Parse `key=value` overrides into a nested partial config; values are JSON when they parse. */
+export function parseSets(sets: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const s of sets) {
+    const eq = s.indexOf('=')
+    if (eq <= 0) throw new UserError(`--set expects key=value, got "${s}".`)
+    const path = s.slice(0, eq).trim().split('.')
+    let node = out
+    path.forEach((key, i) => {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new UserError(`--set: "${path.join('.')}" is not a setting name.`)
+      if (i === path.length - 1) node[key] = parseValue(s.slice(eq + 1).trim())
+      else node = (node[key] ??= {}) as Record<string, unknown>
+    })
+  }
+  return out
+}
+
+/** A JSON value when it parses, else the bare word (e.g. model.attention=linear). */
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return raw
+  }
+}
+
+/** Parse `--vary key=v1,v2` into a sweep space: dotted key -> candidate values. */
+export function parseVary(varies: readonly string[] = []): Record<string, (number | string | boolean)[]> {
+  const space: Record<string, (number | string | boolean)[]> = {}
+  for (const v of varies) {
+    const eq = v.indexOf('=')
+    if (eq <= 0 || eq === v.length - 1) throw new UserError(`--vary expects key=value1,value2, got "${v}".`)
+    const key = v.slice(0, eq).trim()
+    if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(key)) throw new UserError(`--vary: "${key}" is not a setting name.`)
+    space[key] = v
+      .slice(eq + 1)
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => {
+        const value = parseValue(x)
+        return typeof value === 'number' || typeof value === 'boolean' ? value : x
+      })
+  }
+  if (!Object.keys(space).length) throw new UserError('A sweep needs at least one --vary key=value1,value2.')
+  return space
+}
+
+function preset(name: string | undefined): PresetName | undefined {
+  if (name === undefined) return undefined
+  const found = presetNames.find((p) => p === name)
+  if (!found) throw new UserError(`Unknown preset "${name}". Choose one of: ${presetNames.join(', ')}.`)
+  return found
+}
+
+const trainOptions = {
+  dataset: { type: 'string' },
+  preset: { type: 'string' },
+  model: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  name: { type: 'string' },
+} as const
+
+/** Block until `runId` settles, showing its progress on stderr; Ctrl-C cancels it. */
+async function follow(ctx: Pick<VerbContext<typeof trainOptions>, 'api' | 'app' | 'tty'>, runId: string): Promise<Run> {
+  const progress = createProgress(ctx.tty)
+  const stop = followRun(ctx.api, runId, progress)
+  const onSigint = () => void ctx.api.runs.cancel({ id: runId }).catch(() => {})
+  process.once('SIGINT', onSigint)
+  try {
+    return await ctx.app.services.runs.waitFor(runId)
+  } finally {
+    process.off('SIGINT', onSigint)
+    stop()
+    progress.done()
+  }
+}
+
+
+const train = defineVerb({
+  words: ['train'],
+  usage: '--dataset ID [--preset quick|balanced|thorough] [--model encoder|decoder|bag] [--set key=value]... [--from RUN] [--name N]',
+  summary: 'Train a classifier on a dataset and wait until it finishes; progress on stderr, Ctrl-C cancels.',
+  options: trainOptions,
+  async run(ctx) {
+    const { api, flags, out } = ctx
+    const datasetId = need(flags.dataset, '--dataset ID')
+    const config = parseSets(flags.set)
+    if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
+    if (flags.from) config.finetune = { ...(config.finetune as object), fromRunId: flags.from }
+    const run = await api.runs.start({ datasetId, preset: preset(flags.preset), config, name: flags.name })
+    await out.note(`Training run ${run.id} (${run.name})`)
+    const final = await follow(ctx, run.id)
+    await out.result(final, () => describeRun(final))
+    if (final.status === 'completed') return 0
+    await out.note(`Run ${final.status}${final.error ? `: ${final.error}` : ''}`)
+    return final.status === 'cancelled' ? 1 : 2
+  },
+})
+
+const metrics = ['accuracy', 'macroF1', 'loss'] as const
+
+const sweep = defineVerb({
+  words: ['sweep'],
+  usage: '--dataset ID --vary key=v1,v2 [--vary ...] [--preset P] [--set key=value]... [--strategy grid|random] [--budget N] [--metric macroF1|accuracy|loss] [--name N]',
+  summary: 'Train one run per combination of the varied settings, one after another, and report the best (--json: the best run).',
+  options: {
+    ...trainOptions,
+    vary: { type: 'string', multiple: true },
+    strategy: { type: 'string' },
+    budget: { type: 'string' },
+    metric: { type: 'string' },
+  },
+  async run(ctx) {
+    const { api, flags, out } = ctx
+    const datasetId = need(flags.dataset, '--dataset ID')
+    const space = parseVary(flags.vary)
+    const strategy = flags.strategy ?? 'grid'
+    if (strategy !== 'grid' && strategy !== 'random') throw new UserError(`Unknown strategy "${strategy}". Choose grid or random.`)
+    const metric = metrics.find((m) => m === (flags.metric ?? 'macroF1'))
+    if (!metric) throw new UserError(`Unknown metric "${flags.metric}". Choose one of: ${metrics.join(', ')}.`)
+    const budget = flags.budget === undefined ? undefined : Number(flags.budget)
+    if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) throw new UserError('--budget must be a whole number of runs, 1 or more.')
+    const config = parseSets(flags.set)
+    if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
+    const { sweepId, runs } = await api.runs.sweep({ datasetId, preset: preset(flags.preset), config, space, strategy, budget, metric, name: flags.name })
+    await out.note(`Sweep ${sweepId}: ${runs.length} runs`)
+    for (const [i, r] of runs.entries()) {
+      await out.note(`run ${i + 1}/${runs.length}: ${r.name}`)
+      const final = await follow(ctx, r.id)
+      await out.note(`  ${final.status}${final.metrics ? `, ${metric} ${metric === 'loss' ? final.metrics.loss.toFixed(4) : pct(final.metrics[metric])}` : ''}${final.error ? `: ${final.error}` : ''}`)
+      if (final.status === 'cancelled') break
+    }
+    const result = await api.runs.sweepResult({ sweepId })
+    const best = result.runs.find((r) => r.id === result.bestRunId) ?? null
+    if (out.machine) await out.result(best, () => '')
+    else {
+      await out.result(result, () =>
+        [table([['id', 'name', 'status', 'accuracy', 'macro-F1', 'created'], ...result.runs.map(runLine)]), '', best ? `Best by ${metric}: ${best.name} (${best.id})` : 'No run completed.'].join('\n'),
+      )
+    }
+    return best ? 0 : 2
+  },
+})
+
+/** Training verbs, in help order. */
+export const trainVerbs = [train, sweep]
