@@ -1,9 +1,15 @@
-// Pre-LN Transformer block (Xiong et al. 2020): normalise before each sub-layer, add the residual after.
+// Transformer block. Pre-LN (Xiong et al. 2020, GPT-2, the engine's own models): normalise before each
+// sub-layer, add the residual after.
 //
 //   x = x + Dropout(Attention(LN1(x)))
 //   x = x + Dropout(W2 GELU(W1 LN2(x)))
+//
+// Post-LN (Vaswani et al. 2017, BERT) when dims.norm === 'post':
+//
+//   x = LN1(x + Dropout(Attention(x)))
+//   x = LN2(x + Dropout(W2 GELU(W1 x)))
 import * as tf from '@tensorflow/tfjs-core'
-import { dense, gelu, layerNorm } from '../ops'
+import { dense, gelu, geluExact, layerNorm } from '../ops'
 import { param, type Params } from '../params'
 import { attentionShapes, multiHeadAttention } from './attention'
 import { dropout } from './dropout'
@@ -38,15 +44,21 @@ export function blockShapes(i: number, dims: ModelDims): [string, number[], Weig
 export function transformerBlock(x: tf.Tensor, masks: AttentionMasks, params: Params, i: number, dims: ModelDims, ctx: ForwardContext, firstOnly = false): tf.Tensor {
   const p = `block_${i}`
   const [B, T, D] = x.shape as [number, number, number]
-  const h1 = layerNorm(x, param(params, `${p}/ln1/gamma`), param(params, `${p}/ln1/beta`), 1e-5) // [B, T, D]
+  const eps = dims.lnEps ?? 1e-5
+  const post = dims.norm === 'post'
+  const ln = (t: tf.Tensor, n: 1 | 2) => layerNorm(t, param(params, `${p}/ln${n}/gamma`), param(params, `${p}/ln${n}/beta`), eps)
+  const act = dims.gelu === 'erf' ? geluExact : gelu
+  const h1 = post ? x : ln(x, 1) // [B, T, D]
   const attended = firstOnly
     ? multiHeadAttention(h1, masks, params, `${p}/attn`, dims, ctx, true) // [B, 1, D]
     : (dims.attention === 'linear' ? linearAttention : multiHeadAttention)(h1, masks, params, `${p}/attn`, dims, ctx) // [B, T, D]
   const rows = firstOnly ? 1 : T
   const residual = firstOnly ? tf.slice(x, [0, 0, 0], [B, 1, D]) : x // [B, T|1, D]
   x = tf.add(residual, dropout(attended, dims.dropout, ctx)) // [B, T|1, D]
-  const h2 = tf.reshape(layerNorm(x, param(params, `${p}/ln2/gamma`), param(params, `${p}/ln2/beta`), 1e-5), [B * rows, D]) // [B*T, D]
-  const hidden = gelu(dense(h2, param(params, `${p}/ffn/w1`), param(params, `${p}/ffn/w1_b`))) // [B*T, D] -> [B*T, F]
+  if (post) x = ln(x, 1)
+  const h2 = tf.reshape(post ? x : ln(x, 2), [B * rows, D]) // [B*T, D]
+  const hidden = act(dense(h2, param(params, `${p}/ffn/w1`), param(params, `${p}/ffn/w1_b`))) // [B*T, D] -> [B*T, F]
   const ffn = tf.reshape(dense(hidden, param(params, `${p}/ffn/w2`), param(params, `${p}/ffn/w2_b`)), [B, rows, D]) // [B*T, F] -> [B, T, D]
-  return tf.add(x, dropout(ffn, dims.dropout, ctx))
+  const out = tf.add(x, dropout(ffn, dims.dropout, ctx)) // [B, T|1, D]
+  return post ? ln(out, 2) : out
 }

@@ -1,4 +1,4 @@
-// The shared stack: N pre-LN blocks and a final layer norm. Encoders run it bidirectionally,
+// The shared stack: N blocks and (unless the description says otherwise) a final layer norm. Encoders run it bidirectionally,
 // decoders with a causal mask.
 import type * as tf from '@tensorflow/tfjs-core'
 import { layerNorm } from '../ops'
@@ -10,7 +10,7 @@ import type { AttentionMasks, ForwardContext, ModelDims } from './types'
 export function bodyShapes(dims: ModelDims): [string, number[], WeightKind][] {
   const s: [string, number[], WeightKind][] = []
   for (let i = 0; i < dims.nLayers; i++) s.push(...blockShapes(i, dims))
-  s.push(['final_ln/gamma', [dims.dModel], 'g'], ['final_ln/beta', [dims.dModel], 'b'])
+  if (dims.finalLn !== false) s.push(['final_ln/gamma', [dims.dModel], 'g'], ['final_ln/beta', [dims.dModel], 'b'])
   return s
 }
 
@@ -20,5 +20,5 @@ export function bodyShapes(dims: ModelDims): [string, number[], WeightKind][] {
  */
 export function runBody(x: tf.Tensor, masks: AttentionMasks, params: Params, dims: ModelDims, ctx: ForwardContext, firstOnly = false): tf.Tensor {
   for (let i = 0; i < dims.nLayers; i++) x = transformerBlock(x, masks, params, i, dims, ctx, firstOnly && i === dims.nLayers - 1)
-  return layerNorm(x, param(params, 'final_ln/gamma'), param(params, 'final_ln/beta'), 1e-5)
+  return dims.finalLn === false ? x : layerNorm(x, param(params, 'final_ln/gamma'), param(params, 'final_ln/beta'), dims.lnEps ?? 1e-5)
 }

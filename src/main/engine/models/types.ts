@@ -24,6 +24,24 @@ export interface ModelDims {
   window: number
   positional: ModelConfig['positional']
   pooling: ModelConfig['pooling']
+  // Variants pretrained bases need (left out: the engine's own pre-LN models). The shared embedding and
+  // block code read them, so BERT, RoBERTa, ELECTRA, DistilBERT and GPT-2 bodies are this one model.
+  /** 'pre' (default): x + f(LN(x)); 'post' (BERT): LN(x + f(x)). */
+  norm?: 'pre' | 'post'
+  /** Layer-norm epsilon (default 1e-5; BERT uses 1e-12). */
+  lnEps?: number
+  /** Feed-forward GELU: 'tanh' (default, the tanh form) or 'erf' (exact, BERT). */
+  gelu?: 'tanh' | 'erf'
+  /** A layer norm after the last block (default true). */
+  finalLn?: boolean
+  /** Token-type embedding rows (`embed/type`); texts use type 0. Default 0 = none. */
+  typeVocab?: number
+  /** Position ids start here (RoBERTa: padding_idx + 1); default 0. */
+  positionOffset?: number
+  /** A layer norm on the summed embeddings (`embed/ln`), as BERT has. Default false. */
+  embedLn?: boolean
+  /** Embedding width when it differs from dModel (ELECTRA): then `embed/proj` maps it to dModel. */
+  embedSize?: number
 }
 
 /** What a model outputs: class logits, or next-token logits for language-model pretraining. */
