@@ -25,6 +25,8 @@ export interface AppOptions {
   recover?: boolean
   /** Opens a folder in the file manager (desktop: Electron's shell); defaults to the platform's opener. */
   openPath?: (path: string) => Promise<boolean>
+  /** Desktop only: the system's folder dialog; resolves null when cancelled. */
+  pickFolder?: () => Promise<string | null>
 }
 
 /** Open a folder with the platform's own opener; false when there is none (a headless server). */
@@ -98,7 +100,7 @@ export function createApp(options: AppOptions): App {
 
   const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
   const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend })
-  const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem })
+  const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem, pickFolder: options.pickFolder })
   if (options.recover !== false) runs.recoverInterrupted()
 
   const root = packageRoot()

@@ -1,6 +1,6 @@
 // Desktop entry: the window, its security settings, and the IPC binding of WorkbenchApi.
 // Everything else is shared with web mode and the terminal through createApp().
-import { app as electronApp, BrowserWindow, ipcMain, Menu, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron'
+import { app as electronApp, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ipcChannel, ipcEventChannel, methodNames, eventChannels } from '../shared/api'
@@ -108,6 +108,12 @@ void electronApp.whenReady().then(() => {
     mode: 'desktop',
     spawn: createUtilitySpawner(),
     openPath: async (path) => (await shell.openPath(path)) === '',
+    pickFolder: async () => {
+      const win = BrowserWindow.getFocusedWindow()
+      const options = { properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] }
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled || !r.filePaths.length ? null : r.filePaths[0]
+    },
   })
   setupIpc(app)
   void app.probeBackend()

@@ -19,7 +19,8 @@ export const CSP =
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*; font-src 'self' data:; object-src 'none'; " +
   "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-const COOKIE = 'wb_token'
+/** The token cookie, named per port: a second server on this host must not replace the first one's cookie. */
+const cookieName = (port: number) => `wb_token_${port}`
 const MAX_JSON_BYTES = 16 * 1024 * 1024
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 
@@ -65,12 +66,12 @@ function sameToken(a: string | undefined | null, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
+function cookieToken(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie
   if (!header) return undefined
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === COOKIE) return safeDecode(v.join('=')) ?? undefined
+    if (k === name) return safeDecode(v.join('=')) ?? undefined
   }
   return undefined
 }
@@ -149,7 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (origin !== undefined && !allowedOrigins().has(origin)) {
       return { ok: false, status: 403, message: 'Requests from another origin are refused.' }
     }
-    if (sameToken(cookieToken(req), token) || sameToken(bearer(req), token)) return { ok: true }
+    if (sameToken(cookieToken(req, cookieName(port)), token) || sameToken(bearer(req), token)) return { ok: true }
     if (sameToken(url.searchParams.get('token'), token)) return { ok: true }
     return { ok: false, status: 401, message: 'Missing or invalid token. Open the link printed in the terminal.' }
   }
@@ -217,6 +218,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     createReadStream(file).pipe(res)
   }
 
+  /** GET /download?dir=&file=: one file of a verified export, as an attachment. */
+  function serveDownload(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'bad_input', 'Method not allowed.')
+    const dir = url.searchParams.get('dir') ?? ''
+    const file = url.searchParams.get('file') ?? ''
+    if (!dir || !file || dir.length > 4096 || dir.includes('\0')) return sendError(res, 400, 'bad_input', 'Say which export folder and file to download.')
+    let found
+    try {
+      found = app.services.exports.exportFile(dir, file)
+    } catch (err) {
+      const e = toCallError(err)
+      return sendError(res, e.status, e.code, e.message)
+    }
+    res.writeHead(200, {
+      'Content-Type': found.name.endsWith('.zip') ? 'application/zip' : 'application/octet-stream',
+      'Content-Length': String(found.size),
+      'Content-Disposition': `attachment; filename="${found.name}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    })
+    if (req.method === 'HEAD') return void res.end()
+    createReadStream(found.path).on('error', () => res.destroy()).pipe(res)
+  }
+
   function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const url = requestUrl(req)
     if (!url) return sendError(res, 400, 'bad_input', 'The request address cannot be read.')
@@ -230,7 +256,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Trade the token in the address for a cookie, then drop it from the address bar.
       url.searchParams.delete('token')
       res.writeHead(302, {
-        'Set-Cookie': `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
         Location: url.pathname + (url.search || ''),
         'Referrer-Policy': 'no-referrer',
       })
@@ -243,6 +269,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       })
       return
     }
+    if (url.pathname === '/download') return serveDownload(req, res, url)
     serveStatic(req, res, url)
   }
 

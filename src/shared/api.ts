@@ -161,6 +161,8 @@ export const apiSpec = {
     importBundle: method<Run>()(z.object({ source: ImportSourceSchema, name: z.string().max(200).optional() })),
     /** Show a verified export's folder in the system file manager (only folders the app exported to). */
     openFolder: method<{ opened: boolean; path: string; message?: string }>()(z.object({ path: z.string().min(1).max(4096) })),
+    /** Desktop: let the user choose the export folder in the system's folder dialog (null: cancelled or no dialog here). */
+    pickFolder: method<{ path: string | null }>()(none),
   },
 } as const
 

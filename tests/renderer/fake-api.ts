@@ -278,6 +278,7 @@ export function createFakeApi(): FakeApi {
         })),
       importBundle: (i) => call('exports.importBundle', i, () => makeRun({ id: `r${nextId++}` })),
       openFolder: (i) => call('exports.openFolder', i, () => ({ opened: false, path: i.path, message: 'No file manager could be opened here.' })),
+      pickFolder: () => call('exports.pickFolder', undefined, () => ({ path: '/home/u/picked' })),
     },
     subscribe(channel, listener) {
       let set = listeners.get(channel)

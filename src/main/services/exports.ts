@@ -11,6 +11,7 @@ import { parseBundle, readBundleSource } from '../engine/export/read-bundle'
 import type { Db } from '../store/db'
 import { createExportsRepo } from '../store/exports-repo'
 import { newId } from '../store/ids'
+import { resolveExportFile, type ExportFile } from './export-download'
 import { runJob, TrainerCrashError, type SpawnTrainer } from './trainer-host'
 
 /** What the export service needs from the rest of the app. */
@@ -23,13 +24,21 @@ export interface ExportServiceDeps {
   datasets: unknown
   /** Opens a folder in the system file manager; resolves false when the system has none. */
   openPath?: (path: string) => Promise<boolean>
+  /** The system's folder dialog (desktop); absent elsewhere. */
+  pickFolder?: () => Promise<string | null>
 }
 
 /** How far an imported model may drift from the probabilities stored in its bundle. */
 const importTolerance = 1e-4
 
+/** The exports API (create = export + verify, importBundle, openFolder), plus the file lookup web-mode downloads use. */
+export type ExportService = WorkbenchHandlers['exports'] & {
+  /** A file of a verified export, for download; throws a not-found UserError otherwise. */
+  exportFile(dir: string, file: string): ExportFile
+}
+
 /** The exports API: create (export + verify) and importBundle. */
-export function createExportService(deps: ExportServiceDeps): WorkbenchHandlers['exports'] {
+export function createExportService(deps: ExportServiceDeps): ExportService {
   const { home, spawn } = deps
   const repo = createExportsRepo(deps.db)
   const version = appVersion()
@@ -54,6 +63,8 @@ export function createExportService(deps: ExportServiceDeps): WorkbenchHandlers[
   }
 
   return {
+    exportFile: (dir, file) => resolveExportFile((d) => repo.isExportDir(d), dir, file),
+
     async create({ runId, outDir, formats }) {
       const run = await deps.runs.get({ id: runId })
       const runDir = join(home, 'runs', run.id)
@@ -107,6 +118,10 @@ export function createExportService(deps: ExportServiceDeps): WorkbenchHandlers[
       return opened
         ? { opened, path: dir }
         : { opened, path: dir, message: 'No file manager could be opened here; the folder path is shown instead.' }
+    },
+
+    async pickFolder() {
+      return { path: deps.pickFolder ? await deps.pickFolder() : null }
     },
 
     async importBundle({ source, name }) {

@@ -576,6 +576,13 @@ const zhCN: Schema<typeof en> = {
     copyPath: '复制路径',
     openFolder: '打开文件夹',
     files: '{n} 个文件',
+    verifiedPlain: '在 {rows} 条文本上，导出的文件与应用给出相同的答案。',
+    notVerifiedPlain: '导出的文件与应用给出的答案不一致；没有保留任何文件。',
+    downloadZip: '下载模型（.zip）',
+    downloadHelp: '浏览器会把它保存到下载文件夹。单个文件见下方列表。',
+    showInFolder: '在文件夹中显示',
+    pickFolder: '选择…',
+    webNote: '导出由应用保存，并由你的浏览器下载。',
   },
   score: {
     caption: {
@@ -592,6 +599,24 @@ const zhCN: Schema<typeof en> = {
     valMacroF1: '验证宏平均 F1',
     keptLive: '目前保留第 {epoch} 轮（验证{by}最好：{value}）。',
     scoredRows: '共评估 {n} 条数据。',
+  },
+  exportFiles: {
+    detailsToggle: '详情',
+    model: { plain: '模型本身：它的结构。', details: 'TensorFlow.js 图模型（model.json）；输入 ids int32 与 mask float32 [batch, seqLen]；输出概率以及每层一个注意力图。' },
+    weights: { plain: '模型学到的数值。', details: 'model.json 引用的二进制权重分片。' },
+    tokenizer: { plain: '如何把文本切成模型读取的片段。', details: 'tokenizer.json：训练得到的分词器词表与合并规则。' },
+    labels: { plain: '你的标签名称，按模型输出的顺序排列。', details: 'labels.json：标签名数组，下标即输出位置。' },
+    preprocessing: { plain: '模型读取文本前对文本做的清理。', details: 'preprocessing.json：小写、Unicode 规范化、序列长度和特殊词元编号。' },
+    meta: { plain: '模型的来历，方便本应用再次导入。', details: 'workbench.json：运行设置、训练摘要和应用版本。' },
+    checks: { plain: '示例文本及应用给出的答案，用来检查副本是否仍然正确。', details: 'checks.json：文本及其参考概率；predict.mjs --check 会重新运行它们。' },
+    onnx: { plain: '同一个模型，可用于 Python、C#、手机和服务器。', details: 'model.onnx，ONNX opset 17：输入 ids int64 与 mask float32，输出概率。' },
+    predict: { plain: '一个在命令行中为文本打标签的小程序。', details: 'node predict.mjs "一段文本"（需要 Node.js 以及 npm install @tensorflow/tfjs）；支持 --json、--attention、--check。' },
+    demo: { plain: '在浏览器中打开即可试用模型，离线也行。', details: 'index.html：自包含的演示页面，带注意力高亮。' },
+    card: { plain: '一份易读的报告：模型是什么、效果如何、哪些情况不可信。', details: 'MODEL_CARD.md（Markdown）。' },
+    verification: { plain: '检查导出文件与应用给出相同答案的结果。', details: 'verification.json：每种格式的最大概率差和标签不一致数。' },
+    zip: { plain: '以上所有内容打包成一个文件，便于保存或分享。', details: 'model-bundle.zip：完整的 TensorFlow.js 包；本应用可以把它导入回来。' },
+    picture: { plain: '报告中使用的混淆矩阵图片。', details: 'MODEL_CARD.md 引用的 PNG 图片。' },
+    other: { plain: '导出模型的一部分。', details: '导出时写入的文件。' },
   },
 }
 

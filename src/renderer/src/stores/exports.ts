@@ -51,5 +51,26 @@ export const useExportsStore = defineStore('exports', () => {
     }
   }
 
-  return { runId, formats, outDir, result, running, error, openMessage, exportRun, openFolder }
+  /** Desktop: choose the export folder in the system dialog. */
+  async function pickFolder(): Promise<void> {
+    try {
+      const r = await useApi().exports.pickFolder()
+      if (r.path) outDir.value = r.path
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  /** Web mode: where the browser downloads one file of the latest export (the cookie authenticates it). */
+  function downloadUrl(file: string): string | null {
+    if (!result.value) return null
+    return `/download?dir=${encodeURIComponent(result.value.outDir)}&file=${encodeURIComponent(file)}`
+  }
+
+  /** Web mode needs the zip: it is how everything reaches the browser in one download. */
+  function ensureZip(): void {
+    if (!formats.value.includes('zip')) formats.value = [...formats.value, 'zip']
+  }
+
+  return { runId, formats, outDir, result, running, error, openMessage, exportRun, openFolder, pickFolder, downloadUrl, ensureZip }
 })
