@@ -83,6 +83,10 @@ export interface RunMetrics {
   validation?: { accuracy: number; macroF1: number; loss: number; rows: number }
   /** Which epoch's weights the run kept, chosen by which validation figure, and where it stopped. */
   kept?: KeptEpoch
+  /** 95% Wilson interval around `accuracy` (how far it could move on other rows like these). */
+  accuracyInterval?: { low: number; high: number; level: number }
+  /** A classic model trained on the same training split, scored on the same rows: a yardstick. */
+  baseline?: BaselineMetrics
 }
 
 /** The epoch a finished run kept. */
@@ -93,6 +97,24 @@ export interface KeptEpoch {
   epochsRun: number
   epochs: number
   stoppedEarly: boolean
+}
+
+/** The classic baseline beside a classification run (TF-IDF n-grams + logistic regression). */
+export interface BaselineMetrics {
+  /** Which classic model, e.g. 'tfidf-logreg'. */
+  kind: string
+  /** Scores on `split` (the test split when the dataset has one, else validation). */
+  accuracy: number
+  macroF1: number
+  split: 'test' | 'validation'
+  rows: number
+  accuracyInterval?: { low: number; high: number; level: number }
+  /** Scores on the validation rows (what Auto compares models by). */
+  validation: { accuracy: number; macroF1: number; rows: number }
+  /** Training time in seconds, features kept and the regularisation chosen on validation. */
+  seconds: number
+  features: number
+  C: number
 }
 
 /** One row of training history. */

@@ -1,6 +1,7 @@
 // Evaluation of a classifier's predictions: the numbers the results view, the run history and the
 // model card show. Plain arrays in, plain data out (RunMetrics), no tensors.
 import type { ClassMetrics, RunMetrics } from '../../shared/domain'
+import { wilsonInterval } from '../../shared/intervals'
 
 /** Number of reliability bins over the predicted class' probability. */
 export const CALIBRATION_BINS = 10
@@ -66,6 +67,8 @@ export function classificationMetrics(
     confusion,
     labels: [...labels],
   }
+  const interval = wilsonInterval(correct, N)
+  if (interval) metrics.accuracyInterval = interval
   if (probs.length === N && N > 0) metrics.calibration = reliabilityBins(trueIdx, predIdx, probs)
   return metrics
 }

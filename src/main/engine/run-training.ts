@@ -3,9 +3,10 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { resolveConfig, type RunConfig } from '../../shared/config'
-import type { RunMetrics } from '../../shared/domain'
+import type { BaselineMetrics, RunMetrics } from '../../shared/domain'
 import { UserError } from '../../shared/api'
 import type { JobData } from '../../shared/trainer-protocol'
+import { trainBaselineBeside } from './baseline/beside-run'
 import { selectTrainable, startFromModel } from './finetune'
 import { saveModelFolder } from './model-folder'
 import { startRunner } from './parallel/start-runner'
@@ -40,6 +41,8 @@ export interface TrainingResult {
   /** The validation figure that picked the kept epoch. */
   keptBy?: 'macroF1' | 'loss'
   paused?: boolean
+  /** The classic baseline trained on the same split (classification runs). */
+  baseline?: BaselineMetrics
 }
 
 /** What the checkpoint header stores besides the loop state, so a resume needs no re-derivation. */
@@ -130,7 +133,15 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
       },
       await readParams(model.params),
     )
-    return { metrics: pretrain ? null : result.bestMetrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun, keptBy: result.keptBy }
+    const baseline = pretrain ? undefined : trainBaselineBeside(data, job.runDir, cb)
+    return {
+      metrics: pretrain ? null : result.bestMetrics,
+      stoppedEarly: result.stoppedEarly,
+      bestEpoch: result.bestEpoch,
+      epochsRun: result.epochsRun,
+      keptBy: result.keptBy,
+      ...(baseline ? { baseline } : {}),
+    }
   } finally {
     await runner?.stop()
     disposeModel(model)

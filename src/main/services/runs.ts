@@ -466,7 +466,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         emit({ type: 'log', runId: id, level: 'warn', message: `The test rows could not be scored: ${(err as Error).message}` })
       }
     }
-    const metrics = rec.run.config.task === 'classify' ? runMetrics(res, rec.run.config, scored) : res.metrics
+    let metrics = rec.run.config.task === 'classify' ? runMetrics(res, rec.run.config, scored) : res.metrics
+    if (metrics && res.baseline) metrics = { ...metrics, baseline: res.baseline }
     repo.setResult(id, metrics, a.tpsN ? a.tpsSum / a.tpsN : null)
     const p = rec.run.progress
     // Progress ends where training ended: an early stop stays at its step and epoch.

@@ -109,6 +109,9 @@ describe('runs with the real trainer', () => {
     expect(preds.map((p) => p.index)).toEqual(markerData().validation.indices)
     const right = preds.filter((p) => p.label === p.predicted).length
     expect(right / preds.length).toBeCloseTo(run.metrics!.accuracy, 6)
+    // The classic baseline was trained beside it and scored on the same rows (no test split here).
+    expect(run.metrics!.baseline).toMatchObject({ kind: 'tfidf-logreg', split: 'validation', rows: 18 })
+    expect(run.metrics!.baseline!.accuracy).toBe(1)
   })
 
   it('kill -9 of the trainer mid-epoch leaves an interrupted run that resumes to the same result', async () => {

@@ -39,7 +39,7 @@ const runsCompare = defineVerb({
       [
         table([['', ...c.runs.map((r) => r.name)], ...c.configDiff.map((d) => [d.label, ...d.values.map((v) => JSON.stringify(v))])]),
         '',
-        table([['metric', ...c.runs.map((r) => r.name)], ['accuracy', ...c.metrics.map((m) => pct(m.metrics?.accuracy))], ['macro-F1', ...c.metrics.map((m) => pct(m.metrics?.macroF1))]]),
+        table([['metric', ...c.runs.map((r) => r.name)], ['accuracy', ...c.metrics.map((m) => pct(m.metrics?.accuracy))], ['macro-F1', ...c.metrics.map((m) => pct(m.metrics?.macroF1))], ['baseline accuracy', ...c.metrics.map((m) => pct(m.metrics?.baseline?.accuracy))]]),
       ].join('\n'),
     )
     return 0

@@ -396,6 +396,7 @@ export default {
     recall: 'Recall',
     f1: 'F1',
     support: 'Examples',
+    baseline: 'Classic baseline accuracy',
   },
   run: {
     notFound: 'This run does not exist (any more).',
@@ -449,6 +450,9 @@ export default {
     },
   },
   results: {
+    baselineLine: 'Classic baseline (word and letter counts + logistic regression): {baseline}; this model: {model}.',
+    baselineHelp: 'A simple, fast model trained on the same training rows and scored on the same rows. If it wins, export it instead: the best model is the one that works.',
+    intervalHelp: 'Range the accuracy would likely fall in on other texts like these (95% confidence, from {n} rows).',
     explainMetrics: 'Accuracy: share of these texts labelled correctly. Macro-F1: the average quality over labels, so rare labels count as much as common ones.',
     confusion: 'Confusion matrix',
     normalize: 'Per row %',

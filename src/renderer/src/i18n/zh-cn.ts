@@ -396,6 +396,7 @@ const zhCN: Schema<typeof en> = {
     macroF1: '宏平均 F1',
     weightedF1: '加权 F1',
     loss: '损失',
+    baseline: '经典基线准确率',
     precision: '精确率',
     recall: '召回率',
     f1: 'F1',
@@ -453,6 +454,9 @@ const zhCN: Schema<typeof en> = {
     },
   },
   results: {
+    baselineLine: '经典基线（词与字母计数 + 逻辑回归）：{baseline}；本模型：{model}。',
+    baselineHelp: '一个简单、快速的模型，用相同的训练行训练、在相同的行上评分。若它更好，就导出它：最好的模型是管用的模型。',
+    intervalHelp: '在类似的其他文本上，准确率很可能落在这个范围内（95% 置信度，基于 {n} 行）。',
     explainMetrics: '准确率：这些文本中标对的比例。宏平均 F1：各标签质量的平均值，少见标签与常见标签同样重要。',
     confusion: '混淆矩阵',
     normalize: '按行百分比',

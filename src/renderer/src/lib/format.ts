@@ -15,6 +15,12 @@ export function formatPercent(x: number | null | undefined, digits = 1): string 
   return `${(x * 100).toFixed(digits)}%`
 }
 
+/** A confidence range as "54–70%"; null when there is none. */
+export function formatRange(r: { low: number; high: number } | null | undefined): string | null {
+  if (!r || !Number.isFinite(r.low) || !Number.isFinite(r.high)) return null
+  return `${(r.low * 100).toFixed(0)}–${(r.high * 100).toFixed(0)}%`
+}
+
 /** Compact counts: 1234567 -> "1.23M". */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—'
