@@ -11,29 +11,38 @@ export type Db = Database.Database
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file)
+  // First, so that every statement below (the journal switch included) waits for another process
+  // opening the same home instead of failing with "database is locked".
+  db.pragma('busy_timeout = 5000')
   // WAL: readers never block the writer and a killed process leaves the last commit intact.
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
   migrate(db, migrations)
   return db
 }
 
-/** Apply every migration not yet recorded, each in its own transaction. Idempotent. */
+/**
+ * Apply every migration not yet recorded, each in its own BEGIN IMMEDIATE transaction that
+ * re-reads the applied list after taking the write lock: two processes opening a fresh home at
+ * once apply each migration exactly once (the second waits, then sees it done). Idempotent.
+ */
 export function migrate(db: Db, migrations: Migration[]): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
-  const applied = new Set(
-    (db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[]).map((r) => r.id),
-  )
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').pluck()
+  const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)')
   const done: string[] = []
   for (const m of migrations) {
-    if (applied.has(m.id)) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, new Date().toISOString())
-    })()
-    done.push(m.id)
+    if (isApplied.get(m.id)) continue
+    const applied = db
+      .transaction(() => {
+        if (isApplied.get(m.id)) return false
+        db.exec(m.sql)
+        record.run(m.id, new Date().toISOString())
+        return true
+      })
+      .immediate()
+    if (applied) done.push(m.id)
   }
   return done
 }
