@@ -126,7 +126,7 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
 
     async importBundle({ source, name }) {
       const path = source.kind === 'path' ? resolve(source.path) : uploadPath(home, source.uploadId)
-      const bundle = parseBundle(readBundleSource(path))
+      const bundle = parseBundle(await readBundleSource(path))
       const id = newId('run')
       const runDir = join(home, 'runs', id)
       const modelDir = join(runDir, 'model')

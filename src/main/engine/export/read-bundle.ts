@@ -1,9 +1,6 @@
 // Reads an exported bundle (a folder or its .zip) back and checks it thoroughly, so a damaged or
 // foreign bundle is refused with a plain reason. No TensorFlow.js here: the main process uses this to
 // rebuild the app's model folder from the bundle's bytes.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
-import { unzipSync } from 'fflate'
 import { UserError } from '../../../shared/api'
 import type { NamedArray } from '../tensor-file'
 import type { TokenizerJSON } from '../tokenizers'
@@ -20,48 +17,7 @@ export interface ParsedBundle {
   weights: Map<string, NamedArray>
 }
 
-const maxBundleBytes = 4 * 1024 ** 3
-
-/** Reads every file of a bundle folder or .zip into memory (names relative to the bundle root). */
-export function readBundleSource(path: string): Map<string, Uint8Array> {
-  if (!existsSync(path)) throw new UserError(`Nothing was found at ${path}.`, 'not_found')
-  const st = statSync(path)
-  const files = new Map<string, Uint8Array>()
-  if (st.isDirectory()) {
-    const walk = (dir: string, depth: number) => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const full = join(dir, e.name)
-        if (e.isDirectory() && depth < 2) walk(full, depth + 1)
-        else if (e.isFile() && !e.name.endsWith('.zip')) files.set(relative(path, full).split(sep).join('/'), readFileSync(full))
-      }
-    }
-    walk(path, 0)
-  } else {
-    if (st.size > maxBundleBytes) throw new UserError('This file is too large to be a model bundle.')
-    const bytes = readFileSync(path)
-    if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
-      throw new UserError('This is not a model bundle: choose the exported bundle folder or its .zip file.')
-    }
-    let entries: Record<string, Uint8Array>
-    try {
-      entries = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') && f.originalSize < maxBundleBytes })
-    } catch (err) {
-      throw new UserError(`The bundle .zip file is damaged and cannot be opened (${(err as Error).message}).`)
-    }
-    for (const [name, data] of Object.entries(entries)) files.set(name, data)
-  }
-  // A zip (or folder) that wraps the bundle in one top-level folder: look inside it.
-  if (!files.has(bundleFiles.model)) {
-    const inner = [...files.keys()].find((n) => n.endsWith(`/${bundleFiles.meta}`) && n.split('/').length === 2)
-    if (inner) {
-      const prefix = inner.slice(0, inner.indexOf('/') + 1)
-      const unwrapped = new Map<string, Uint8Array>()
-      for (const [n, d] of files) if (n.startsWith(prefix)) unwrapped.set(n.slice(prefix.length), d)
-      return unwrapped
-    }
-  }
-  return files
-}
+export { readBundleSource } from './bundle-source'
 
 function json<T>(files: Map<string, Uint8Array>, name: string): T {
   const bytes = files.get(name)

@@ -116,15 +116,15 @@ export async function verifyExport(p: { outDir: string; formats: string[]; refer
     }
   }
   const wantsBundle = p.formats.includes('tfjs')
-  if (wantsBundle) await guard('tfjs', async () => checkRuntime(parseBundle(readBundleSource(p.outDir)).runtime, p.texts, reference, p.reference, 'tfjs', 3))
+  if (wantsBundle) await guard('tfjs', async () => checkRuntime(parseBundle(await readBundleSource(p.outDir)).runtime, p.texts, reference, p.reference, 'tfjs', 3))
   if (p.formats.includes('onnx')) {
     await guard('onnx', async () => {
-      const files = wantsBundle ? parseBundle(readBundleSource(p.outDir)).runtime : onnxSideFiles(p.outDir)
+      const files = wantsBundle ? parseBundle(await readBundleSource(p.outDir)).runtime : onnxSideFiles(p.outDir)
       return checkOnnx(join(p.outDir, bundleFiles.onnx), files, p.texts, reference)
     })
   }
   if (p.formats.includes('zip')) {
-    await guard('zip', async () => checkRuntime(parseBundle(readBundleSource(join(p.outDir, bundleFiles.zip))).runtime, p.texts, reference, p.reference, 'zip', 0))
+    await guard('zip', async () => checkRuntime(parseBundle(await readBundleSource(join(p.outDir, bundleFiles.zip))).runtime, p.texts, reference, p.reference, 'zip', 0))
   }
   return summarise(formats, p.texts.length)
 }

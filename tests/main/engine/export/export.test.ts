@@ -168,11 +168,11 @@ describe('exportModel', () => {
   it('the .zip and the bundle folder read back to exactly the saved weights, and a rebuilt model folder predicts the same', async () => {
     const saved = readModelFolder(modelDir)
     for (const source of [outDir, join(outDir, bundleFiles.zip)]) {
-      const b = parseBundle(readBundleSource(source))
+      const b = parseBundle(await readBundleSource(source))
       expect([...b.weights.keys()]).toEqual(saved.file.weights.map((w) => w.name))
       for (const [name, w] of saved.weights) expect(b.weights.get(name)!.data).toEqual(w.data)
     }
-    const b = parseBundle(readBundleSource(join(outDir, bundleFiles.zip)))
+    const b = parseBundle(await readBundleSource(join(outDir, bundleFiles.zip)))
     const rebuilt = join(root, 'rebuilt')
     saveModelFolder(rebuilt, { task: b.meta.task, config: b.meta.config, spec: b.meta.spec, labels: b.meta.labels, tokenizer: b.runtime.tokenizer, training: b.meta.training }, b.weights)
     const again = await loadModel(rebuilt)
@@ -182,7 +182,7 @@ describe('exportModel', () => {
     again.dispose()
   })
 
-  it('refuses damaged or foreign bundles with a message that names the problem', () => {
+  it('refuses damaged or foreign bundles with a message that names the problem', async () => {
     const copy = (name: string, edit: (dir: string) => void) => {
       const dir = join(root, 'bad', name)
       mkdirSync(dir, { recursive: true })
@@ -190,9 +190,9 @@ describe('exportModel', () => {
       edit(dir)
       return dir
     }
-    const refused = (dir: string) => {
+    const refused = async (dir: string) => {
       try {
-        parseBundle(readBundleSource(dir))
+        parseBundle(await readBundleSource(dir))
       } catch (err) {
         expect(err).toBeInstanceOf(UserError)
         return (err as Error).message
@@ -200,11 +200,11 @@ describe('exportModel', () => {
       throw new Error('the bundle was accepted')
     }
     const bin = 'group1-shard1of1.bin'
-    expect(refused(copy('badjson', (d) => writeFileSync(join(d, 'model.json'), '{"format": "graph-model", ')))).toMatch(/model\.json is not valid JSON/)
-    expect(refused(copy('noweights', (d) => rmSync(join(d, bin))))).toMatch(/weights file group1-shard1of1\.bin is missing/)
-    expect(refused(copy('short', (d) => writeFileSync(join(d, bin), readFileSync(join(d, bin)).subarray(0, 1000))))).toMatch(/cut short/)
+    expect(await refused(copy('badjson', (d) => writeFileSync(join(d, 'model.json'), '{"format": "graph-model", ')))).toMatch(/model\.json is not valid JSON/)
+    expect(await refused(copy('noweights', (d) => rmSync(join(d, bin))))).toMatch(/weights file group1-shard1of1\.bin is missing/)
+    expect(await refused(copy('short', (d) => writeFileSync(join(d, bin), readFileSync(join(d, bin)).subarray(0, 1000))))).toMatch(/cut short/)
     expect(
-      refused(
+      await refused(
         copy('shape', (d) => {
           // Consistent files, but the head no longer fits the model's settings.
           for (const f of ['model.json', 'workbench.json']) {
@@ -216,13 +216,13 @@ describe('exportModel', () => {
         }),
       ),
     ).toMatch(/head\/b.*shape/)
-    expect(refused(copy('foreign', (d) => rmSync(join(d, 'workbench.json'))))).toMatch(/not a model bundle/)
+    expect(await refused(copy('foreign', (d) => rmSync(join(d, 'workbench.json'))))).toMatch(/not a model bundle/)
     const notZip = join(root, 'bad', 'notes.zip')
     writeFileSync(notZip, 'just some text')
-    expect(refused(notZip)).toMatch(/not a model bundle/)
+    expect(await refused(notZip)).toMatch(/not a model bundle/)
     const brokenZip = join(root, 'bad', 'broken.zip')
     writeFileSync(brokenZip, readFileSync(join(outDir, bundleFiles.zip)).subarray(0, 5000))
-    expect(refused(brokenZip)).toMatch(/damaged/)
+    expect(await refused(brokenZip)).toMatch(/damaged/)
   })
 
   it('fails the check when an exported weight is tampered with', async () => {
