@@ -8,6 +8,7 @@ import type { WorkbenchHandlers } from '../shared/api'
 import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } from '../shared/config'
 import type { AppInfo, BackendInfo } from '../shared/domain'
 import { createDatasetService } from './services/datasets'
+import { bestEffort } from './services/disk-full'
 import { dispatch } from './services/dispatch'
 import { EventHub } from './services/events'
 import { createExportService } from './services/exports'
@@ -101,7 +102,8 @@ export function createApp(options: AppOptions): App {
   const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
   const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend })
   const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem, pickFolder: options.pickFolder })
-  if (options.recover !== false) runs.recoverInterrupted()
+  // Best effort: a full disk must not stop the app from starting (reads still work).
+  if (options.recover !== false) bestEffort(() => runs.recoverInterrupted(), 'marking interrupted runs')
 
   const root = packageRoot()
   const version = root?.version ?? '0.0.0'

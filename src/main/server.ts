@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { eventChannels } from '../shared/api'
 import type { App } from './app'
 import { isMethodName, toCallError } from './services/dispatch'
+import { maxUploadBytes, saveUpload } from './services/uploads'
 
 /** Content Security Policy for every page the server sends. */
 export const CSP =
@@ -22,7 +23,7 @@ export const CSP =
 /** The token cookie, named per port: a second server on this host must not replace the first one's cookie. */
 const cookieName = (port: number) => `wb_token_${port}`
 const MAX_JSON_BYTES = 16 * 1024 * 1024
-const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
+const MAX_UPLOAD_BYTES = maxUploadBytes
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -160,24 +161,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (name === null) return sendError(res, 400, 'bad_input', 'The address has a malformed %-escape.')
     if (req.method !== 'POST') return sendError(res, 405, 'bad_input', 'Use POST for API calls.')
     if (!isMethodName(name)) return sendError(res, 404, 'not_found', `Unknown method "${name.slice(0, 80)}".`)
+    if (name === 'datasets.upload') return handleUpload(req, res, url)
     let input: unknown
     try {
-      if (name === 'datasets.upload') {
-        const data = await readBody(req, MAX_UPLOAD_BYTES)
-        input = { fileName: url.searchParams.get('fileName') ?? 'upload', data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
-      } else {
-        const body = await readBody(req, MAX_JSON_BYTES)
-        const text = body.toString('utf8').trim()
-        if (text) {
-          const type = req.headers['content-type'] ?? ''
-          if (!type.startsWith('application/json')) {
-            return sendError(res, 415, 'bad_input', 'Send the request body as application/json.')
-          }
-          try {
-            input = JSON.parse(text)
-          } catch {
-            return sendError(res, 400, 'bad_input', 'The request body is not valid JSON.')
-          }
+      const body = await readBody(req, MAX_JSON_BYTES)
+      const text = body.toString('utf8').trim()
+      if (text) {
+        const type = req.headers['content-type'] ?? ''
+        if (!type.startsWith('application/json')) {
+          return sendError(res, 415, 'bad_input', 'Send the request body as application/json.')
+        }
+        try {
+          input = JSON.parse(text)
+        } catch {
+          return sendError(res, 400, 'bad_input', 'The request body is not valid JSON.')
         }
       }
     } catch (err) {
@@ -191,6 +188,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const e = toCallError(err)
       if (e.status >= 500) console.error(`[server] ${name} failed:`, err)
       sendError(res, e.status, e.code, e.message)
+    }
+  }
+
+  /** Uploads stream straight to the data folder (never whole in memory), up to maxUploadBytes. */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const declared = Number(req.headers['content-length'])
+    try {
+      const result = await saveUpload(join(app.home, 'uploads'), url.searchParams.get('fileName') ?? 'upload', req, {
+        limit: MAX_UPLOAD_BYTES,
+        expectedBytes: Number.isFinite(declared) && declared >= 0 ? declared : undefined,
+      })
+      sendJson(res, 200, { ok: true, result })
+    } catch (err) {
+      const e = toCallError(err)
+      if (e.status >= 500) console.error('[server] datasets.upload failed:', err)
+      // The client may still be sending: answer, then close instead of reading the rest.
+      res.setHeader('Connection', 'close')
+      sendError(res, (err as { status?: number }).status ?? e.status, e.code, e.message)
     }
   }
 

@@ -1,6 +1,6 @@
 // The datasets service: import (streaming, staged, cancellable), inspect, preview, the doctor and
 // its fixes, splits, stats, and the versioned rows the runs service trains on.
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { readdir, rm, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { UserError, type DatasetRow, type ImportSourceSchema, type ReadOptionsSchema, type WorkbenchHandlers } from '../../shared/api'
@@ -20,6 +20,8 @@ import { defaultSplit, splitByCode, splitCodes, type ColumnMapping, type SourceR
 import type { Db } from '../store/db'
 import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo, type SplitInfo, type VersionRecord, type VersionSummary } from '../store/datasets-repo'
 import { newId } from '../store/ids'
+import { bestEffort, diskFullError, isDiskFull, reclaimWal } from './disk-full'
+import { removeStaleUploads, saveUpload } from './uploads'
 
 /** What the service needs from the composition root. */
 export interface DatasetServiceDeps {
@@ -100,23 +102,12 @@ class IntList {
   }
 }
 
-/** A database error that means the disk (or the database's allowed size) is full. */
-function isDiskFull(err: unknown): boolean {
-  const code = (err as { code?: string })?.code
-  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE'
-}
-
-function diskFull(): UserError {
-  return new UserError('The disk is full: the import could not be written. Nothing was saved; free some space and try again.')
-}
 
 class Cancelled extends UserError {
   constructor() {
     super('The import was cancelled. Nothing was saved.', 'conflict')
   }
 }
-
-const hasControlChars = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
 
@@ -129,9 +120,12 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
   let closed = false
 
   // Imports left half-done by a process that died are removed; live ones (another process) are not.
+  // Best effort: on a full disk the removal itself cannot be written, and the app must still start.
+  reclaimWal(deps.db)
   for (const s of repo.stagingImports()) {
-    if (s.pid === null || !processAlive(s.pid)) repo.discard(s.id)
+    if (s.pid === null || !processAlive(s.pid)) bestEffort(() => repo.discard(s.id), 'removing an unfinished import')
   }
+  void removeStaleUploads(uploadsDir)
 
   function processAlive(pid: number): boolean {
     try {
@@ -322,14 +316,14 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       if (where.uploadDir) await rm(where.uploadDir, { recursive: true, force: true })
       return toDataset(mustGet(datasetId))
     } catch (err) {
+      const full = isDiskFull(err)
       if (stagingId && !closed) {
-        try {
-          repo.discard(stagingId)
-        } catch {
-          // The process-id check at the next start removes what could not be removed now.
-        }
+        // After a full disk, first give the WAL's space back so the removal has room to be written.
+        if (full) reclaimWal(deps.db)
+        // What cannot be removed now, the process-id check at the next start removes.
+        if (bestEffort(() => repo.discard(stagingId!), 'removing the failed import') && full) reclaimWal(deps.db)
       }
-      if (isDiskFull(err)) throw diskFull()
+      if (full) throw diskFullError(deps.home, 3 * reader.totalBytes, 'The import')
       throw err
     } finally {
       reader.close()
@@ -380,7 +374,10 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       createDerived(versionId, d, split, note, map)
     } catch (err) {
       // One transaction: a full disk leaves the dataset exactly as it was.
-      if (isDiskFull(err)) throw diskFull()
+      if (isDiskFull(err)) {
+        reclaimWal(deps.db)
+        throw diskFullError(deps.home, 0, 'The new version')
+      }
       throw err
     }
     return versionId
@@ -432,23 +429,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     get: ({ id }) => toDataset(mustGet(id)),
 
-    async upload({ fileName, data }) {
-      const name = fileName.trim()
-      if (name === '' || name === '.' || name.includes('..') || /[/\\]/.test(name) || hasControlChars(name) || basename(name) !== name) {
-        throw new UserError(`The file name "${fileName.slice(0, 100)}" is not allowed: it must be a plain name without "..", slashes or control characters.`)
-      }
-      const uploadId = newId('up')
-      const dir = join(uploadsDir, uploadId)
-      try {
-        await mkdir(dir, { recursive: true })
-        await writeFile(join(dir, name), data)
-      } catch (err) {
-        await rm(dir, { recursive: true, force: true }).catch(() => {})
-        if (isDiskFull(err)) throw new UserError('The disk is full: the upload could not be saved. Free some space and try again.')
-        throw err
-      }
-      return { uploadId, size: data.byteLength }
-    },
+    upload: ({ fileName, data }) => saveUpload(uploadsDir, fileName, [data]),
 
     async inspect({ source, options }) {
       const where = await locate(source)

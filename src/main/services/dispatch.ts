@@ -2,6 +2,7 @@
 // Every transport (IPC, HTTP, terminal) goes through here, so validation exists once.
 import { apiSpec, UserError, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, formatIssues } from '../../shared/config'
+import { isDiskFull } from './disk-full'
 
 /** A failure shaped for a transport: user-fixable (4xx, exit 1) or internal (5xx, exit 2). */
 export interface CallError {
@@ -45,6 +46,8 @@ export function toCallError(err: unknown): CallError {
   if (err instanceof Error && (flagged.userFacing || flagged.name === 'TokenizerError')) {
     return { status: flagged.code === 'not_found' ? 404 : 400, code: flagged.code === 'not_found' ? 'not_found' : 'bad_input', message: err.message }
   }
+  // A full disk anywhere (database, model files, a trainer's writes) is the user's to fix.
+  if (isDiskFull(err)) return { status: 400, code: 'bad_input', message: 'The disk is full: nothing was saved; free 100 MB or more on the drive holding the data folder and try again.' }
   const e = err as Error
   return { status: 500, code: 'internal', message: e?.message ? `Internal error: ${e.message}` : 'Internal error.' }
 }
