@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch reference for `npm run bench`: the same encoder classifier trained on one CPU thread.
+"""PyTorch reference for `npm run bench`: the same encoder classifier trained on CPU threads (1 by default).
 
 Architecture and hyperparameters match scripts/bench-engine.ts: vocab 8000, seqLen 128, dModel 128,
 4 heads, 2 pre-LN blocks, ffn 512 with tanh-form GELU, dropout 0.1, learned positions, [CLS] pooling,
 4 classes, batch 32, AdamW (lr 1e-3, weight decay 0.01), gradients clipped to global norm 1 (the
 engine's default). Tokens/s counts batch * seqLen per step.
 
-    python3 scripts/bench-torch.py [--json] [--train-seconds N] [--infer-seconds N]
+    python3 scripts/bench-torch.py [--json] [--train-seconds N] [--infer-seconds N] [--threads N]
+
+--threads N (default 1) gives PyTorch N intra-op threads, for its best figure on a machine with N cores.
 
 Debian's python3-torch calls whatever BLAS the libblas.so.3 alternative points to: install
 libopenblas0-pthread first, or matmuls run on the reference BLAS and the figure is ~10x too low.
@@ -17,10 +19,13 @@ import os
 import resource
 import time
 
-# One thread everywhere: set before torch (and its BLAS) load.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
+import sys
+
+# The thread count must be set before torch (and its BLAS) load.
+THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
+os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+os.environ.setdefault("MKL_NUM_THREADS", str(THREADS))
 
 import torch
 import torch.nn as nn
@@ -55,8 +60,9 @@ def main():
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--train-seconds", type=float, default=25)
     ap.add_argument("--infer-seconds", type=float, default=8)
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     model = Classifier()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
@@ -97,7 +103,8 @@ def main():
         infer_tps = n * tokens / (time.perf_counter() - t1)
 
     result = {
-        "backend": f"pytorch-{torch.__version__}-cpu-1thread",
+        "backend": f"pytorch-{torch.__version__}-cpu-{args.threads}thread",
+        "threads": args.threads,
         "train_tokens_per_s": round(train_tps),
         "infer_tokens_per_s": round(infer_tps),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

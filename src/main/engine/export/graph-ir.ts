@@ -1,7 +1,12 @@
 // A small, framework-neutral inference graph: the exported model is traced once into this form and
 // then written out twice, as a TensorFlow.js graph model and as ONNX, so both formats compute the
-// same function op for op. Only plain, widely supported ops are used (no custom kernels), and every
-// shape is static except the batch dimension (-1), so every reshape has at most one unknown.
+// same function op for op. Only plain, widely supported ops are used (no custom kernels). Two dimensions
+// are symbolic: the batch (-1) and the sequence length (-2, any length up to the model's maximum), so a
+// five-token text costs a five-token pass. A reshape names them (-1 and -2, read from the ids input's
+// shape at run time) and may leave one more dimension to be inferred (-3: e.g. batch x length folded).
+
+/** Symbolic dimensions in shapes: the batch, the sequence length, and a product inferred by a reshape. */
+export const DIM = { batch: -1, seq: -2, rest: -3 } as const
 
 /** Element types the graph uses. */
 export type IrDType = 'float32' | 'int32'
@@ -17,6 +22,8 @@ export type IrOp =
   | { op: 'mean' | 'sum'; x: string; axes: number[]; keepDims: boolean }
   | { op: 'slice'; x: string; axis: number; start: number; end: number }
   | { op: 'concat'; xs: string[]; axis: number }
+  /** The first (run-time) sequence-length entries along each of `axes` (a constant sized for the maximum, cut to T). */
+  | { op: 'sliceSeq'; x: string; axes: number[] }
 
 /** One computed value. */
 export interface IrNode {
@@ -49,7 +56,7 @@ export interface IrOutput extends IrValue {
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1)
 
-/** Builds a graph while tracking static shapes (-1 = batch), so mistakes fail at export time. */
+/** Builds a graph while tracking shapes (-1 batch, -2 sequence length, -3 inferred), so mistakes fail at export time. */
 export class GraphBuilder {
   readonly inputs: IrValue[] = []
   readonly outputs: IrOutput[] = []
@@ -100,7 +107,7 @@ export class GraphBuilder {
     return n
   }
 
-  /** Static shape of a value (-1 = batch). */
+  /** Shape of a value (-1 batch, -2 sequence length, -3 inferred). */
   shape(name: string): number[] {
     const s = this.shapes.get(name)
     if (!s) throw new Error(`unknown graph value ${name}`)
@@ -154,16 +161,27 @@ export class GraphBuilder {
 
   reshape(scope: string, x: string, shape: number[]): string {
     const from = this.shape(x)
-    const known = from.filter((d) => d !== -1)
-    const to = shape.filter((d) => d !== -1)
-    if (shape.filter((d) => d === -1).length > 1) throw new Error(`reshape ${x}: more than one unknown dimension`)
-    const fromBatched = known.length !== from.length
-    const toBatched = to.length !== shape.length
-    // Static shapes must hold the same count; with the batch unknown on both sides (possibly folded
+    const known = from.filter((d) => d > 0)
+    const to = shape.filter((d) => d > 0)
+    if (shape.filter((d) => d === DIM.batch).length > 1 || shape.filter((d) => d === DIM.rest).length > 1) throw new Error(`reshape ${x}: a symbolic dimension twice`)
+    if (shape.some((d) => d <= 0 && d !== DIM.batch && d !== DIM.seq && d !== DIM.rest)) throw new Error(`reshape ${x}: bad dimension in [${shape}]`)
+    const fromSymbolic = known.length !== from.length
+    const toSymbolic = to.length !== shape.length
+    // Static shapes must hold the same count; with symbolic dimensions on both sides (possibly folded
     // into another dimension, [B, T, D] -> [B*T, D]) one per-example size must divide the other.
-    const ok = fromBatched === toBatched && (fromBatched ? size(known) % size(to) === 0 || size(to) % size(known) === 0 : size(known) === size(to))
+    const ok = fromSymbolic === toSymbolic && (fromSymbolic ? size(known) % size(to) === 0 || size(to) % size(known) === 0 : size(known) === size(to))
     if (!ok) throw new Error(`reshape ${x} [${from}] -> [${shape}]: sizes differ`)
     return this.add({ op: 'reshape', x, shape }, shape, scope)
+  }
+
+  /** The first T (the run-time sequence length) entries of x along each of `axes`. */
+  sliceSeq(scope: string, x: string, axes: number[]): string {
+    const s = [...this.shape(x)]
+    for (const a of axes) {
+      if (!(s[a]! > 0)) throw new Error(`sliceSeq ${x}: axis ${a} is not a fixed size`)
+      s[a] = DIM.seq
+    }
+    return this.add({ op: 'sliceSeq', x, axes }, s, scope)
   }
 
   unary(scope: string, op: 'softmax' | 'sigmoid' | 'elu' | 'rsqrt', x: string): string {
@@ -178,7 +196,7 @@ export class GraphBuilder {
 
   slice(scope: string, x: string, axis: number, start: number, end: number): string {
     const s = [...this.shape(x)]
-    if (s[axis] !== -1 && (end > s[axis] || start < 0 || start >= end)) throw new Error(`slice ${x} axis ${axis}: [${start}, ${end}) outside ${s[axis]}`)
+    if (s[axis]! > 0 && (end > s[axis]! || start < 0 || start >= end)) throw new Error(`slice ${x} axis ${axis}: [${start}, ${end}) outside ${s[axis]}`)
     s[axis] = end - start
     return this.add({ op: 'slice', x, axis, start, end }, s, scope)
   }
@@ -190,7 +208,7 @@ export class GraphBuilder {
   }
 }
 
-/** Numpy-style broadcast of two static shapes (-1 broadcasts like any unknown batch). */
+/** Numpy-style broadcast of two shapes (a symbolic dimension only matches itself or 1). */
 function broadcast(a: number[], b: number[]): number[] {
   const n = Math.max(a.length, b.length)
   const out: number[] = []
@@ -201,6 +219,16 @@ function broadcast(a: number[], b: number[]): number[] {
     out.push(x === 1 ? y : x)
   }
   return out
+}
+
+/**
+ * How a writer builds a reshape's target: a constant when at most one dimension is unknown, else pieces
+ * joined at run time (the batch and the length read from the ids input's shape, -1 for the inferred one).
+ */
+export function reshapeTarget(shape: number[]): { fixed: number[] } | { pieces: ('batch' | 'seq' | number)[] } {
+  const dynamic = shape.includes(DIM.seq) || (shape.includes(DIM.batch) && shape.includes(DIM.rest))
+  if (!dynamic) return { fixed: shape.map((d) => (d === DIM.rest ? -1 : d)) }
+  return { pieces: shape.map((d) => (d === DIM.batch ? 'batch' : d === DIM.seq ? 'seq' : d === DIM.rest ? -1 : d)) }
 }
 
 /** Names a node reads. */

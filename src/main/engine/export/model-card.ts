@@ -98,12 +98,12 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
   if (p.formats.includes('tfjs')) {
     lines.push('- **Terminal**: `npm install @tensorflow/tfjs`, then `node predict.mjs "some text"` (add `--json`, `--attention`; `--check` re-runs the stored check inputs).')
     lines.push('- **Browser**: open `index.html` (works from disk, offline) to try texts and see which tokens the model attended to.')
-    lines.push('- **TensorFlow.js**: `tf.loadGraphModel` on `model.json` (a standard graph model; inputs `ids` int32 and `mask` float32, both [batch, seqLen]; outputs `probabilities` and one `attention_<layer>` [batch, heads, seqLen, seqLen] per layer).')
+    lines.push('- **TensorFlow.js**: `tf.loadGraphModel` on `model.json` (a standard graph model; inputs `ids` int32 and `mask` float32, both [batch, length] with any length up to seqLen; outputs `probabilities` and one `attention_<layer>` [batch, heads, length, length] per layer).')
   }
   if (p.formats.includes('onnx')) {
-    lines.push('- **ONNX** (`model.onnx`, opset 17): inputs `ids` int64 and `mask` float32 [batch, seqLen], output `probabilities`. Example with Python: `onnxruntime.InferenceSession("model.onnx").run(["probabilities"], {"ids": ids, "mask": mask})`.')
+    lines.push('- **ONNX** (`model.onnx`, opset 17): inputs `ids` int64 and `mask` float32 [batch, length] (any length up to seqLen), output `probabilities`. Example with Python: `onnxruntime.InferenceSession("model.onnx").run(["probabilities"], {"ids": ids, "mask": mask})`.')
   }
-  lines.push(`- **Preprocessing** (in \`preprocessing.json\` and \`tokenizer.json\`): ${cfg.tokenizer.lowercase ? 'lower-case, ' : ''}Unicode ${cfg.tokenizer.normalize} normalisation, the ${cfg.tokenizer.kind} tokenizer, [CLS] (id 2) first, cut to ${p.seqLen} tokens, padded with id 0 (mask 0) to exactly ${p.seqLen}. Labels are in \`labels.json\` in output order.`)
+  lines.push(`- **Preprocessing** (in \`preprocessing.json\` and \`tokenizer.json\`): ${cfg.tokenizer.lowercase ? 'lower-case, ' : ''}Unicode ${cfg.tokenizer.normalize} normalisation, the ${cfg.tokenizer.kind} tokenizer, [CLS] (id 2) first, cut to ${p.seqLen} tokens; in a batch, shorter rows are padded with id 0 (mask 0) to the longest row (no need to pad to ${p.seqLen}). Labels are in \`labels.json\` in output order.`)
   lines.push('')
   lines.push('## Intended use and limits', '')
   lines.push('- Intended for sorting texts like the ones it was trained on, as a first pass or an aid whose outputs a person reviews. It has only seen the training dataset above; texts from another domain, language or period may be classified poorly without any warning.')

@@ -1,6 +1,7 @@
 // Writes the neutral graph as an ONNX model (opset 17, IR version 8): standard ops only, weights as
-// initializers under their engine names, ids as int64 [batch, seqLen] and mask as float32.
-import type { GraphBuilder } from './graph-ir'
+// initializers under their engine names, ids as int64 [batch, sequence] and mask as float32 (sequence:
+// any length up to the model's maximum).
+import { DIM, reshapeTarget, type GraphBuilder } from './graph-ir'
 import { onnxAttrTypes, onnxModelType, onnxTypes } from './onnx-schema'
 
 /** The opset the exported models declare. */
@@ -42,6 +43,19 @@ export function toOnnx(g: GraphBuilder, meta: { producerVersion: string; docStri
     return name
   }
   const node = (name: string, op_type: string, input: string[], attribute?: Attr[], output = [name]) => nodes.push({ name, op_type, input, output, attribute })
+  // The run-time batch and length ([1] int64 each), read once from the first input's shape when needed.
+  let dims: { batch: string; seq: string } | null = null
+  const runDims = () => {
+    if (dims) return dims
+    node('dims/shape', 'Shape', [g.inputs[0]!.name])
+    node('dims/batch', 'Slice', ['dims/shape', i64([0]), i64([1])])
+    node('dims/seq', 'Slice', ['dims/shape', i64([1]), i64([2])])
+    return (dims = { batch: 'dims/batch', seq: 'dims/seq' })
+  }
+  const joined = (name: string, pieces: ('batch' | 'seq' | number)[]) => {
+    node(name, 'Concat', pieces.map((p) => (p === 'batch' ? runDims().batch : p === 'seq' ? runDims().seq : i64([p]))), [int('axis', 0)])
+    return name
+  }
 
   for (const c of g.consts.values()) {
     init.push({ name: c.name, dims: c.shape, data_type: c.dtype === 'int32' ? onnxTypes.INT32 : onnxTypes.FLOAT, raw_data: bytesOf(c.data) })
@@ -65,8 +79,13 @@ export function toOnnx(g: GraphBuilder, meta: { producerVersion: string; docStri
       case 'transpose':
         node(n.name, 'Transpose', [d.x], [ints('perm', d.perm)])
         break
-      case 'reshape':
-        node(n.name, 'Reshape', [d.x, i64(d.shape)])
+      case 'reshape': {
+        const target = reshapeTarget(d.shape)
+        node(n.name, 'Reshape', [d.x, 'fixed' in target ? i64(target.fixed) : joined(`${n.name}/shape`, target.pieces)])
+        break
+      }
+      case 'sliceSeq':
+        node(n.name, 'Slice', [d.x, i64(d.axes.map(() => 0)), joined(`${n.name}/ends`, d.axes.map(() => 'seq')), i64(d.axes)])
         break
       case 'softmax':
         node(n.name, 'Softmax', [d.x], [int('axis', -1)])
@@ -99,7 +118,7 @@ export function toOnnx(g: GraphBuilder, meta: { producerVersion: string; docStri
 
   const valueInfo = (v: { name: string; shape: number[] }, elem: number) => ({
     name: v.name,
-    type: { tensor_type: { elem_type: elem, shape: { dim: v.shape.map((d) => (d === -1 ? { dim_param: 'batch' } : { dim_value: d })) } } },
+    type: { tensor_type: { elem_type: elem, shape: { dim: v.shape.map((d) => (d === DIM.batch ? { dim_param: 'batch' } : d === DIM.seq ? { dim_param: 'sequence' } : d < 0 ? { dim_param: 'rest' } : { dim_value: d })) } } },
   })
   const model = {
     ir_version: 8,

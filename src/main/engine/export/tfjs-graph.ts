@@ -2,7 +2,7 @@
 // standard TensorFlow ops and a weights manifest; every constant, the model's weights included, is a
 // Const node whose value is read from the weights file by name. Plain @tensorflow/tfjs loads it with
 // tf.loadGraphModel and needs no custom op or layer code.
-import type { GraphBuilder, IrConst, IrDType } from './graph-ir'
+import { reshapeTarget, type GraphBuilder, type IrConst, type IrDType } from './graph-ir'
 
 /** The weights file every exported graph model uses (one shard). */
 export const tfjsWeightsFile = 'group1-shard1of1.bin'
@@ -34,7 +34,8 @@ interface SignatureEntry {
 
 const tfType = (d: IrDType) => (d === 'int32' ? 'DT_INT32' : 'DT_FLOAT')
 const T_FLOAT: Attr = { T: { type: 'DT_FLOAT' } }
-const shapeAttr = (shape: number[]) => ({ dim: shape.map((d) => ({ size: String(d) })) })
+const shapeAttr = (shape: number[]) => ({ dim: shape.map((d) => ({ size: String(d < 0 ? -1 : d) })) })
+const T_INT: Attr = { T: { type: 'DT_INT32' } }
 
 /** Serialises a graph: model.json contents and the weights file bytes. */
 export function toTfjsGraphModel(g: GraphBuilder, generatedBy: string, metadata: Record<string, unknown>): { modelJson: TfjsGraphModelJson; weights: Buffer } {
@@ -50,6 +51,23 @@ export function toTfjsGraphModel(g: GraphBuilder, generatedBy: string, metadata:
   const scalarInt = (value: number) => {
     const name = `int/${k++}`
     extra.push({ name, shape: [], dtype: 'int32', data: Int32Array.of(value), weight: false })
+    return name
+  }
+
+  // The run-time batch and length ([1] int32 each), read once from the first input's shape when needed.
+  let dims: { batch: string; seq: string } | null = null
+  const runDims = () => {
+    if (dims) return dims
+    const src = g.inputs[0]!
+    nodes.push({ name: 'dims/shape', op: 'Shape', input: [src.name], attr: { T: { type: tfType(src.dtype) }, out_type: { type: 'DT_INT32' } } })
+    nodes.push({ name: 'dims/batch', op: 'Slice', input: ['dims/shape', intConst([0]), intConst([1])], attr: { ...T_INT, Index: { type: 'DT_INT32' } } })
+    nodes.push({ name: 'dims/seq', op: 'Slice', input: ['dims/shape', intConst([1]), intConst([1])], attr: { ...T_INT, Index: { type: 'DT_INT32' } } })
+    return (dims = { batch: 'dims/batch', seq: 'dims/seq' })
+  }
+  // A shape operand joined at run time from constants and the run-time dimensions.
+  const joined = (name: string, pieces: ('batch' | 'seq' | number)[]) => {
+    const parts = pieces.map((p) => (p === 'batch' ? runDims().batch : p === 'seq' ? runDims().seq : intConst([p])))
+    nodes.push({ name, op: 'ConcatV2', input: [...parts, scalarInt(0)], attr: { ...T_INT, N: { i: String(parts.length) }, Tidx: { type: 'DT_INT32' } } })
     return name
   }
 
@@ -83,9 +101,18 @@ export function toTfjsGraphModel(g: GraphBuilder, generatedBy: string, metadata:
       case 'transpose':
         nodes.push({ name: n.name, op: 'Transpose', input: [d.x, intConst(d.perm)], attr: { ...T_FLOAT, Tperm: { type: 'DT_INT32' } } })
         break
-      case 'reshape':
-        nodes.push({ name: n.name, op: 'Reshape', input: [d.x, intConst(d.shape)], attr: { ...T_FLOAT, Tshape: { type: 'DT_INT32' } } })
+      case 'reshape': {
+        const target = reshapeTarget(d.shape)
+        const shape = 'fixed' in target ? intConst(target.fixed) : joined(`${n.name}/shape`, target.pieces)
+        nodes.push({ name: n.name, op: 'Reshape', input: [d.x, shape], attr: { ...T_FLOAT, Tshape: { type: 'DT_INT32' } } })
         break
+      }
+      case 'sliceSeq': {
+        const rank = g.shape(d.x).length
+        const size = joined(`${n.name}/size`, Array.from({ length: rank }, (_, i) => (d.axes.includes(i) ? 'seq' : -1)))
+        nodes.push({ name: n.name, op: 'Slice', input: [d.x, intConst(new Array<number>(rank).fill(0)), size], attr: { ...T_FLOAT, Index: { type: 'DT_INT32' } } })
+        break
+      }
       case 'softmax':
       case 'sigmoid':
       case 'elu':

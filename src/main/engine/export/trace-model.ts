@@ -1,10 +1,11 @@
 // Traces a saved classifier (encoder, decoder or bag of embeddings) into the neutral inference graph.
 // Each function mirrors the engine's forward pass in models/ line for line, with dropout off and the
-// LoRA adapters already merged by the model folder. Inputs are padded to a fixed T = seqLen: padded
-// keys get a -1e9 bias exactly as in the app, so they receive zero weight and change nothing.
+// LoRA adapters already merged by the model folder. Inputs take any length T up to seqLen (a symbolic
+// dimension: constants sized for the maximum are cut to T at run time); padded keys get a -1e9 bias
+// exactly as in the app, so they receive zero weight and change nothing.
 import type { NamedArray } from '../tensor-file'
 import type { ModelDims, ModelSpec } from '../models/types'
-import { GraphBuilder } from './graph-ir'
+import { DIM, GraphBuilder } from './graph-ir'
 
 const NEG = -1e9
 const LN_EPS = 1e-5
@@ -18,7 +19,7 @@ export const graphNames = { ids: 'ids', mask: 'mask', probabilities: 'probabilit
 /** A traced classifier and the facts a runtime needs about it. */
 export interface TracedModel {
   graph: GraphBuilder
-  /** Fixed sequence length (counting [CLS]). */
+  /** Longest sequence the graph takes (counting [CLS]); any shorter length works too. */
   seqLen: number
   /** Number of attention outputs (one per layer; 0 for the bag baseline). */
   attentionLayers: number
@@ -34,15 +35,16 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   if (spec.lora) throw new Error('LoRA adapters must be merged before export')
   const { dims } = spec
   const g = new GraphBuilder()
-  const T = seqLen
+  const maxT = seqLen // constants are sized for the longest input
+  const T = DIM.seq // the run-time length
   const D = dims.dModel
   const w = (name: string) => {
     const a = weights.get(name)
     if (!a) throw new Error(`The saved model has no weight ${name}.`)
     return g.consts.has(name) ? name : g.weight(name, a.shape, a.data)
   }
-  const ids = g.input(graphNames.ids, [-1, T], 'int32')
-  const mask = g.input(graphNames.mask, [-1, T], 'float32')
+  const ids = g.input(graphNames.ids, [DIM.batch, T], 'int32')
+  const mask = g.input(graphNames.mask, [DIM.batch, T], 'float32')
 
   const dense = (scope: string, x: string, wName: string, bName: string | null) => {
     const y = g.matmul(scope, x, w(wName)) // [N, Din] @ [Din, Dout] -> [N, Dout]
@@ -55,23 +57,23 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   if (dims.arch === 'bag') {
     const x = g.gather('embed', w('embed/tok'), ids) // [B, T] -> [B, T, D]
     pooled = 'mean'
-    logits = dense('head', poolMean(g, x, mask, T), 'head/w', 'head/b') // [B, D] -> [B, C]
+    logits = dense('head', poolMean(g, x, mask), 'head/w', 'head/b') // [B, D] -> [B, C]
   } else {
     const causal = dims.arch === 'decoder'
-    let x = g.binary('embed', 'add', g.gather('embed', w('embed/tok'), ids), positions(g, dims, T, w)) // [B, T, D] + [T, D]
-    const bias = maskBias(g, mask, dims, T, causal) // [B, 1, T|1, T]
+    let x = g.binary('embed', 'add', g.gather('embed', w('embed/tok'), ids), positions(g, dims, maxT, w)) // [B, T, D] + [T, D]
+    const bias = maskBias(g, mask, dims, maxT, causal) // [B, 1, T|1, T]
     for (let i = 0; i < dims.nLayers; i++) {
-      x = block(g, x, mask, bias, causal, i, dims, T, w, dense)
+      x = block(g, x, mask, bias, causal, i, dims, maxT, w, dense)
       attention.push(lastAttention(g))
     }
     const p = `final_ln`
     const h = layerNorm(g, p, x, w(`${p}/gamma`), w(`${p}/beta`)) // [B, T, D]
     if (dims.pooling === 'mean') {
       pooled = 'mean'
-      logits = dense('head', poolMean(g, h, mask, T), 'head/w', 'head/b')
+      logits = dense('head', poolMean(g, h, mask), 'head/w', 'head/b')
     } else if (causal) {
       pooled = 'last'
-      logits = dense('head', poolLast(g, h, mask, T, D), 'head/w', 'head/b')
+      logits = dense('head', poolLast(g, h, mask, maxT, D), 'head/w', 'head/b')
     } else {
       pooled = 'first'
       const first = g.reshape('pool', g.slice('pool', h, 1, 0, 1), [-1, D]) // [B, T, D] -> [B, D]
@@ -83,7 +85,7 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   // Every weight ships, used or not, so an import gets the complete model back.
   for (const [name, a] of weights) if (!g.consts.has(name)) g.weight(name, a.shape, a.data)
   g.prune()
-  return { graph: g, seqLen: T, attentionLayers: attention.length, pooled }
+  return { graph: g, seqLen: maxT, attentionLayers: attention.length, pooled }
 }
 
 /** The attention-weights node most recently added (the softmax or the linear-attention normaliser). */
@@ -93,7 +95,7 @@ function lastAttention(g: GraphBuilder): string {
 }
 
 function positions(g: GraphBuilder, dims: ModelDims, T: number, w: (n: string) => string): string {
-  if (dims.positional === 'learned') return g.slice('embed', w('embed/pos'), 0, 0, T) // [maxLen, D] -> [T, D]
+  if (dims.positional === 'learned') return g.sliceSeq('embed', w('embed/pos'), [0]) // [maxLen, D] -> [T, D]
   // Same formula and float32 rounding as the engine's sinusoidalPositions.
   const D = dims.dModel
   const pe = new Float32Array(T * D)
@@ -104,17 +106,17 @@ function positions(g: GraphBuilder, dims: ModelDims, T: number, w: (n: string) =
       if (i + 1 < D) pe[t * D + i + 1] = Math.cos(angle)
     }
   }
-  return g.constant('embed/sinusoidal', [T, D], pe)
+  return g.sliceSeq('embed', g.constant('embed/sinusoidal', [T, D], pe), [0]) // [maxT, D] -> [T, D]
 }
 
 /** Additive mask: -1e9 on padded keys, plus the causal or sliding-window band when there is one. */
 function maskBias(g: GraphBuilder, mask: string, dims: ModelDims, T: number, causal: boolean): string {
-  const keys = g.reshape('mask', g.binary('mask', 'mul', g.binary('mask', 'sub', g.scalar(1), mask), g.scalar(NEG)), [-1, 1, 1, T]) // [B, T] -> [B, 1, 1, T]
+  const keys = g.reshape('mask', g.binary('mask', 'mul', g.binary('mask', 'sub', g.scalar(1), mask), g.scalar(NEG)), [DIM.batch, 1, 1, DIM.seq]) // [B, T] -> [B, 1, 1, T]
   const allowed = allowedPairs(T, dims.attention === 'sliding' ? dims.window : null, causal)
   if (!allowed) return keys
   const band = new Float32Array(T * T)
   for (let i = 0; i < band.length; i++) band[i] = (1 - allowed[i]) * NEG
-  return g.binary('mask', 'add', keys, g.constant('mask/band', [1, 1, T, T], band)) // -> [B, 1, T, T]
+  return g.binary('mask', 'add', keys, g.sliceSeq('mask', g.constant('mask/band', [1, 1, T, T], band), [2, 3])) // band cut to [1, 1, T, T] -> [B, 1, T, T]
 }
 
 /** 1 where query i may attend key j, as the engine's allowedPairs; null when every pair is allowed. */
@@ -162,68 +164,70 @@ function block(
   const h1 = layerNorm(g, `${p}/ln1`, x, w(`${p}/ln1/gamma`), w(`${p}/ln1/beta`)) // [B, T, D]
   const attend = dims.attention === 'linear' ? linearAttention(g, h1, mask, causal, `${p}/attn`, dims, T, dense) : softmaxAttention(g, h1, bias, `${p}/attn`, dims, T, dense)
   x = g.binary(p, 'add', x, attend) // [B, T, D]
-  const h2 = g.reshape(`${p}/ffn`, layerNorm(g, `${p}/ln2`, x, w(`${p}/ln2/gamma`), w(`${p}/ln2/beta`)), [-1, D]) // [B*T, D]
+  const h2 = g.reshape(`${p}/ffn`, layerNorm(g, `${p}/ln2`, x, w(`${p}/ln2/gamma`), w(`${p}/ln2/beta`)), [DIM.rest, D]) // [B*T, D]
   const hidden = gelu(g, `${p}/ffn`, dense(`${p}/ffn`, h2, `${p}/ffn/w1`, `${p}/ffn/w1_b`)) // [B*T, D] -> [B*T, F]
-  const ffn = g.reshape(`${p}/ffn`, dense(`${p}/ffn`, hidden, `${p}/ffn/w2`, `${p}/ffn/w2_b`), [-1, T, D]) // [B*T, F] -> [B, T, D]
+  const ffn = g.reshape(`${p}/ffn`, dense(`${p}/ffn`, hidden, `${p}/ffn/w2`, `${p}/ffn/w2_b`), [DIM.batch, DIM.seq, D]) // [B*T, F] -> [B, T, D]
   return g.binary(p, 'add', x, ffn)
 }
 
 /** Fused QKV projection split into q [B, H, T, Dh] and k, v [B, Hkv, T, Dh]. */
 function projectQkv(g: GraphBuilder, x: string, prefix: string, dims: ModelDims, T: number, dense: Dense) {
   const { dModel: D, nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
-  const qkv = dense(prefix, g.reshape(prefix, x, [-1, D]), `${prefix}/qkv`, `${prefix}/qkv_b`) // [B*T, D] -> [B*T, (H + 2 Hkv) Dh]
+  const qkv = dense(prefix, g.reshape(prefix, x, [DIM.rest, D]), `${prefix}/qkv`, `${prefix}/qkv_b`) // [B*T, D] -> [B*T, (H + 2 Hkv) Dh]
   const part = (start: number, heads: number) => {
     const flat = g.slice(prefix, qkv, 1, start, start + heads * Dh) // [B*T, heads*Dh]
-    return g.transpose(prefix, g.reshape(prefix, flat, [-1, T, heads, Dh]), [0, 2, 1, 3]) // -> [B, heads, T, Dh]
+    return g.transpose(prefix, g.reshape(prefix, flat, [DIM.batch, DIM.seq, heads, Dh]), [0, 2, 1, 3]) // -> [B, heads, T, Dh]
   }
   return { q: part(0, H), k: part(H * Dh, Hkv), v: part((H + Hkv) * Dh, Hkv) }
 }
 
 /** Heads [B, H, T, Dh] -> output projection [B, T, D]. */
 function mergeHeads(g: GraphBuilder, heads: string, prefix: string, dims: ModelDims, T: number, dense: Dense): string {
-  const merged = g.reshape(prefix, g.transpose(prefix, heads, [0, 2, 1, 3]), [-1, dims.dModel]) // [B, H, T, Dh] -> [B*T, D]
-  return g.reshape(prefix, dense(prefix, merged, `${prefix}/out`, `${prefix}/out_b`), [-1, T, dims.dModel]) // -> [B, T, D]
+  const merged = g.reshape(prefix, g.transpose(prefix, heads, [0, 2, 1, 3]), [DIM.rest, dims.dModel]) // [B, H, T, Dh] -> [B*T, D]
+  return g.reshape(prefix, dense(prefix, merged, `${prefix}/out`, `${prefix}/out_b`), [DIM.batch, DIM.seq, dims.dModel]) // -> [B, T, D]
 }
 
 function softmaxAttention(g: GraphBuilder, x: string, bias: string, prefix: string, dims: ModelDims, T: number, dense: Dense): string {
   const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
-  const grp = H / Hkv
   const { q, k, v } = projectQkv(g, x, prefix, dims, T, dense)
   // As in the engine, the 1/sqrt(Dh) scale goes on q rather than on the [T, T] scores.
-  const qg = g.reshape(prefix, g.binary(prefix, 'mul', q, g.scalar(1 / Math.sqrt(Dh))), [-1, Hkv, grp * T, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh]
+  const qg = g.reshape(prefix, g.binary(prefix, 'mul', q, g.scalar(1 / Math.sqrt(Dh))), [DIM.batch, Hkv, DIM.rest, Dh]) // [B, H, T, Dh] -> [B, Hkv, g*T, Dh]
   const raw = g.matmul(prefix, qg, g.transpose(prefix, k, [0, 1, 3, 2])) // [B, Hkv, g*T, Dh] @ [B, Hkv, Dh, T] -> [B, Hkv, g*T, T]
-  const scores = g.binary(prefix, 'add', g.reshape(prefix, raw, [-1, H, T, T]), bias) // [B, H, T, T]
+  const scores = g.binary(prefix, 'add', g.reshape(prefix, raw, [DIM.batch, H, DIM.seq, DIM.seq]), bias) // [B, H, T, T]
   const weights = g.unary(`${prefix}/weights`, 'softmax', scores) // [B, H, T, T], rows sum to 1
-  const heads = g.matmul(prefix, g.reshape(prefix, weights, [-1, Hkv, grp * T, T]), v) // -> [B, Hkv, g*T, Dh]
-  return mergeHeads(g, g.reshape(prefix, heads, [-1, H, T, Dh]), prefix, dims, T, dense)
+  const heads = g.matmul(prefix, g.reshape(prefix, weights, [DIM.batch, Hkv, DIM.rest, DIM.seq]), v) // -> [B, Hkv, g*T, Dh]
+  return mergeHeads(g, g.reshape(prefix, heads, [DIM.batch, H, DIM.seq, Dh]), prefix, dims, T, dense)
 }
 
 /** Linear attention in its explicit T x T form (the one that yields weights for highlighting). */
 function linearAttention(g: GraphBuilder, x: string, mask: string, causal: boolean, prefix: string, dims: ModelDims, T: number, dense: Dense): string {
   const { nHeads: H, nKvHeads: Hkv, headDim: Dh } = dims
-  const grp = H / Hkv
   const { q, k, v } = projectQkv(g, x, prefix, dims, T, dense)
   const phi = (t: string) => g.binary(prefix, 'add', g.unary(prefix, 'elu', t), g.scalar(1)) // elu(x) + 1
-  const phiQ = g.reshape(prefix, phi(q), [-1, Hkv, grp * T, Dh]) // [B, Hkv, g*T, Dh]
-  const phiK = g.binary(prefix, 'mul', phi(k), g.reshape(prefix, mask, [-1, 1, T, 1])) // [B, Hkv, T, Dh], padded keys zeroed
-  let a = g.reshape(prefix, g.matmul(prefix, phiQ, g.transpose(prefix, phiK, [0, 1, 3, 2])), [-1, H, T, T]) // [B, H, T, T]
+  const phiQ = g.reshape(prefix, phi(q), [DIM.batch, Hkv, DIM.rest, Dh]) // [B, Hkv, g*T, Dh]
+  const phiK = g.binary(prefix, 'mul', phi(k), g.reshape(prefix, mask, [DIM.batch, 1, DIM.seq, 1])) // [B, Hkv, T, Dh], padded keys zeroed
+  let a = g.reshape(prefix, g.matmul(prefix, phiQ, g.transpose(prefix, phiK, [0, 1, 3, 2])), [DIM.batch, H, DIM.seq, DIM.seq]) // [B, H, T, T]
   const allowed = allowedPairs(T, null, causal)
-  if (allowed) a = g.binary(prefix, 'mul', a, g.constant(`${prefix}/causal`, [1, 1, T, T], allowed))
+  if (allowed) a = g.binary(prefix, 'mul', a, g.sliceSeq(prefix, g.constant(`${prefix}/causal`, [1, 1, T, T], allowed), [2, 3]))
   const weights = g.binary(`${prefix}/weights`, 'div', a, g.binary(prefix, 'add', g.reduce(prefix, 'sum', a, [3], true), g.scalar(LINEAR_EPS)))
-  const heads = g.matmul(prefix, g.reshape(prefix, weights, [-1, Hkv, grp * T, T]), v) // -> [B, Hkv, g*T, Dh]
-  return mergeHeads(g, g.reshape(prefix, heads, [-1, H, T, Dh]), prefix, dims, T, dense)
+  const heads = g.matmul(prefix, g.reshape(prefix, weights, [DIM.batch, Hkv, DIM.rest, DIM.seq]), v) // -> [B, Hkv, g*T, Dh]
+  return mergeHeads(g, g.reshape(prefix, heads, [DIM.batch, H, DIM.seq, Dh]), prefix, dims, T, dense)
 }
 
 /** Mean over real positions: [B, T, D], mask [B, T] -> [B, D]. */
-function poolMean(g: GraphBuilder, x: string, mask: string, T: number): string {
-  const m = g.reshape('pool', mask, [-1, T, 1]) // [B, T, 1]
+function poolMean(g: GraphBuilder, x: string, mask: string): string {
+  const m = g.reshape('pool', mask, [DIM.batch, DIM.seq, 1]) // [B, T, 1]
   return g.binary('pool', 'div', g.reduce('pool', 'sum', g.binary('pool', 'mul', x, m), [1], false), g.binary('pool', 'max', g.reduce('pool', 'sum', m, [1], false), g.scalar(1)))
 }
 
-/** The last real position: mask[t] - mask[t+1] is 1 exactly there for right-padded rows. */
+/**
+ * The last real position: mask[t] - mask[t+1] is 1 exactly there for right-padded rows. The shift is a
+ * product with a constant (1 at [t+1, t]) cut to [T, T], so it works for any run-time length.
+ */
 function poolLast(g: GraphBuilder, x: string, mask: string, T: number, D: number): string {
-  const first = g.slice('pool', mask, 1, 0, 1) // [B, 1]
-  const shifted = T > 1 ? g.concat('pool', [g.slice('pool', mask, 1, 1, T), g.binary('pool', 'mul', first, g.scalar(0))], 1) : g.binary('pool', 'mul', first, g.scalar(0)) // [B, T]
-  const pick = g.reshape('pool', g.binary('pool', 'sub', mask, shifted), [-1, T, 1]) // [B, T, 1]
+  const shift = new Float32Array(T * T)
+  for (let t = 0; t + 1 < T; t++) shift[(t + 1) * T + t] = 1
+  const shifted = g.matmul('pool', mask, g.sliceSeq('pool', g.constant('pool/shift', [T, T], shift), [0, 1])) // [B, T] @ [T, T]: mask[t + 1], 0 at the end
+  const pick = g.reshape('pool', g.binary('pool', 'sub', mask, shifted), [DIM.batch, DIM.seq, 1]) // [B, T, 1]
   return g.reshape('pool', g.reduce('pool', 'sum', g.binary('pool', 'mul', x, pick), [1], false), [-1, D]) // [B, D]
 }

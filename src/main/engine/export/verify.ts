@@ -90,7 +90,7 @@ async function checkOnnx(path: string, files: BundleFiles, texts: string[], refe
     const got: number[][] = []
     const C = files.labels.length
     for (let s = 0; s < texts.length; s += 32) {
-      const enc = encodeBatch(tok, texts.slice(s, s + 32), { seqLen: files.preprocessing.seqLen, addCls: true, padTo: 'max' })
+      const enc = encodeBatch(tok, texts.slice(s, s + 32), { seqLen: files.preprocessing.seqLen, addCls: true, padTo: 'longest' })
       const out = await session.run({
         ids: new ort.Tensor('int64', BigInt64Array.from(enc.ids, (v) => BigInt(v)), [enc.B, enc.T]),
         mask: new ort.Tensor('float32', enc.mask, [enc.B, enc.T]),

@@ -17,6 +17,7 @@ export function poolMean(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
 /** The last real position (a causal decoder's summary of the whole input): [B, T, D] -> [B, D]. */
 export function poolLast(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   const [B, T] = mask.shape as [number, number]
+  if (T === 1) return tf.reshape(x, [B, x.shape[2] as number]) // one position is the last (tfjs's oneHot needs depth >= 2)
   const last = tf.cast(tf.maximum(tf.sub(tf.sum(mask, 1), 1), 0), 'int32') // [B] index of the last real token
   const pick = tf.reshape(tf.cast(tf.oneHot(last, T), 'float32'), [B, T, 1]) // [B, T, 1]
   return tf.sum(tf.mul(x, pick), 1) // [B, D]

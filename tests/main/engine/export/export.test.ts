@@ -75,7 +75,7 @@ describe('exportModel', () => {
     expect(json.format).toBe('graph-model')
     const ops = new Set<string>(json.modelTopology.node.map((n: { op: string }) => n.op))
     // Only stock TensorFlow ops: nothing custom for tf.loadGraphModel to need.
-    for (const op of ops) expect(['Const', 'Placeholder', 'GatherV2', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'MatMul', 'BatchMatMulV2', 'Transpose', 'Reshape', 'Softmax', 'Sigmoid', 'Rsqrt', 'Mean', 'Sum', 'Slice', 'Identity']).toContain(op)
+    for (const op of ops) expect(['Const', 'Placeholder', 'GatherV2', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'MatMul', 'BatchMatMulV2', 'Transpose', 'Reshape', 'Softmax', 'Sigmoid', 'Rsqrt', 'Mean', 'Sum', 'Slice', 'Identity', 'Shape', 'ConcatV2']).toContain(op)
     const names = json.weightsManifest[0].weights.map((w: { name: string }) => w.name)
     expect(names).toContain('block_1/attn/qkv')
     expect(Object.keys(json.signature.outputs)).toEqual(['probabilities', 'attention_0', 'attention_1'])

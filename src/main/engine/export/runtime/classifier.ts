@@ -1,6 +1,6 @@
 // The standalone classifier inside every exported bundle: tokenizer (the app's own code, compiled
-// in), padding to seqLen, the graph model through plain TensorFlow.js, and attention rollout for
-// highlighting. TensorFlow.js is passed in, so the same code runs in Node (predict.mjs), in a
+// in), texts sorted by length into batches padded to their own longest row (the graph takes any length
+// up to seqLen), the graph model through plain TensorFlow.js, and attention rollout for highlighting. TensorFlow.js is passed in, so the same code runs in Node (predict.mjs), in a
 // browser page (tf.min.js) and in the app's own export check.
 import { attentionRollout } from '../../rollout'
 import { encodeBatch, tokenizerFromJSON, type Tokenizer } from '../../tokenizers'
@@ -37,7 +37,7 @@ export interface BundlePrediction {
 export interface BundleClassifier {
   labels: string[]
   tokenizer: Tokenizer
-  /** Token ids and mask as the model takes them: row-major [B, seqLen]. */
+  /** Token ids and mask as the model takes them: row-major [B, T], T = the longest row (at most seqLen). */
   encode(texts: string[]): { ids: Int32Array; mask: Float32Array; B: number; T: number; tokens: string[][] }
   classify(texts: string[], opts?: { attention?: boolean; batchSize?: number }): Promise<BundlePrediction[]>
   dispose(): void
@@ -60,7 +60,7 @@ export async function loadClassifier(tf: TfLike, files: BundleFiles): Promise<Bu
       signature: files.model.signature,
     }),
   )
-  const encode = (texts: string[]) => encodeBatch(tokenizer, texts, { seqLen: pre.seqLen, addCls: true, padTo: 'max' })
+  const encode = (texts: string[]) => encodeBatch(tokenizer, texts, { seqLen: pre.seqLen, addCls: true, padTo: 'longest' })
 
   async function classifyBatch(texts: string[], attention: boolean): Promise<BundlePrediction[]> {
     const enc = encode(texts)
@@ -104,12 +104,23 @@ export async function loadClassifier(tf: TfLike, files: BundleFiles): Promise<Bu
     encode,
     async classify(texts, opts = {}) {
       const size = opts.batchSize ?? 32
-      const out: BundlePrediction[] = []
-      for (let s = 0; s < texts.length; s += size) out.push(...(await classifyBatch(texts.slice(s, s + size), !!opts.attention)))
+      // Texts of similar length share a batch, so a short text is never padded to a long neighbour.
+      const order = byLength(texts.map((t) => t.length))
+      const out: BundlePrediction[] = new Array(texts.length)
+      for (let s = 0; s < order.length; s += size) {
+        const idx = order.slice(s, s + size)
+        const preds = await classifyBatch(idx.map((i) => texts[i]), !!opts.attention)
+        idx.forEach((i, k) => (out[i] = preds[k]))
+      }
       return out
     },
     dispose: () => model.dispose(),
   }
+}
+
+// Indices sorted by text length (characters: a cheap stand-in for token counts that orders them alike).
+function byLength(lengths: number[]): number[] {
+  return lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b)
 }
 
 function toPrediction(labels: string[], probs: number[]): BundlePrediction {
