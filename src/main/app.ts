@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { WorkbenchHandlers } from '../shared/api'
 import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } from '../shared/config'
 import type { AppInfo, BackendInfo } from '../shared/domain'
+import { createBaseService } from './services/bases'
 import { createDatasetService } from './services/datasets'
 import { bestEffort } from './services/disk-full'
 import { dispatch } from './services/dispatch'
@@ -57,6 +58,7 @@ export interface App {
     datasets: ReturnType<typeof createDatasetService>
     runs: ReturnType<typeof createRunService>
     exports: ReturnType<typeof createExportService>
+    bases: ReturnType<typeof createBaseService>
   }
   events: EventHub
   /** Validate and run "group.method" with untrusted input. */
@@ -100,7 +102,8 @@ export function createApp(options: AppOptions): App {
   }
 
   const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
-  const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend })
+  const bases = createBaseService({ db, home, spawn, emit: (e) => events.emit('base', e) })
+  const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend, onCompleted: (run) => bases.recordPretrainRun(run) })
   const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem, pickFolder: options.pickFolder })
   // Best effort: a full disk must not stop the app from starting (reads still work).
   if (options.recover !== false) bestEffort(() => runs.recoverInterrupted(), 'marking interrupted runs')
@@ -128,13 +131,14 @@ export function createApp(options: AppOptions): App {
     datasets,
     runs,
     exports: exportsService,
+    bases,
   }
 
   let probing: Promise<BackendInfo | null> | null = null
   return {
     home,
     handlers,
-    services: { datasets, runs, exports: exportsService },
+    services: { datasets, runs, exports: exportsService, bases },
     events,
     call: (name, input) => dispatch(handlers, name, input),
     probeBackend() {

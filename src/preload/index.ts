@@ -23,6 +23,7 @@ const api = {
   datasets: group('datasets'),
   runs: group('runs'),
   exports: group('exports'),
+  bases: group('bases'),
   subscribe<K extends keyof WorkbenchEvents>(channel: K, listener: (event: WorkbenchEvents[K]) => void) {
     if (!eventChannels.includes(channel)) throw new Error(`Unknown event channel ${String(channel)}`)
     const handler = (_e: IpcRendererEvent, msg: { channel: string; event: WorkbenchEvents[K] }) => {

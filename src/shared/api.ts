@@ -6,6 +6,8 @@ import type { PresetName, RunConfig } from './config'
 import type {
   AppInfo,
   AttentionMap,
+  Base,
+  BaseEncoding,
   Dataset,
   MetricPoint,
   Prediction,
@@ -163,6 +165,16 @@ export const apiSpec = {
     openFolder: method<{ opened: boolean; path: string; message?: string }>()(z.object({ path: z.string().min(1).max(4096) })),
     /** Desktop: let the user choose the export folder in the system's folder dialog (null: cancelled or no dialog here). */
     pickFolder: method<{ path: string | null }>()(none),
+  },
+  bases: {
+    list: method<Base[]>()(none),
+    get: method<Base>()(z.object({ id })),
+    /** Import a Hugging Face checkpoint folder (safetensors); progress arrives on the `base` channel. */
+    import: method<Base>()(z.object({ source: z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }), name: z.string().min(1).max(200).optional() })),
+    /** A text's tokens, ids and last-layer hidden states (for parity checks). */
+    encode: method<BaseEncoding>()(z.object({ id, text: z.string().max(100_000) })),
+    /** Refused while runs use the base. */
+    delete: method<{ deleted: boolean }>()(z.object({ id })),
   },
 } as const
 
@@ -323,7 +335,7 @@ export const methodNames: string[] = Object.entries(apiSpec).flatMap(([g, ms]) =
 )
 
 /** Event channel names. */
-export const eventChannels = ['run', 'dataset'] as const satisfies readonly (keyof WorkbenchEvents)[]
+export const eventChannels = ['run', 'dataset', 'base'] as const satisfies readonly (keyof WorkbenchEvents)[]
 
 /** IPC channel for a method (desktop transport). */
 export const ipcChannel = (name: string) => `wb:${name}`

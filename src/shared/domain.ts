@@ -178,10 +178,50 @@ export type DatasetEvent =
   | { type: 'done'; jobId: string; datasetId: string; alreadyImported?: boolean }
   | { type: 'error'; jobId: string; message: string }
 
+/** A pretrained base classifiers are fine-tuned from: an imported checkpoint or a completed pretraining run. */
+export interface Base {
+  id: string
+  name: string
+  createdAt: string
+  /** bert, roberta, xlm-roberta, distilbert, electra, gpt2 (imported), or encoder / decoder (pretrained here). */
+  family: string
+  source: 'import' | 'pretrain'
+  /** The folder it was imported from. */
+  sourcePath: string | null
+  /** The pretraining run it came from. */
+  runId: string | null
+  params: number
+  vocabSize: number
+  /** Longest input in tokens, special tokens included. */
+  maxLength: number
+  dModel: number
+  nLayers: number
+  nHeads: number
+  /** As the checkpoint's config or model card states them (empty when it says nothing). */
+  languages: string[]
+  license: string | null
+  /** Runs that started from this base. */
+  runsUsing: number
+}
+
+/** A text through a base: its tokens (special tokens included), their ids, and the last layer's hidden states [tokens][dModel]. */
+export interface BaseEncoding {
+  tokens: string[]
+  ids: number[]
+  hidden: number[][]
+}
+
+/** Progress of a base import (by the folder being imported). */
+export type BaseEvent =
+  | { type: 'progress'; path: string; done: number; total: number }
+  | { type: 'done'; path: string; baseId: string }
+  | { type: 'error'; path: string; message: string }
+
 /** Event streams a client can subscribe to. */
 export interface WorkbenchEvents {
   run: RunEvent
   dataset: DatasetEvent
+  base: BaseEvent
 }
 
 /** A prediction for one text. */

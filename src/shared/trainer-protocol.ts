@@ -1,6 +1,6 @@
 // Messages between the main process and a trainer process. Plain data only.
 import type { RunConfig } from './config'
-import type { AttentionMap, BackendInfo, BaselineMetrics, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
+import type { AttentionMap, BackendInfo, BaseEncoding, BaselineMetrics, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
 
 /** Rows handed to the engine, already split. Written by main into the run folder as JSON. */
 export interface JobData {
@@ -33,6 +33,8 @@ export type TrainerJob =
   /** Time a few training steps of the config's model on synthetic ids (a speed estimate before any run). */
   | { kind: 'calibrate'; config: RunConfig; vocabSize: number; nClasses: number }
   | { kind: 'probe' }
+  /** Texts through an imported base (bases/<id>/): tokens, ids and last-layer hidden states. */
+  | { kind: 'encode'; baseDir: string; texts: string[] }
 
 /** main -> trainer */
 export type HostMessage =
@@ -62,6 +64,7 @@ export type TrainerMessage =
         | { kind: 'export'; files: string[]; verification: Record<string, unknown> }
         | { kind: 'calibrate'; tokensPerSec: number; msPerStep: number; steps: number; backend: string }
         | { kind: 'probe' }
+        | { kind: 'encode'; encodings: BaseEncoding[] }
     }
   | {
       type: 'error'

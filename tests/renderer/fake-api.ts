@@ -280,6 +280,13 @@ export function createFakeApi(): FakeApi {
       openFolder: (i) => call('exports.openFolder', i, () => ({ opened: false, path: i.path, message: 'No file manager could be opened here.' })),
       pickFolder: () => call('exports.pickFolder', undefined, () => ({ path: '/home/u/picked' })),
     },
+    bases: {
+      list: () => call('bases.list', undefined, () => []),
+      get: (i) => call('bases.get', i, () => Promise.reject(new Error(`Base "${i.id}" not found.`))),
+      import: (i) => call('bases.import', i, () => Promise.reject(new Error(`Nothing to import at ${i.source.path}.`))),
+      encode: (i) => call('bases.encode', i, () => Promise.reject(new Error(`Base "${i.id}" not found.`))),
+      delete: (i) => call('bases.delete', i, () => ({ deleted: true })),
+    },
     subscribe(channel, listener) {
       let set = listeners.get(channel)
       if (!set) listeners.set(channel, (set = new Set()))

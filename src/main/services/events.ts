@@ -5,7 +5,7 @@ type Listener<K extends keyof WorkbenchEvents> = (event: WorkbenchEvents[K]) => 
 
 /** Fan-out of service events to any number of subscribers (IPC, WebSocket, terminal). */
 export class EventHub {
-  private listeners: { [K in keyof WorkbenchEvents]: Set<Listener<K>> } = { run: new Set(), dataset: new Set() }
+  private listeners: { [K in keyof WorkbenchEvents]: Set<Listener<K>> } = { run: new Set(), dataset: new Set(), base: new Set() }
 
   emit<K extends keyof WorkbenchEvents>(channel: K, event: WorkbenchEvents[K]): void {
     for (const l of this.listeners[channel]) {

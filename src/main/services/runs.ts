@@ -31,6 +31,8 @@ export interface RunServiceDeps {
   onBackend?: (b: BackendInfo) => void
   /** Runs training at once, default 1. */
   concurrency?: number
+  /** Told of every run that completes (a pretraining run becomes a base). */
+  onCompleted?: (run: Run) => void
 }
 
 /** The `runs` API plus what the entry points need for lifecycle. */
@@ -477,6 +479,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
       repo.setProgress(id, { ...p, step, epoch: kept?.epochsRun ?? p.epoch, etaSec: 0 })
     }
     setStatus(id, 'completed', { finishedAt: now(), error: null })
+    try {
+      deps.onCompleted?.(mustGet(id).run)
+    } catch (err) {
+      emit({ type: 'log', runId: id, level: 'warn', message: `The finished run could not be recorded as a base: ${(err as Error).message}` })
+    }
   }
 
   function finishErr(id: string, a: ActiveJob, err: Error): void {

@@ -138,4 +138,27 @@ export const migrations: Migration[] = [
       CREATE INDEX datasets_status ON datasets(status);
     `,
   },
+  {
+    // Pretrained bases: imported checkpoints (weights under bases/<id>/) and completed pretraining
+    // runs (weights stay in the run's folder); runs record the base they started from.
+    id: '004_bases',
+    sql: `
+      CREATE TABLE bases (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('import','pretrain')),
+        source_path TEXT,
+        run_id TEXT REFERENCES runs(id) ON DELETE CASCADE,
+        family TEXT NOT NULL,
+        params INTEGER NOT NULL,
+        vocab_size INTEGER NOT NULL,
+        max_length INTEGER NOT NULL,
+        info_json TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX bases_run ON bases(run_id) WHERE run_id IS NOT NULL;
+      ALTER TABLE runs ADD COLUMN base_id TEXT REFERENCES bases(id) ON DELETE SET NULL;
+      CREATE INDEX runs_base ON runs(base_id);
+    `,
+  },
 ]

@@ -138,6 +138,11 @@ async function run(job: TrainerJob): Promise<void> {
         post({ type: 'done', result: { kind: 'calibrate', ...c } })
         break
       }
+      case 'encode': {
+        const { encodeBaseTexts } = await import('../engine/bases/base-model')
+        post({ type: 'done', result: { kind: 'encode', encodings: await encodeBaseTexts(job.baseDir, job.texts) } })
+        break
+      }
       case 'export': {
         const { exportModel } = await import('../engine/export')
         const out = await exportModel({

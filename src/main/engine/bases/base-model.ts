@@ -85,3 +85,15 @@ export async function encodeText(base: LoadedBase, text: string): Promise<{ toke
   const enc = base.tokenizer.encodeFramed(text, base.file.arch.maxLength)
   return { tokens: enc.tokens, ids: enc.ids, hidden: await hiddenStates(base, enc.ids) }
 }
+
+/** Loads a base, encodes each text, frees the base (the trainer's encode job). */
+export async function encodeBaseTexts(dir: string, texts: string[]): Promise<{ tokens: string[]; ids: number[]; hidden: number[][] }[]> {
+  const base = loadBase(dir)
+  try {
+    const out = []
+    for (const t of texts) out.push(await encodeText(base, t))
+    return out
+  } finally {
+    base.dispose()
+  }
+}
