@@ -23,7 +23,15 @@ export interface BaseServiceDeps {
   memoryBytes?: number
 }
 
-export type BaseService = WorkbenchHandlers['bases'] & {
+type Handlers = WorkbenchHandlers['bases']
+
+/** The `bases` API (synchronous where no trainer is involved) plus the hooks other services use. */
+export interface BaseService {
+  list(): Base[]
+  get(input: Parameters<Handlers['get']>[0]): Base
+  import(input: Parameters<Handlers['import']>[0]): Promise<Base>
+  encode(input: Parameters<Handlers['encode']>[0]): Promise<BaseEncoding>
+  delete(input: Parameters<Handlers['delete']>[0]): { deleted: boolean }
   /** A completed pretraining run becomes a base (called where runs complete; no-op for other runs). */
   recordPretrainRun(run: Run): void
   /** The folder of an imported base, for fine-tuning from it. */
