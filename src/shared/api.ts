@@ -156,6 +156,10 @@ export const apiSpec = {
       z.object({ id, text: z.string().min(1).max(100_000), attention: z.boolean().optional() }),
     ),
     attention: method<AttentionComparison>()(z.object({ ids: z.array(id).min(1).max(2), text: z.string().min(1).max(100_000) })),
+    /** Many texts in one call (a file's lines): batched by length in the trainer, predictions in input order. */
+    predictMany: method<Prediction[]>()(
+      z.object({ id, texts: z.array(z.string().min(1).max(100_000)).min(1).max(4096), attention: z.boolean().optional() }),
+    ),
   },
   exports: {
     create: method<ExportResult>()(ExportSchema),

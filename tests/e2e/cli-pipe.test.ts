@@ -109,6 +109,7 @@ describe('terminal output through a slow pipe', () => {
     const rows = pipe.stdout.toString().trimEnd().split('\n').map((l) => JSON.parse(l))
     expect(rows.map((r) => r.text)).toEqual(longTexts)
     for (const r of rows) expect(r.probabilities.positive + r.probabilities.negative).toBeCloseTo(1, 5)
+    expect(pipe.stderr.toString()).toMatch(/^160 rows in [\d.]+ s \(\d+ rows\/s\)$/m)
   })
 
   it('stderr progress arrives as whole plain lines through a slow pipe, and exit codes are unchanged', async () => {

@@ -584,6 +584,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return p
   }
 
+  // A batch (a file's lines) goes to the warm worker in one request; it is not cached.
+  function predictBatch(rec: RunRecord, texts: string[], attention: boolean): Promise<Prediction[]> {
+    const modelDir = join(rec.runDir, 'model')
+    if (!existsSync(modelDir)) throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
+    return predictWorker.predict({ modelDir, texts, attention })
+  }
+
   function forgetPredictions(runId: string): void {
     for (const k of predictions.keys()) if (k.startsWith(`${runId}\u0000`)) predictions.delete(k)
   }
@@ -856,6 +863,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
         throw new UserError('This run is a bag-of-embeddings baseline; it has no attention to show.')
       }
       return predictWith(rec, text, attention ?? false)
+    },
+
+    predictMany: async ({ id, texts, attention }) => {
+      const rec = mustGet(id)
+      if (attention && rec.run.config.model.arch === 'bag') throw new UserError('This run is a bag-of-embeddings baseline; it has no attention to show.')
+      return predictBatch(rec, texts, attention ?? false)
     },
 
     attention: async ({ ids, text }) => {

@@ -32,6 +32,9 @@ const evalVerb = defineVerb({
   },
 })
 
+/** Lines of `--file` per request to the model. */
+const predictChunk = 1024
+
 /** The texts of `--file`: one per non-empty line, read as they are needed. */
 async function* linesOf(path: string): AsyncGenerator<string> {
   const stream = createReadStream(path, { encoding: 'utf8' })
@@ -61,8 +64,25 @@ const predict = defineVerb({
     }
     if (flags.file === undefined) throw new UserError('Give --text "..." or --file PATH.')
     const rows = out.rows<Prediction & { text: string }>((r) => `${r.label}\t${r.text}`)
-    for await (const text of linesOf(flags.file)) await rows.row({ text, ...(await api.runs.predict({ id, text, attention })) })
+    // Lines go to the model in chunks (the trainer batches each chunk by length); rows come out in file order.
+    const started = performance.now()
+    let count = 0
+    let chunk: string[] = []
+    const flush = async () => {
+      if (!chunk.length) return
+      const preds = await api.runs.predictMany({ id, texts: chunk, attention })
+      for (let i = 0; i < chunk.length; i++) await rows.row({ text: chunk[i]!, ...preds[i]! })
+      count += chunk.length
+      chunk = []
+    }
+    for await (const text of linesOf(flags.file)) {
+      chunk.push(text)
+      if (chunk.length >= predictChunk) await flush()
+    }
+    await flush()
     await rows.end()
+    const seconds = (performance.now() - started) / 1000
+    await out.note(`${count} rows in ${seconds.toFixed(1)} s (${Math.round(count / Math.max(seconds, 1e-3))} rows/s)`)
     return 0
   },
 })
