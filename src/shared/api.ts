@@ -2,6 +2,7 @@
 // the preload bridge, the HTTP client and the CLI are checked against `WorkbenchApi`.
 import { z } from 'zod'
 import { presetNames, RunConfigSchema } from './config'
+import type { PresetSizing } from './preset-sizing'
 import type { PresetName, RunConfig } from './config'
 import type {
   AppInfo,
@@ -246,6 +247,8 @@ export interface RunPlan {
   warnings: string[]
   /** Present when the duration comes from timing this config's training steps on this machine. */
   calibration?: { tokensPerSec: number; msPerStep: number; backend: string }
+  /** When a preset was named: what it chose for this dataset and why (merged under the given config). */
+  sizing?: PresetSizing
 }
 
 export interface RunComparison {

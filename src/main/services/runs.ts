@@ -14,6 +14,7 @@ import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
 import { allLabelledRows, evaluateJobData, reportedRows, runMetrics } from './run-scoring'
 import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { createPresetSizer } from './preset-sizer'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
 import { AbortedError, createPredictWorker, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
 
@@ -129,6 +130,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   const { db, home, spawn, datasets, emit } = deps
   const repo = createRunsRepo(db)
   const concurrency = Math.max(1, deps.concurrency ?? 1)
+  const sizer = createPresetSizer(datasets)
   const owner = { pid: process.pid, id: newId('owner') }
   liveOwners.add(owner.id)
   const active = new Map<string, ActiveJob>()
@@ -321,8 +323,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
    * Resolve a run's config. A fine-tune keeps the base model's shape and tokenizer (the engine
    * cannot change them), so the run records what actually trains, not the preset's defaults.
    */
-  function resolveRun(preset: PresetName | undefined, overrides: unknown): RunConfig {
-    return withBase(resolve(preset, overrides))
+  function resolveRun(preset: PresetName | undefined, overrides: unknown, datasetId?: string): RunConfig {
+    const sizing = datasetId ? sizer(preset, datasetId, overrides) : null
+    return withBase(resolve(preset, sizing?.config, overrides))
   }
 
   /** For a fine-tune: the config with the base model's shape and tokenizer. */
@@ -620,13 +623,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
     get: ({ id }) => mustGet(id).run,
 
     plan: (input) => {
-      const config = resolveRun(input.preset, input.config)
+      const config = resolveRun(input.preset, input.config, input.datasetId)
       const { data } = loadData(input.datasetId, config)
-      return planFor(config, data)
+      const sizing = sizer(input.preset, input.datasetId, input.config)
+      return { ...planFor(config, data), ...(sizing ? { sizing } : {}) }
     },
 
     calibrate: async (input) => {
-      const config = resolveRun(input.preset, input.config)
+      const config = resolveRun(input.preset, input.config, input.datasetId)
       const { data } = loadData(input.datasetId, config)
       const plan = planFor(config, data)
       // Refuse what could never train before spending a trainer process on it.
@@ -637,7 +641,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     start: (input: StartInput) => {
       if (closed) throw new UserError('The app is shutting down; start the run again after it restarts.', 'conflict')
-      const config = resolveRun(input.preset, input.config)
+      const config = resolveRun(input.preset, input.config, input.datasetId)
       const { versionId, data } = loadData(input.datasetId, config)
       refuseAbsurd(planFor(config, data))
       if (input.queue === false && active.size >= concurrency) {
@@ -762,12 +766,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     sweep: (input) => {
       if (closed) throw new UserError('The app is shutting down; start the sweep after it restarts.', 'conflict')
-      const base = resolve(input.preset, input.config)
+      const sized = sizer(input.preset, input.datasetId, input.config)?.config
+      const base = resolve(input.preset, sized, input.config)
       checkSpaceKeys(input.space, base)
       const points = expandSpace(input.space, input.strategy, input.budget, base.train.seed)
       const configs = points.map((pt) => {
         try {
-          return withBase(resolveConfig(input.preset ?? null, input.config, dottedToNested(pt)))
+          return withBase(resolveConfig(input.preset ?? null, sized, input.config, dottedToNested(pt)))
         } catch (err) {
           if (err instanceof ConfigError) throw new UserError(`The sweep point ${describePoint(pt)} is not a valid configuration: ${err.message}`)
           throw err

@@ -90,14 +90,26 @@ export function describePoint(point: SweepPoint): string {
     .join(', ')
 }
 
-/** The best completed run by a metric (lowest loss, highest accuracy or macro-F1), or null. */
+/**
+ * A run's figure for choosing between runs: its validation score (what chose its kept epoch),
+ * never the test score it reports, so a choice made here cannot fit the test rows.
+ */
+export function selectionValue(r: Run, metric: string): number | undefined {
+  const m = r.metrics
+  if (!m) return undefined
+  const source = m.validation ?? (m.split === undefined || m.split === 'validation' ? m : undefined)
+  const v = (source as unknown as Record<string, unknown> | undefined)?.[metric]
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
+}
+
+/** The best completed run by a validation metric (lowest loss, highest accuracy or macro-F1), or null. */
 export function bestRun(runs: Run[], metric: string): Run | null {
   const lower = metric === 'loss'
   let best: Run | null = null
   let bestValue = 0
   for (const r of runs) {
     if (r.status !== 'completed' || !r.metrics) continue
-    const v = (r.metrics as unknown as Record<string, unknown>)[metric]
+    const v = selectionValue(r, metric)
     if (typeof v !== 'number' || !Number.isFinite(v)) continue
     if (!best || (lower ? v < bestValue : v > bestValue)) {
       best = r

@@ -2,6 +2,7 @@
 import { UserError } from '../../../shared/api'
 import { presetNames, type PresetName } from '../../../shared/config'
 import type { Run } from '../../../shared/domain'
+import { describeChoice } from '../../../shared/preset-sizing'
 import { describeRun, pct, runLine, table } from '../format'
 import { createProgress, followRun } from '../progress'
 import { defineVerb, need, type VerbContext } from '../verb'
@@ -97,7 +98,13 @@ const train = defineVerb({
     const config = parseSets(flags.set)
     if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
     if (flags.from) config.finetune = { ...(config.finetune as object), fromRunId: flags.from }
-    const run = await api.runs.start({ datasetId, preset: preset(flags.preset), config, name: flags.name })
+    const chosen = preset(flags.preset)
+    if (chosen) {
+      // Say what the preset picked for this dataset and why, before the run starts.
+      const { sizing } = await api.runs.plan({ datasetId, preset: chosen, config })
+      if (sizing) await out.note([`The ${chosen} preset, sized for this dataset:`, ...sizing.choices.map((c) => `  ${describeChoice(c)}`)].join('\n'))
+    }
+    const run = await api.runs.start({ datasetId, preset: chosen, config, name: flags.name })
     await out.note(`Training run ${run.id} (${run.name})`)
     const final = await follow(ctx, run.id)
     await out.result(final, () => describeRun(final))

@@ -3,7 +3,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, toRaw, watch } from 'vue'
 import type { RunPlan } from '../../../shared/api'
-import { presets as sharedPresets, resolveConfig, type PresetName, type RunConfig } from '../../../shared/config'
+import { mergeConfig, presets as sharedPresets, resolveConfig, type PresetName, type RunConfig } from '../../../shared/config'
 import { errorMessage, useApi } from '../api'
 import { setPath, validateConfig } from '../lib/config-fields'
 import { useAppStore } from './app'
@@ -31,6 +31,8 @@ export const useTrainStore = defineStore('train', () => {
   /** "Measure speed": a short calibration on this machine, its error shown in place. */
   const measuring = ref(false)
   const measureError = ref<string | null>(null)
+  /** The dataset and preset whose data-sized settings are already in the form (applied once per pair). */
+  let sizedFor: string | null = null
   let planTimer: ReturnType<typeof setTimeout> | null = null
   let planSeq = 0
 
@@ -45,6 +47,7 @@ export const useTrainStore = defineStore('train', () => {
   function choosePreset(p: PresetName): void {
     const keep = { task: config.value.task, finetune: plain(config.value.finetune), arch: config.value.model.arch }
     preset.value = p
+    sizedFor = null
     const c = presetConfig(p)
     c.task = keep.task
     c.finetune = keep.finetune
@@ -102,10 +105,12 @@ export const useTrainStore = defineStore('train', () => {
     const seq = ++planSeq
     planning.value = true
     try {
-      const p = await useApi().runs.plan(input())
+      const asked = input()
+      const p = await useApi().runs.plan(asked)
       if (seq === planSeq) {
         plan.value = p
         planError.value = null
+        applySizing(p, asked.datasetId)
       }
     } catch (err) {
       if (seq === planSeq) {
@@ -115,6 +120,18 @@ export const useTrainStore = defineStore('train', () => {
     } finally {
       if (seq === planSeq) planning.value = false
     }
+  }
+
+  /**
+   * The services sized the preset for this dataset: put those settings into the form once per
+   * dataset and preset, so what the user then changes stays changed.
+   */
+  function applySizing(p: RunPlan, forDataset: string): void {
+    const key = `${forDataset}|${preset.value}`
+    if (!p.sizing || p.sizing.preset !== preset.value || sizedFor === key || datasetId.value !== forDataset) return
+    sizedFor = key
+    if (config.value.task !== 'classify' || config.value.finetune.fromRunId) return
+    config.value = mergeConfig(plain(config.value), plain(p.sizing.config))
   }
 
   /** Time a few training steps of this config so the plan's duration is measured, not guessed. */

@@ -1,0 +1,37 @@
+// Sizes a preset for the dataset a run trains on (see shared/preset-sizing.ts), caching each
+// dataset version's profile so planning as the user types stays cheap.
+import type { PresetName } from '../../shared/config'
+import { sizePreset, type DataProfile, type PresetSizing } from '../../shared/preset-sizing'
+import type { JobData } from '../../shared/trainer-protocol'
+import { profileOf } from './data-profile'
+
+/** What the sizer needs from the datasets service. */
+export interface SizerDatasets {
+  resolveVersion(datasetId: string): { versionId: string }
+  loadSplitRows(versionId: string): JobData
+}
+
+/** Returns the sizing of a preset for a dataset, or null where sizing does not apply. */
+export type PresetSizer = (preset: PresetName | undefined, datasetId: string, overrides: unknown) => PresetSizing | null
+
+/** Build a sizer over the datasets service (profiles cached per dataset version). */
+export function createPresetSizer(datasets: SizerDatasets): PresetSizer {
+  const profiles = new Map<string, DataProfile>()
+  return (preset, datasetId, overrides) => {
+    if (!preset) return null
+    const o = (overrides ?? {}) as { task?: unknown; finetune?: { fromRunId?: unknown }; train?: { batchSize?: unknown } }
+    // Pretraining and fine-tunes keep their own shapes.
+    if (o.task === 'pretrain' || o.finetune?.fromRunId) return null
+    const { versionId } = datasets.resolveVersion(datasetId)
+    let profile = profiles.get(versionId)
+    if (!profile) {
+      const data = datasets.loadSplitRows(versionId)
+      if (!data.train.texts.length) return null
+      profile = profileOf(data)
+      profiles.set(versionId, profile)
+      if (profiles.size > 32) profiles.delete(profiles.keys().next().value!)
+    }
+    const batch = typeof o.train?.batchSize === 'number' ? o.train.batchSize : 32
+    return sizePreset(preset, profile, batch)
+  }
+}
