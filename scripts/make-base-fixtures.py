@@ -10,6 +10,8 @@ reference.json: the last hidden states (float64 forward pass, one row per token)
 sequences. Run with Debian's python3 (torch 1.13, numpy):
 
     /usr/bin/python3 scripts/make-base-fixtures.py [OUT_DIR]    # default tests/fixtures/bases
+    /usr/bin/python3 scripts/make-base-fixtures.py --minilm DIR  # a MiniLM-sized BERT (6 x 384, vocab 30522,
+                                                                 # ~90 MB, random weights) for import benchmarks
 """
 import json
 import math
@@ -21,7 +23,7 @@ from collections import Counter
 import numpy as np
 import torch
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'bases')
+OUT = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] != '--minilm' else os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'bases')
 
 CORPUS = """The quick brown fox jumps over the lazy dog. A café in Zürich serves crème brûlée and naïve
 coffee. Transformers learn attention over tokens; attention is all you need! Models read text,
@@ -268,7 +270,8 @@ def rnd(gen, *shape, std=0.3):
     return torch.randn(*shape, generator=gen) * std
 
 
-def ln_params(gen, prefix, d=D):
+def ln_params(gen, prefix, d=None):
+    d = d or D
     return {prefix + '.weight': 1 + rnd(gen, d, std=0.1), prefix + '.bias': rnd(gen, d, std=0.1)}
 
 
@@ -325,7 +328,8 @@ def bert_encoder(W, pre, x, eps):
     return x
 
 
-def make_bert(gen, V, pre, pooler, type_vocab, pos_len, emb_size=D):
+def make_bert(gen, V, pre, pooler, type_vocab, pos_len, emb_size=None):
+    emb_size = emb_size or D
     w = {}
     w[pre + 'embeddings.word_embeddings.weight'] = rnd(gen, V, emb_size)
     w[pre + 'embeddings.position_embeddings.weight'] = rnd(gen, pos_len, emb_size)
@@ -507,5 +511,29 @@ def main():
     save('gpt2-tiny', cfg, g2, g2_cfg, w, torch.float32, 2, lambda W, s: gpt2_forward(W, 'transformer.', s), sequences(gen, g2_v, g2_sp))
 
 
+def minilm(folder):
+    """A BERT of MiniLM-L6's shape with random weights, for timing imports (not committed)."""
+    global D, H, L, F, P
+    D, H, L, F, P = 384, 12, 6, 1536, 512
+    gen = torch.Generator().manual_seed(1)
+    tok, cfg, v, _ = wordpiece_tokenizer()
+    vocab = tok['model']['vocab']
+    for i in range(30522 - v):
+        vocab['[unused%d]' % i] = v + i
+    w = make_bert(gen, 30522, '', True, 2, P)
+    os.makedirs(folder, exist_ok=True)
+    write_weights(folder, {k: t.float() for k, t in w.items()}, 1)
+    with open(os.path.join(folder, 'config.json'), 'w') as f:
+        json.dump(bert_config('bert', 30522, max_position_embeddings=P), f, indent=1)
+    with open(os.path.join(folder, 'tokenizer.json'), 'w', encoding='utf-8') as f:
+        json.dump(tok, f, ensure_ascii=False)
+    with open(os.path.join(folder, 'tokenizer_config.json'), 'w') as f:
+        json.dump(cfg, f)
+    print('MiniLM-sized BERT in', folder)
+
+
 if __name__ == '__main__':
-    main()
+    if len(sys.argv) > 2 and sys.argv[1] == '--minilm':
+        minilm(sys.argv[2])
+    else:
+        main()

@@ -97,3 +97,33 @@ describe('pretrained tokenizers match the Hugging Face reference token for token
     expect(bert.decode(bert.encodeFramed('Running runs').ids)).toBe('running runs')
   })
 })
+
+describe('tokenizers from vocabulary files (no tokenizer.json)', () => {
+  const viaJson = (name: string) => new PretrainedTokenizer(tokenizerFromFiles({ tokenizerJson: load(name, 'tokenizer.json'), tokenizerConfig: load(name, 'tokenizer_config.json') }))
+
+  it("BERT's vocab.txt with do_lower_case encodes like its tokenizer.json", () => {
+    const json = load('bert-tiny', 'tokenizer.json') as { model: { vocab: Record<string, number> } }
+    const lines: string[] = []
+    for (const [t, i] of Object.entries(json.model.vocab)) lines[i] = t
+    const ours = new PretrainedTokenizer(tokenizerFromFiles({ vocabTxt: lines.join('\n') + '\n', tokenizerConfig: { do_lower_case: true } }))
+    const want = viaJson('bert-tiny')
+    for (const text of AWKWARD_TEXTS) expect(ours.encodeFramed(text).ids, text).toEqual(want.encodeFramed(text).ids)
+  })
+
+  for (const [name, modelType] of [['gpt2-tiny', 'gpt2'], ['roberta-tiny', 'roberta']] as const) {
+    it(`${modelType}'s vocab.json + merges.txt encode like its tokenizer.json`, () => {
+      const json = load(name, 'tokenizer.json') as { model: { vocab: Record<string, number>; merges: string[] } }
+      const ours = new PretrainedTokenizer(
+        tokenizerFromFiles({ vocabJson: json.model.vocab, mergesTxt: '#version: 0.2\n' + json.model.merges.join('\n') + '\n', tokenizerConfig: load(name, 'tokenizer_config.json'), modelType }),
+      )
+      const want = viaJson(name)
+      for (const text of AWKWARD_TEXTS) expect(ours.encodeFramed(text).ids, text).toEqual(want.encodeFramed(text).ids)
+    })
+  }
+
+  it('refuses a folder with no tokenizer it can read, and tokenizer.json steps it does not implement', () => {
+    expect(() => tokenizerFromFiles({})).toThrow(/no tokenizer this app can read/)
+    const tj = load('bert-tiny', 'tokenizer.json')
+    expect(() => tokenizerFromFiles({ tokenizerJson: { ...tj, pre_tokenizer: { type: 'CharDelimiterSplit', delimiter: '_' } } })).toThrow(/pre-tokenisation step "CharDelimiterSplit"/)
+  })
+})
