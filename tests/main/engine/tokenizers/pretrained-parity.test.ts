@@ -127,3 +127,19 @@ describe('tokenizers from vocabulary files (no tokenizer.json)', () => {
     expect(() => tokenizerFromFiles({ tokenizerJson: { ...tj, pre_tokenizer: { type: 'CharDelimiterSplit', delimiter: '_' } } })).toThrow(/pre-tokenisation step "CharDelimiterSplit"/)
   })
 })
+
+describe('batches of a base tokenizer', () => {
+  it("frame every row with the base's own special tokens, cut inside them, and pad with its pad id", async () => {
+    const { encodeBatch } = await import('../../../../src/main/engine/tokenizers')
+    const tok = new PretrainedTokenizer(tokenizerFromFiles({ tokenizerJson: load('roberta-tiny', 'tokenizer.json'), tokenizerConfig: load('roberta-tiny', 'tokenizer_config.json') }))
+    const b = encodeBatch(tok, ['attention is all you need attention attention', 'hi'], { seqLen: 6, addCls: true, padTo: 'max' })
+    const row = (i: number) => Array.from(b.ids.slice(i * 6, i * 6 + 6))
+    expect(row(0)[0]).toBe(tok.special.cls)
+    expect(row(0)[5]).toBe(tok.special.sep) // cut to fit, the end token kept
+    expect(row(0).slice(1, 5)).toEqual(tok.encodeIds('attention is all you need attention attention').slice(0, 4))
+    const short = tok.encodeFramed('hi').ids
+    expect(row(1).slice(0, short.length)).toEqual(short)
+    expect(row(1).slice(short.length)).toEqual(new Array(6 - short.length).fill(tok.special.pad))
+    expect(Array.from(b.mask.slice(6, 12))).toEqual([...new Array(short.length).fill(1), ...new Array(6 - short.length).fill(0)])
+  })
+})
