@@ -251,6 +251,10 @@ export function createFakeApi(): FakeApi {
           probabilities: i.text.includes('bad') ? { neg: 0.9, pos: 0.1 } : { neg: 0.2, pos: 0.8 },
           attention: { tokens: ['[CLS]', ...i.text.split(' ')], weights: [[[[1]]]], rollout: [0.1, ...i.text.split(' ').map(() => 0.9 / i.text.split(' ').length)] },
         })),
+      predictMany: (i) =>
+        call('runs.predictMany', i, () =>
+          i.texts.map((t) => ({ label: t.includes('bad') ? 'neg' : 'pos', probabilities: t.includes('bad') ? { neg: 0.9, pos: 0.1 } : { neg: 0.2, pos: 0.8 } })),
+        ),
       attention: (i) =>
         call('runs.attention', i, () => ({
           text: i.text,
