@@ -111,6 +111,7 @@ describe('bases service', () => {
         ),
       /tokenizer does not fit the model: it uses token ids up to 400, but the model's vocabulary has only \d+ rows/,
     ],
+    ['a config with impossible sizes', () => variant('gpt2-tiny', (d) => editJson(join(d, 'config.json'), (j) => (j.n_layer = 1e9))), /config\.json gives nLayers = 1000000000, which is not a size this app can build/],
     ['a model too large for the memory', () => join(FIXTURES, 'bert-tiny'), /too large for this machine: 0\.0 million parameters are 0\.0 GB as float32.*this machine has 0\.0 GB/, 50_000],
   ]
 

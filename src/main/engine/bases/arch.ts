@@ -49,6 +49,19 @@ const num = (cfg: Cfg, key: string, fallback?: number): number => {
   return v
 }
 
+// Far beyond any checkpoint of these families; a config past them is damaged or hostile.
+const LIMITS: [keyof BaseArch, number][] = [['vocabSize', 4_000_000], ['dModel', 65_536], ['nHeads', 1024], ['nLayers', 1024], ['ffnDim', 1_048_576], ['positions', 1_048_576], ['typeVocab', 1024]]
+
+function checked(a: BaseArch): BaseArch {
+  for (const [k, max] of LIMITS) {
+    const v = a[k] as number
+    if (!Number.isInteger(v) || v > max || (v < 1 && k !== 'typeVocab')) throw new CheckpointError(`config.json gives ${k} = ${v}, which is not a size this app can build (1 to ${max}).`)
+  }
+  if (a.dModel % a.nHeads !== 0) throw new CheckpointError(`config.json says ${a.dModel} wide with ${a.nHeads} heads, which does not divide evenly.`)
+  if (a.maxLength < 2) throw new CheckpointError('config.json leaves room for fewer than 2 positions.')
+  return a
+}
+
 function geluOf(act: unknown): BaseArch['gelu'] {
   if (act === 'gelu' || act === undefined) return 'erf'
   if (act === 'gelu_new' || act === 'gelu_pytorch_tanh' || act === 'gelu_fast') return 'tanh'
@@ -68,22 +81,22 @@ export function describeArch(cfg: Cfg): BaseArch {
     if (cfg.scale_attn_by_inverse_layer_idx === true) throw new CheckpointError('GPT-2 checkpoints with scale_attn_by_inverse_layer_idx are not supported.')
     const d = num(cfg, 'n_embd')
     const positions = num(cfg, 'n_positions')
-    return {
+    return checked({
       family, vocabSize: num(cfg, 'vocab_size'), dModel: d, nHeads: num(cfg, 'n_head'), nLayers: num(cfg, 'n_layer'),
       ffnDim: typeof cfg.n_inner === 'number' ? cfg.n_inner : 4 * d, embedSize: d, positions, positionOffset: 0, typeVocab: 0,
       norm: 'pre', gelu: geluOf(cfg.activation_function ?? 'gelu_new'), lnEps: num(cfg, 'layer_norm_epsilon', 1e-5),
       embedLn: false, finalLn: true, causal: true, pooler: false, tiedLmHead: cfg.tie_word_embeddings !== false, maxLength: positions,
-    }
+    })
   }
   if (family === 'distilbert') {
     const positions = num(cfg, 'max_position_embeddings')
     const d = num(cfg, 'dim')
-    return {
+    return checked({
       family, vocabSize: num(cfg, 'vocab_size'), dModel: d, nHeads: num(cfg, 'n_heads'), nLayers: num(cfg, 'n_layers'),
       ffnDim: num(cfg, 'hidden_dim'), embedSize: d, positions, positionOffset: 0, typeVocab: 0, norm: 'post',
       gelu: geluOf(cfg.activation ?? 'gelu'), lnEps: 1e-12, embedLn: true, finalLn: false, causal: false, pooler: false,
       tiedLmHead: true, maxLength: positions,
-    }
+    })
   }
   if (cfg.position_embedding_type !== undefined && cfg.position_embedding_type !== 'absolute') {
     throw new CheckpointError(`Position embeddings of type "${String(cfg.position_embedding_type)}" are not supported (absolute ones are).`)
@@ -92,18 +105,19 @@ export function describeArch(cfg: Cfg): BaseArch {
   const positions = num(cfg, 'max_position_embeddings')
   // RoBERTa numbers positions from padding_idx + 1 (fairseq's make_positions).
   const offset = family === 'roberta' || family === 'xlm-roberta' ? num(cfg, 'pad_token_id', 1) + 1 : 0
-  return {
+  return checked({
     family, vocabSize: num(cfg, 'vocab_size'), dModel: d, nHeads: num(cfg, 'num_attention_heads'), nLayers: num(cfg, 'num_hidden_layers'),
     ffnDim: num(cfg, 'intermediate_size'), embedSize: family === 'electra' ? num(cfg, 'embedding_size', d) : d, positions, positionOffset: offset,
     typeVocab: num(cfg, 'type_vocab_size', 2), norm: 'post', gelu: geluOf(cfg.hidden_act), lnEps: num(cfg, 'layer_norm_eps', 1e-12),
     embedLn: true, finalLn: false, causal: false, pooler: false, tiedLmHead: cfg.tie_word_embeddings !== false, maxLength: positions - offset,
-  }
+  })
 }
 
 /** Weights of the body, by the engine's names, with the shapes the description implies. */
 export function archShapes(a: BaseArch): [string, number[]][] {
   const { vocabSize: V, dModel: D, ffnDim: F, embedSize: E } = a
   const s: [string, number[]][] = [['embed/tok', [V, E]], ['embed/pos', [a.positions, E]]]
+  if (E < 1 || !Number.isInteger(E)) throw new CheckpointError(`config.json gives an embedding size of ${E}.`)
   if (a.typeVocab > 0) s.push(['embed/type', [a.typeVocab, E]])
   if (a.embedLn) s.push(['embed/ln/gamma', [E]], ['embed/ln/beta', [E]])
   if (E !== D) s.push(['embed/proj', [E, D]], ['embed/proj_b', [D]])

@@ -39,6 +39,14 @@ const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`
 export function planImport(dir: string, opts: { memoryBytes?: number } = {}): ImportPlan {
   const folder = openCheckpointFolder(dir)
   const arch = describeArch(folder.config)
+  // Memory first: a refusal here needs no look at the tensors.
+  const memory = opts.memoryBytes ?? totalmem()
+  const needed = archParams(arch)
+  if (needed * 4 * TRAINING_COPIES > memory) {
+    throw new CheckpointError(
+      `This model is too large for this machine: ${(needed / 1e6).toFixed(1)} million parameters are ${gb(needed * 4)} as float32, fine-tuning needs about ${gb(needed * 4 * TRAINING_COPIES)}, and this machine has ${gb(memory)} of memory.`,
+    )
+  }
   const weights = mapWeights(arch, folder.tensors)
   const tokenizer = tokenizerFromFiles(folder.tokenizer)
   const maxId = Math.max(tokenizer.vocab.length - 1, ...tokenizer.addedTokens.map((t) => t.id), ...tokenizer.template.before, ...tokenizer.template.after)
@@ -47,13 +55,7 @@ export function planImport(dir: string, opts: { memoryBytes?: number } = {}): Im
       `The tokenizer does not fit the model: it uses token ids up to ${maxId}, but the model's vocabulary has only ${arch.vocabSize} rows (config.json vocab_size).`,
     )
   }
-  const params = archParams(arch)
-  const memory = opts.memoryBytes ?? totalmem()
-  if (params * 4 * TRAINING_COPIES > memory) {
-    throw new CheckpointError(
-      `This model is too large for this machine: ${(params / 1e6).toFixed(1)} million parameters are ${gb(params * 4)} as float32, fine-tuning needs about ${gb(params * 4 * TRAINING_COPIES)}, and this machine has ${gb(memory)} of memory.`,
-    )
-  }
+  const params = archParams(arch) // with the pooler, now that the tensors said whether there is one
   return { folder, arch, tokenizer, weights, params, card: readCardInfo(folder.readme, folder.config) }
 }
 

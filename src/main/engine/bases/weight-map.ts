@@ -129,7 +129,6 @@ function sourceShape(w: { shape: number[]; op: WeightSource['op'] }, nSources: n
  * Refuses, naming the first tensor, when one is missing or has another shape than config.json implies.
  */
 export function mapWeights(arch: BaseArch, tensors: Map<string, TensorEntry>): WeightSource[] {
-  if (arch.dModel % arch.nHeads !== 0) throw new CheckpointError(`config.json says ${arch.dModel} wide with ${arch.nHeads} heads, which does not divide evenly.`)
   const firstKey = arch.family === 'gpt2' ? 'wte.weight' : 'embeddings.word_embeddings.weight'
   const prefix = PREFIXES[arch.family].find((p) => tensors.has(p + firstKey))
   if (prefix === undefined) throw new CheckpointError(`The checkpoint is missing tensor ${PREFIXES[arch.family][0]}${firstKey} (the token embeddings).`)

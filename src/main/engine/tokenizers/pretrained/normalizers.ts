@@ -62,7 +62,13 @@ function precompiled(text: string): string {
 function replacePattern(step: NormalizerStep): RegExp {
   const p = step.pattern as { String?: string; Regex?: string } | undefined
   if (p?.String !== undefined) return new RegExp(p.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gu')
-  if (p?.Regex !== undefined) return new RegExp(p.Regex, 'gu')
+  if (p?.Regex !== undefined) {
+    try {
+      return new RegExp(p.Regex, 'gu')
+    } catch {
+      throw new TokenizerError(`The tokenizer's Replace pattern ${JSON.stringify(p.Regex).slice(0, 80)} is not a regular expression this app can read.`)
+    }
+  }
   throw new TokenizerError('The tokenizer has a Replace step without a pattern.')
 }
 
