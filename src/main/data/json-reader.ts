@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream'
 import { UserError } from '../../shared/api'
 import { decoderStream } from './encoding'
 import { splitLines } from './lines'
+import { fieldTooLong, JsonDepthGuard, maxJsonDepth } from './record-limits'
 import { cellText, maxRecordChars, peek, readError, type TableReader } from './table-reader'
 import type { SourceRecord } from './types'
 
@@ -17,6 +18,9 @@ export interface JsonOpen {
   encodingCandidates: string[]
   totalBytes: number
 }
+
+/** Bytes one array item may span while it is being parsed: a 1 million character field, escaped, fits. */
+const maxItemBytes = 8 * maxRecordChars
 
 /** How many leading records decide the column list (keys seen later are still read if named). */
 const columnSampleSize = 200
@@ -60,8 +64,12 @@ export async function openJson(o: JsonOpen): Promise<TableReader> {
     let started = false
     let current: Buffer = Buffer.alloc(0)
     let failure: Error | null = null
+    const depth = new JsonDepthGuard(() => `Item ${item + 1} of the JSON array in "${o.shown}"`, maxJsonDepth + 1, 1)
+    let bytesInItem = 0
+    const seen = { completed: false }
     parser.onValue = ({ value }) => {
       item++
+      seen.completed = true
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         failure ??= new UserError(`Item ${item} of the JSON array in "${o.shown}" is ${describe(value)}, not an object with fields such as {"text": ..., "label": ...}.`)
         return
@@ -83,13 +91,19 @@ export async function openJson(o: JsonOpen): Promise<TableReader> {
             )
           }
         }
+        // Nesting is checked before the parser sees it; the array itself is one level.
+        depth.feed(chunk)
         current = Buffer.from(chunk, 'utf8')
+        seen.completed = false
         try {
           parser.write(current)
         } catch (err) {
           failure ??= syntaxError(err as Error, o.shown, linesBefore, current)
         }
         if (failure) throw failure
+        // One item may not grow without bound while the parser holds it whole.
+        bytesInItem = seen.completed ? 0 : bytesInItem + current.length
+        if (bytesInItem > maxItemBytes) throw fieldTooLong(`Item ${item + 1} of the JSON array in "${o.shown}"`)
         linesBefore += countNewlines(current, current.length)
         const out = pending
         pending = []
@@ -115,6 +129,7 @@ export async function openJsonl(o: JsonOpen): Promise<TableReader> {
     try {
       for await (const { line, text } of splitLines(decoded as AsyncIterable<string>, maxRecordChars, o.shown)) {
         if (text.trim() === '') continue
+        new JsonDepthGuard(() => `Line ${line} of "${o.shown}"`).feed(text)
         let value: unknown
         try {
           value = JSON.parse(text)

@@ -7,6 +7,7 @@ import { detectEncoding } from './encoding'
 import { assertText, guessFormat } from './file-kind'
 import { openFolder } from './folder-reader'
 import { openJson, openJsonl } from './json-reader'
+import { withLimits } from './record-limits'
 import { readError, type TableReader } from './table-reader'
 import type { DataFormat } from './types'
 import { openXlsx } from './xlsx-reader'
@@ -52,7 +53,7 @@ export async function openTable(path: string, options: OpenOptions = {}): Promis
   }
   if (st.isDirectory()) {
     if (options.format && options.format !== 'folder') throw new UserError(`"${shown}" is a folder, not a ${options.format} file.`)
-    const reader = await openFolder({ path, shown, encoding: options.encoding })
+    const reader = withLimits(await openFolder({ path, shown, encoding: options.encoding }), shown)
     return { reader, identity: { size: 0, mtimeMs: 0, isFolder: true } }
   }
   if (!st.isFile()) throw new UserError(`"${shown}" is not a regular file.`)
@@ -64,7 +65,7 @@ export async function openTable(path: string, options: OpenOptions = {}): Promis
   const format = options.format ?? guessFormat(shown, sample)
   const identity = { size: st.size, mtimeMs: st.mtimeMs, isFolder: false }
   if (format === 'xlsx') {
-    return { reader: await openXlsx({ path, shown, sample, sheet: options.sheet, totalBytes: st.size }), identity }
+    return { reader: withLimits(await openXlsx({ path, shown, sample, sheet: options.sheet, totalBytes: st.size }), shown), identity }
   }
   const complete = st.size <= sample.length
   const guess = detectEncoding(sample, complete, options.encoding)
@@ -75,5 +76,5 @@ export async function openTable(path: string, options: OpenOptions = {}): Promis
   else if (format === 'jsonl') reader = await openJsonl(common)
   else reader = await openCsv({ ...common, format: format === 'tsv' ? 'tsv' : 'csv', sample })
   reader.details.encodingBasis = guess.basis
-  return { reader, identity }
+  return { reader: withLimits(reader, shown), identity }
 }

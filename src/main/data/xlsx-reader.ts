@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs'
 import { UserError } from '../../shared/api'
 import { magicOf } from './file-kind'
 import { headerColumns, looksLikeHeader, numberedColumns, shortList } from './header-sniff'
+import { fieldTooLong, maxFields, maxSharedStringChars } from './record-limits'
 import { cellText, cellsToRecords, maxRecordChars, peek, readError, type TableReader } from './table-reader'
 
 /** What the xlsx reader needs that the caller already detected. */
@@ -40,6 +41,7 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
     styles: 'ignore',
     entries: 'ignore',
   })
+  capSharedStrings(reader, o.shown)
   const sheetNames: string[] = []
   let chosenName: string | null = null
   const knownSheets = () => ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((s) => s.name)
@@ -57,6 +59,9 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
         chosenName = name
         for await (const row of ws) {
           const values = (row as unknown as { values: unknown[] }).values
+          if (values.length > maxFields + 1) {
+            throw new UserError(`Row ${(row as unknown as { number: number }).number} of sheet "${name}" in "${o.shown}" has cells beyond column ${maxFields.toLocaleString('en-US')}; a dataset needs a few columns (text, label).`)
+          }
           const cells: string[] = []
           for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]))
           while (cells.length && cells[cells.length - 1] === '') cells.pop()
@@ -102,4 +107,38 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
     records: cellsToRecords(all, columns, hasHeader),
     close: () => file.destroy(),
   }
+}
+
+/**
+ * exceljs keeps every shared string of the workbook in one array ('cache' mode). A small .xlsx can
+ * hold hundreds of MB of them, so the array it creates is swapped for one that counts characters as
+ * strings are added and refuses the workbook past maxSharedStringChars (or one string past the
+ * field limit).
+ */
+function capSharedStrings(reader: object, shown: string): void {
+  let store: unknown[] | undefined
+  let chars = 0
+  const tooMany = () =>
+    new UserError(`"${shown}" holds more than ${(maxSharedStringChars / 1_000_000).toLocaleString('en-US')} million characters of text in its cells, more than a dataset this app can import in one file. Split it into smaller workbooks or save it as CSV.`)
+  const textLength = (v: unknown): number =>
+    typeof v === 'string' ? v.length : ((v as { richText?: { text?: string }[] })?.richText ?? []).reduce((n, r) => n + (r.text?.length ?? 0), 0)
+  Object.defineProperty(reader, 'sharedStrings', {
+    configurable: true,
+    get: () => store,
+    set(value: unknown[] | undefined) {
+      if (!Array.isArray(value)) return void (store = value)
+      const capped = value
+      capped.push = (...items: unknown[]) => {
+        for (const item of items) {
+          const n = textLength(item)
+          if (n > maxRecordChars) throw fieldTooLong(`A cell of "${shown}"`)
+          chars += n + 16 // each string also costs its own bookkeeping
+          if (chars > maxSharedStringChars) throw tooMany()
+          Array.prototype.push.call(capped, item)
+        }
+        return capped.length
+      }
+      store = capped
+    },
+  })
 }
