@@ -11,6 +11,7 @@ import { createBaseService } from './services/bases'
 import { createDatasetService } from './services/datasets'
 import { bestEffort } from './services/disk-full'
 import { dispatch } from './services/dispatch'
+import { createPathPolicy, type PathPolicy } from './services/path-policy'
 import { EventHub } from './services/events'
 import { createExportService } from './services/exports'
 import { createRunService } from './services/runs'
@@ -61,6 +62,8 @@ export interface App {
     bases: ReturnType<typeof createBaseService>
   }
   events: EventHub
+  /** Which paths web-mode callers may name (see path-policy.ts). */
+  paths: PathPolicy
   /** Validate and run "group.method" with untrusted input. */
   call(name: string, input: unknown): Promise<unknown>
   /** Start a trainer once to learn which compute backend this machine gets. */
@@ -135,12 +138,20 @@ export function createApp(options: AppOptions): App {
   }
 
   let probing: Promise<BackendInfo | null> | null = null
+  const paths = createPathPolicy(home)
+  // The one-click demo imports the bundled sample by path.
+  if (sample) paths.allowRead([dirname(sample.path)])
   return {
     home,
     handlers,
     services: { datasets, runs, exports: exportsService, bases },
     events,
-    call: (name, input) => dispatch(handlers, name, input),
+    paths,
+    call: async (name, input) => {
+      // Web mode: a caller may name only paths inside the data folder or folders the user allowed.
+      if (options.mode === 'web') paths.checkCall(input)
+      return dispatch(handlers, name, input)
+    },
     probeBackend() {
       probing ??= runJob(spawn, { kind: 'probe' }, {
         onMessage: (m) => {

@@ -37,14 +37,23 @@ function rendererDir(): string {
 
 const serve = defineVerb({
   words: ['serve'],
-  usage: '[--host 127.0.0.1] [--port N]',
+  usage: '[--host 127.0.0.1] [--port N] [--allow-dir DIR]... [--allow-remote]',
   summary: 'Serve the app to your browser (web mode); prints the address with its access token. Ctrl-C stops it.',
-  options: { host: { type: 'string' }, port: { type: 'string' } },
+  options: { host: { type: 'string' }, port: { type: 'string' }, 'allow-dir': { type: 'string', multiple: true }, 'allow-remote': { type: 'boolean' } },
   async run({ app, flags, out }) {
     const { startServer } = await import('../../server')
     const port = flags.port ? Number(flags.port) : 0
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a number from 0 to 65535.`)
-    const server = await startServer({ app, host: flags.host ?? '127.0.0.1', port, rendererDir: rendererDir() })
+    const host = flags.host ?? '127.0.0.1'
+    if (!isLoopback(host)) {
+      if (!flags['allow-remote']) {
+        throw new UserError(`--host ${host} would let other machines reach the app (anyone with the token could train, import and export). Add --allow-remote if that is what you want.`)
+      }
+      process.stderr.write(`Warning: serving on ${host}, reachable from other machines. Anyone with the link can use the app; traffic is not encrypted.\n`)
+    }
+    // Folders (besides the data folder) whose files web-mode callers may name by path.
+    app.paths.allow(flags['allow-dir'] ?? [])
+    const server = await startServer({ app, host, port, rendererDir: rendererDir() })
     void app.probeBackend()
     // One line even with --json, so a script can read the address while the server keeps running.
     await out.result({ url: server.url, port: server.port, token: server.token }, () => `Attention Workbench is running at ${server.url}`, { compact: true })
@@ -56,6 +65,12 @@ const serve = defineVerb({
     return 0
   },
 })
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h)
+}
 
 /** Export and serve, in help order. */
 export const exportVerbs = [exportVerb, serve]
