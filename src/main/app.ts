@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url'
 import type { WorkbenchHandlers } from '../shared/api'
 import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } from '../shared/config'
 import type { AppInfo, BackendInfo } from '../shared/domain'
+import { configureLog, log } from './logger'
 import { createBaseService } from './services/bases'
 import { createDatasetService } from './services/datasets'
+import { createSupport } from './services/diagnostics'
 import { bestEffort } from './services/disk-full'
 import { dispatch } from './services/dispatch'
 import { createPathPolicy, type PathPolicy } from './services/path-policy'
@@ -26,6 +28,8 @@ export interface AppOptions {
   spawn?: SpawnTrainer
   /** Mark runs left running by a dead process as interrupted (every entry does this at start). */
   recover?: boolean
+  /** Write the log file under <home>/logs (default true). */
+  log?: boolean
   /** Opens a folder in the file manager (desktop: Electron's shell); defaults to the platform's opener. */
   openPath?: (path: string) => Promise<boolean>
   /** Desktop only: the system's folder dialog; resolves null when cancelled. */
@@ -96,6 +100,11 @@ function sampleDataset(root: string | null): AppInfo['sampleDataset'] {
 export function createApp(options: AppOptions): App {
   const home = options.home
   mkdirSync(home, { recursive: true })
+  const logsDir = join(home, 'logs')
+  if (options.log !== false) {
+    configureLog({ dir: logsDir, source: options.mode === 'desktop' ? 'main' : options.mode })
+    if (options.mode !== 'terminal') log('info', `started (${options.mode})`)
+  }
   const db = openDb(join(home, 'workbench.db'))
   const events = new EventHub()
   const spawn = options.spawn ?? createNodeSpawner()
@@ -114,18 +123,20 @@ export function createApp(options: AppOptions): App {
   const root = packageRoot()
   const version = root?.version ?? '0.0.0'
   const sample = sampleDataset(root?.dir ?? null)
+  const info = (): AppInfo => ({
+    name: 'Attention Workbench',
+    version,
+    mode: options.mode,
+    home,
+    platform: `${process.platform}-${process.arch}`,
+    nodeVersion: process.versions.node,
+    backend,
+    sampleDataset: sample,
+  })
   const handlers: WorkbenchHandlers = {
     app: {
-      info: () => ({
-        name: 'Attention Workbench',
-        version,
-        mode: options.mode,
-        home,
-        platform: `${process.platform}-${process.arch}`,
-        nodeVersion: process.versions.node,
-        backend,
-        sampleDataset: sample,
-      }),
+      info,
+      ...createSupport({ logsDir, info, openPath: options.openPath ?? openWithSystem }),
       presets: () =>
         Object.fromEntries(
           presetNames.map((p) => [p, { description: presets[p].description, config: resolveConfig(p) }]),

@@ -3,6 +3,7 @@
 // Exit codes: 0 success, 1 bad input (one-line reason on stderr), 2 internal failure.
 // Verbs live in ./cli/verbs, one file per group; this file only finds and runs one.
 import { realpathSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError } from '../shared/api'
 import { ConfigError } from '../shared/config'
@@ -13,6 +14,7 @@ import { drained, ignoreClosedPipes, Output, writeTo } from './cli/output'
 import { verbHelp, type Verb } from './cli/verb'
 import { verbs } from './cli/verbs'
 import { resolveHome } from './home'
+import { logDir, logFileName } from './logger'
 import { toCallError } from './services/dispatch'
 
 const globalBooleans = new Set(['--json', '--jsonl', '--help', '-h'])
@@ -73,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = toCallError(err)
     if (err instanceof ConfigError || err instanceof UserError || e.status < 500) return fail(e.message.split('\n')[0])
-    await writeTo(process.stderr, `${e.message}\n`)
+    const logs = logDir()
+    await writeTo(process.stderr, `${e.message}${logs ? ` (details in ${join(logs, logFileName)})` : ''}\n`)
     if (process.env.WORKBENCH_DEBUG) console.error(err)
     return 2
   } finally {

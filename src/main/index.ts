@@ -1,12 +1,14 @@
 // Desktop entry: the window, its security settings, and the IPC binding of WorkbenchApi.
 // Everything else is shared with web mode and the terminal through createApp().
-import { app as electronApp, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron'
+import { app as electronApp, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ipcChannel, ipcEventChannel, methodNames, eventChannels } from '../shared/api'
 import { createApp, type App } from './app'
+import { setupMenu } from './desktop-menu'
 import { resolveHome } from './home'
 import { isTrustedSender } from './ipc-sender'
+import { log, logUncaught } from './logger'
 import { CSP } from './server'
 import { toCallError } from './services/dispatch'
 import { defaultTrainerEntry, type SpawnTrainer } from './services/trainer-host'
@@ -58,7 +60,6 @@ function setupIpc(app: App): void {
         return { ok: true, result: await app.call(name, input) }
       } catch (err) {
         const e = toCallError(err)
-        if (e.status >= 500) console.error(`[ipc] ${name} failed:`, err)
         return { ok: false, error: { code: e.code, message: e.message } }
       }
     })
@@ -92,6 +93,7 @@ function createWindow(): void {
     return { action: 'deny' }
   })
   mainWindow.webContents.on('will-navigate', (e) => e.preventDefault())
+  mainWindow.webContents.on('render-process-gone', (_e, d) => log('error', `the window's renderer process ended: ${d.reason} (exit code ${d.exitCode})`, undefined, 'renderer'))
   if (process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void mainWindow.loadFile(join(here, '../renderer/index.html'))
 }
@@ -101,7 +103,6 @@ void electronApp.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  Menu.setApplicationMenu(null)
   const homeFlag = process.argv.find((a) => a.startsWith('--home='))?.slice('--home='.length)
   const app = createApp({
     home: resolveHome(homeFlag),
@@ -115,6 +116,8 @@ void electronApp.whenReady().then(() => {
       return r.canceled || !r.filePaths.length ? null : r.filePaths[0]
     },
   })
+  logUncaught()
+  setupMenu(app, electronApp.getLocale())
   setupIpc(app)
   void app.probeBackend()
   createWindow()

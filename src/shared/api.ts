@@ -101,6 +101,14 @@ export const apiSpec = {
   app: {
     info: method<AppInfo>()(none),
     presets: method<Record<PresetName, { description: string; config: RunConfig }>>()(none),
+    /** A renderer error, written to the log file (the renderer cannot write files). */
+    reportError: method<void>()(
+      z.object({ message: z.string().min(1).max(2000), stack: z.string().max(8000).optional(), where: z.string().max(200).optional() }),
+    ),
+    /** Versions, compute backend, OS and the last logged problems, with no user data: for bug reports. */
+    diagnostics: method<Diagnostics>()(none),
+    /** Show the logs folder in the system file manager. */
+    openLogs: method<{ opened: boolean; path: string }>()(none),
   },
   datasets: {
     list: method<Dataset[]>()(none),
@@ -182,6 +190,14 @@ export const apiSpec = {
     delete: method<{ deleted: boolean }>()(z.object({ id })),
   },
 } as const
+
+/** What "Copy diagnostics" copies: facts about the installation, never the user's data. */
+export interface Diagnostics {
+  /** The whole report as plain text, ready to paste into a bug report. */
+  text: string
+  /** The folder holding the log files. */
+  logsDir: string
+}
 
 /** One stored row of a dataset. */
 export interface DatasetRow {

@@ -155,6 +155,9 @@ export function createFakeApi(): FakeApi {
           balanced: { description: 'Balanced from server', config: resolveConfig('balanced') },
           thorough: { description: 'Thorough from server', config: resolveConfig('thorough') },
         })),
+      reportError: (i) => call('app.reportError', i, () => undefined),
+      diagnostics: () => call('app.diagnostics', undefined, () => ({ text: 'Attention Workbench 0.1.0 (web)\n', logsDir: '/data/logs' })),
+      openLogs: () => call('app.openLogs', undefined, () => ({ opened: false, path: '/data/logs' })),
     },
     datasets: {
       list: () => call('datasets.list', undefined, () => state.datasets),

@@ -2,6 +2,7 @@
 // Every transport (IPC, HTTP, terminal) goes through here, so validation exists once.
 import { apiSpec, UserError, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, formatIssues } from '../../shared/config'
+import { log } from '../logger'
 import { isDiskFull } from './disk-full'
 
 /** A failure shaped for a transport: user-fixable (4xx, exit 1) or internal (5xx, exit 2). */
@@ -49,5 +50,6 @@ export function toCallError(err: unknown): CallError {
   // A full disk anywhere (database, model files, a trainer's writes) is the user's to fix.
   if (isDiskFull(err)) return { status: 400, code: 'bad_input', message: 'The disk is full: nothing was saved; free 100 MB or more on the drive holding the data folder and try again.' }
   const e = err as Error
+  log('error', 'internal error', err instanceof Error ? err : new Error(String(err)))
   return { status: 500, code: 'internal', message: e?.message ? `Internal error: ${e.message}` : 'Internal error.' }
 }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BackendInfo, Prediction } from '../../shared/domain'
 import type { HostMessage, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+import { log } from '../logger'
 
 /** A live trainer process. */
 export interface TrainerHandle {
@@ -123,19 +124,24 @@ export function runJob(spawn: SpawnTrainer, job: TrainerJob, opts: RunJobOptions
         setTimeout(() => handle.kill(), 2000).unref()
       } else if (msg.type === 'error') {
         lastError = { message: msg.message, resumable: msg.resumable, userFacing: !!msg.userFacing }
+        log(msg.userFacing ? 'warn' : 'error', `${job.kind} job failed: ${msg.message}`, undefined, `trainer ${handle.pid ?? '?'}`)
+      } else if (msg.type === 'log' && msg.level !== 'info') {
+        log(msg.level, msg.message, undefined, `trainer ${handle.pid ?? '?'}`)
       }
     })
     handle.onExit(({ code, signal }) => {
       finish(() => {
         if (opts.signal?.aborted && opts.signal.reason !== 'pause') reject(new AbortedError())
         else if (lastError) reject(new TrainerCrashError(lastError.message, lastError.resumable, lastError.userFacing))
-        else
+        else {
+          log('error', `${job.kind} trainer process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`)
           reject(
             new TrainerCrashError(
               `The trainer process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
               true,
             ),
           )
+        }
       })
     })
     if (opts.signal?.aborted) onAbort()

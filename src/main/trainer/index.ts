@@ -5,6 +5,14 @@ import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { HostMessage, JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+import { configureLog, logDirEnv, logUncaught } from '../logger'
+
+// The host passes its logs folder down: a crash here lands in the same log file.
+const logsDir = process.env[logDirEnv]
+if (logsDir) {
+  configureLog({ dir: logsDir, source: 'trainer' })
+  logUncaught()
+}
 
 interface ParentPort {
   on(event: 'message', cb: (e: { data: unknown }) => void): void

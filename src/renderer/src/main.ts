@@ -22,4 +22,12 @@ router.onError((err) => {
   void useAppStore(pinia).recoverFromLoadError(err)
 })
 
-createApp(App).use(pinia).use(router).use(i18n).mount('#app')
+const app = createApp(App)
+// Errors of the UI go to the app's log file (the renderer cannot write files itself).
+app.config.errorHandler = (err, _instance, info) => {
+  console.error(err)
+  useAppStore(pinia).reportError(err, `vue: ${info}`)
+}
+window.addEventListener('error', (e) => useAppStore(pinia).reportError(e.error ?? e.message, 'window'))
+window.addEventListener('unhandledrejection', (e) => useAppStore(pinia).reportError(e.reason, 'promise'))
+app.use(pinia).use(router).use(i18n).mount('#app')

@@ -28,6 +28,10 @@ export default {
     training: 'Training: {name}',
     dark: 'Dark',
     language: 'Language',
+    openLogs: 'Open logs folder',
+    copyDiagnostics: 'Copy diagnostics',
+    diagnosticsCopied: 'Diagnostics copied: versions, backend, OS and recent problems, no data of yours.',
+    logsAt: 'Logs are in {path}',
     mode: { desktop: 'Desktop', web: 'Web mode', terminal: 'Terminal' },
     run: {
       queued: 'Queued',

@@ -35,6 +35,10 @@ const zhCN: Schema<typeof en> = {
     training: '正在训练：{name}',
     dark: '深色',
     language: '语言',
+    openLogs: '打开日志文件夹',
+    copyDiagnostics: '复制诊断信息',
+    diagnosticsCopied: '诊断信息已复制：版本、计算后端、系统和最近的问题，不含您的数据。',
+    logsAt: '日志位于 {path}',
     mode: { desktop: '桌面版', web: '网页模式', terminal: '终端' },
     run: {
       queued: '排队中',

@@ -105,5 +105,42 @@ export const useAppStore = defineStore('app', () => {
 
   const backendText = computed(() => info.value?.backend?.description ?? null)
 
-  return { info, presets, loading, error, unauthorized, theme, locale, backendText, load, refreshInfo, recoverFromLoadError, setTheme, switchLocale }
+  /** What the support actions last did, for the status bar: copied, or where the logs are. */
+  const supportNote = ref<string | null>(null)
+  let reported = 0
+
+  /** Send an error of the UI to the log file (at most 20 per session, so a loop cannot flood it). */
+  function reportError(err: unknown, where: string): void {
+    if (reported++ >= 20) return
+    const e = err instanceof Error ? err : new Error(String(err))
+    void useApi()
+      .app.reportError({ message: (e.message || e.name || 'error').slice(0, 2000), stack: e.stack?.slice(0, 8000), where: where.slice(0, 200) })
+      .catch(() => {})
+  }
+
+  /** Show the logs folder in the file manager (or say where it is when that cannot be done). */
+  async function openLogs(): Promise<void> {
+    try {
+      const r = await useApi().app.openLogs()
+      supportNote.value = r.opened ? null : i18n.global.t('status.logsAt', { path: r.path })
+    } catch (err) {
+      supportNote.value = errorMessage(err)
+    }
+  }
+
+  /** Copy the diagnostics report (versions, backend, OS, last problems; no user data). */
+  async function copyDiagnostics(): Promise<void> {
+    try {
+      const { text } = await useApi().app.diagnostics()
+      await navigator.clipboard.writeText(text)
+      supportNote.value = i18n.global.t('status.diagnosticsCopied')
+    } catch (err) {
+      supportNote.value = errorMessage(err)
+    }
+  }
+
+  return {
+    info, presets, loading, error, unauthorized, theme, locale, backendText, supportNote,
+    load, refreshInfo, recoverFromLoadError, setTheme, switchLocale, reportError, openLogs, copyDiagnostics,
+  }
 })
