@@ -64,9 +64,16 @@ export const TrainConfigSchema = z.object({
   workers: z.number().int().min(0).max(64).default(0),
 })
 
-/** Fine-tuning from an earlier run (classifier or pretrained decoder). */
+/** How a fine-tune from a base trains: every weight, low-rank adapters, or only a head on cached features. */
+export const finetuneModes = ['full', 'lora', 'frozen'] as const
+
+/** Fine-tuning from an earlier run (classifier or pretrained model) or from a base. */
 export const FinetuneConfigSchema = z.object({
   fromRunId: z.string().min(1).max(64).nullable().default(null),
+  /** A base (imported checkpoint or pretraining run) to start from. */
+  baseId: z.string().min(1).max(64).nullable().default(null),
+  /** full: every weight (the body at bodyLrScale); lora: adapters + head; frozen: the body runs once per text, only the head trains. */
+  mode: z.enum(finetuneModes).default('full'),
   freezeEmbeddings: z.boolean().default(false),
   /** Freeze the lowest N blocks. */
   freezeLayers: z.number().int().min(0).max(24).default(0),
@@ -75,13 +82,23 @@ export const FinetuneConfigSchema = z.object({
       enabled: z.boolean().default(false),
       rank: z.number().int().min(1).max(256).default(8),
       alpha: z.number().min(0.1).max(1024).default(16),
+      /** Adapters on the feed-forward projections too (not only attention). */
+      ffn: z.boolean().default(false),
     })
     .prefault({}),
   /** Learning-rate multiplier for the body (the head uses 1). */
   bodyLrScale: z.number().min(0).max(1).default(0.1),
+  /** Full mode: fit the new head on the frozen body's features first, then train everything (linear probe, then fine-tune). */
+  probeFirst: z.boolean().default(true),
 })
 
-/** What a run does: train a classifier, or pretrain a decoder on unlabeled text. */
+/** Pretraining on unlabeled text: masked-language model for an encoder, next-token prediction for a decoder. */
+export const PretrainConfigSchema = z.object({
+  /** Share of tokens an encoder hides per text (of those, 80% become [MASK], 10% a random token, 10% stay). */
+  maskRate: z.number().min(0.05).max(0.5).default(0.15),
+})
+
+/** What a run does: train a classifier, or pretrain a base (encoder or decoder) on unlabeled text. */
 export const taskKinds = ['classify', 'pretrain'] as const
 
 /** The full, resolved configuration of one run. */
@@ -92,6 +109,7 @@ export const RunConfigSchema = z
     tokenizer: TokenizerConfigSchema.prefault({}),
     train: TrainConfigSchema.prefault({}),
     finetune: FinetuneConfigSchema.prefault({}),
+    pretrain: PretrainConfigSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     const m = c.model
@@ -110,11 +128,18 @@ export const RunConfigSchema = z
         message: `The number of heads (${m.nHeads}) must be a multiple of the key/value heads (${kv}).`,
       })
     }
-    if (c.task === 'pretrain' && m.arch !== 'decoder') {
+    if (c.task === 'pretrain' && m.arch === 'bag') {
       ctx.addIssue({
         code: 'custom',
         path: ['model', 'arch'],
-        message: 'Pretraining on unlabeled text needs the decoder architecture.',
+        message: 'Pretraining on unlabeled text needs a Transformer: the encoder (masked words) or the decoder (next word).',
+      })
+    }
+    if (c.finetune.fromRunId && c.finetune.baseId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['finetune', 'baseId'],
+        message: 'Start from either a base or an earlier run, not both.',
       })
     }
   })
@@ -123,6 +148,8 @@ export type ModelConfig = z.output<typeof ModelConfigSchema>
 export type TokenizerConfig = z.output<typeof TokenizerConfigSchema>
 export type TrainConfig = z.output<typeof TrainConfigSchema>
 export type FinetuneConfig = z.output<typeof FinetuneConfigSchema>
+export type FinetuneMode = (typeof finetuneModes)[number]
+export type PretrainConfig = z.output<typeof PretrainConfigSchema>
 export type RunConfig = z.output<typeof RunConfigSchema>
 /** A partial config as a user or a preset writes it; defaults fill the rest. */
 export type RunConfigInput = z.input<typeof RunConfigSchema>
@@ -157,6 +184,11 @@ export const presets = {
 
 export type PresetName = keyof typeof presets
 export const presetNames = Object.keys(presets) as PresetName[]
+
+/** The fine-tune mode a config means (the older `lora.enabled` switch reads as mode 'lora'). */
+export function finetuneMode(ft: FinetuneConfig): FinetuneMode {
+  return ft.mode === 'full' && ft.lora.enabled ? 'lora' : ft.mode
+}
 
 /** Deep-merge plain objects (later wins); arrays and scalars replace. */
 export function mergeConfig<T>(base: T, ...overrides: unknown[]): T {

@@ -31,6 +31,8 @@ describe('run config', () => {
   it('checks settings that only make sense together', () => {
     expect(message({ model: { dModel: 100, nHeads: 3 } })).toMatch(/divisible by the number of heads/)
     expect(message({ model: { nHeads: 4, nKvHeads: 3 } })).toMatch(/multiple of the key\/value heads/)
-    expect(message({ task: 'pretrain', model: { arch: 'encoder' } })).toMatch(/needs the decoder/)
+    expect(message({ task: 'pretrain', model: { arch: 'bag' } })).toMatch(/needs a Transformer/)
+    expect(() => resolveConfig(null, { task: 'pretrain', model: { arch: 'encoder' } })).not.toThrow()
+    expect(message({ finetune: { fromRunId: 'run_a', baseId: 'base_b' } })).toMatch(/either a base or an earlier run/)
   })
 })

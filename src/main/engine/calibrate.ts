@@ -7,6 +7,7 @@ import { buildModel, resolveDims, type ModelSpec } from './models'
 import { mixSeed } from './rng'
 import { disposeModel } from './run-training'
 import { AdamW } from './training/adamw'
+import { pretrainObjective } from './pretrain-objective'
 import { makeTrainStep, type StepBatch } from './training/train-step'
 
 /** What a calibration measured. */
@@ -56,6 +57,14 @@ function syntheticBatch(B: number, T: number, vocabSize: number, nClasses: numbe
   return { ids, mask: new Float32Array(B * T).fill(1), B, T, labels, rowWeights: null }
 }
 
+/** The masked-language-model targets of a synthetic batch: every position after [CLS] at the mask rate's spacing. */
+function maskEvery(B: number, T: number, ids: Int32Array, rate: number): { positions: Int32Array; targets: Int32Array } {
+  const every = Math.max(1, Math.round(1 / rate))
+  const positions: number[] = []
+  for (let b = 0; b < B; b++) for (let t = 1; t < T; t += every) positions.push(b * T + t)
+  return { positions: Int32Array.from(positions), targets: Int32Array.from(positions, (p) => ids[p]) }
+}
+
 /** Time a few training steps of the config's model on this backend; frees every tensor it made. */
 export async function calibrate(config: RunConfig, opts: CalibrateOptions): Promise<Calibration> {
   const steps = Math.max(1, Math.floor(opts.steps ?? 3))
@@ -63,8 +72,11 @@ export async function calibrate(config: RunConfig, opts: CalibrateOptions): Prom
   const nClasses = Math.max(2, opts.nClasses)
   const B = config.train.batchSize
   const T = config.model.seqLen
-  const spec: ModelSpec = { dims: resolveDims(config.model, opts.vocabSize), head: pretrain ? 'lm' : 'classify', nClasses, lora: null }
-  const batch = syntheticBatch(B, T, opts.vocabSize, nClasses, !pretrain, config.train.seed)
+  const dims = resolveDims(config.model, opts.vocabSize)
+  const objective = pretrain ? pretrainObjective(dims) : 'classify'
+  const spec: ModelSpec = { dims, head: objective, nClasses, lora: null }
+  const plain = syntheticBatch(B, T, opts.vocabSize, nClasses, !pretrain, config.train.seed)
+  const batch = objective === 'mlm' ? { ...plain, masked: maskEvery(B, T, plain.ids, config.pretrain.maskRate) } : plain
   const c = config.train
   const model = buildModel(spec, c.seed)
   const trainable = [...model.params.keys()]
@@ -72,7 +84,7 @@ export async function calibrate(config: RunConfig, opts: CalibrateOptions): Prom
   try {
     const step = makeTrainStep({
       model,
-      objective: pretrain ? 'lm' : 'classify',
+      objective,
       trainable,
       opt,
       gradClip: c.gradClip,

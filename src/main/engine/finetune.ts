@@ -1,13 +1,22 @@
-// Fine-tuning from an earlier model: reuse its tokenizer and body, give it a new head when the labels
-// differ (or when it was a pretrained language model), and choose what trains: everything, everything
-// but frozen embeddings / lower blocks, or only LoRA adapters plus the head.
-import type { FinetuneConfig, RunConfig } from '../../shared/config'
+// Fine-tuning from an earlier model or a base: reuse its tokenizer and body, give it a new head when the
+// labels differ (or when it was pretrained as a language model), and choose what trains: everything
+// (the body more gently), LoRA adapters plus the head, or only the head on frozen features.
+import { finetuneMode, type FinetuneConfig, type RunConfig } from '../../shared/config'
 import { UserError } from '../../shared/api'
 import { readModelFolder } from './model-folder'
 import { isLoraWeight } from './models/lora'
 import type { ModelSpec } from './models/types'
+import { pretrainObjective } from './pretrain-objective'
 import type { NamedArray } from './tensor-file'
 import type { TokenizerJSON } from './tokenizers'
+
+/** A pretrained model as a fine-tune reads it: its shape, its tokenizer, its labels (if a classifier) and its weights. */
+export interface FinetuneSource {
+  spec: ModelSpec
+  tokenizer: TokenizerJSON
+  labels: string[]
+  weights: Map<string, NamedArray>
+}
 
 /** What a fine-tuning run starts from. */
 export interface FinetuneStart {
@@ -19,45 +28,70 @@ export interface FinetuneStart {
   keptHead: boolean
 }
 
+/** Reads a saved model folder (a run's `model/`) as a fine-tuning source. */
+export function readFinetuneSource(dir: string): FinetuneSource {
+  const { file, weights } = readModelFolder(dir)
+  return { spec: file.spec, tokenizer: file.tokenizer, labels: file.labels, weights }
+}
+
 /** Reads the source model folder and derives the new model's spec. */
 export function startFromModel(dir: string, config: RunConfig, labels: string[], log: (m: string) => void): FinetuneStart {
-  const { file, weights } = readModelFolder(dir)
-  const src = file.spec
+  return startFrom(readFinetuneSource(dir), config, labels, log)
+}
+
+/** Derives the new model's spec and starting weights from a source model. */
+export function startFrom(src: FinetuneSource, config: RunConfig, labels: string[], log: (m: string) => void): FinetuneStart {
+  const dims = src.spec.dims
+  let head: ModelSpec['head'] = 'classify'
   if (config.task === 'pretrain') {
-    if (src.dims.arch !== 'decoder') throw new UserError('Only a decoder model can continue language-model pretraining.')
+    if (dims.arch === 'bag') throw new UserError('The bag-of-embeddings baseline cannot continue language-model pretraining.')
+    head = pretrainObjective(dims)
   }
-  if (config.model.arch !== src.dims.arch) log(`The base model is a ${src.dims.arch}; its architecture is kept (the run asked for ${config.model.arch}).`)
-  const head = config.task === 'pretrain' ? 'lm' : 'classify'
-  const sameLabels = head === 'classify' && src.head === 'classify' && file.labels.length === labels.length && file.labels.every((l, i) => l === labels[i])
+  if (config.model.arch !== dims.arch) log(`The base model is a ${dims.arch}; its architecture is kept (the run asked for ${config.model.arch}).`)
+  const sameLabels = head === 'classify' && src.spec.head === 'classify' && src.labels.length === labels.length && src.labels.every((l, i) => l === labels[i])
+  const mode = finetuneMode(config.finetune)
+  const lora = mode === 'lora' && dims.arch !== 'bag' ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha, ffn: config.finetune.lora.ffn } : null
   const spec: ModelSpec = {
     // The body's shape comes from the base model; regularisation and pooling from this run.
-    dims: { ...src.dims, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },
+    dims: { ...dims, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },
     head,
-    nClasses: head === 'lm' ? 0 : labels.length,
-    lora: config.finetune.lora.enabled && src.dims.arch !== 'bag' ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha } : null,
+    nClasses: head === 'classify' ? labels.length : 0,
+    lora,
   }
   const keep = new Map<string, NamedArray>()
-  for (const [name, w] of weights) {
-    if (name.startsWith('head/') && !(sameLabels || head === 'lm')) continue
-    if (name.startsWith('lm_head/') && head !== 'lm') continue
+  for (const [name, w] of src.weights) {
+    // A head survives only into a model with the same head: same labels, or more of the same pretraining.
+    if (name.startsWith('head/') && !sameLabels) continue
+    if ((name.startsWith('lm_head/') || name.startsWith('mlm/')) && head === 'classify') continue
     keep.set(name, w)
   }
-  const keptHead = sameLabels
-  log(keptHead ? 'Fine-tuning with the base model\'s classifier head (same labels).' : head === 'classify' ? `Fine-tuning with a new classifier head for ${labels.length} labels.` : 'Continuing language-model pretraining.')
-  return { spec, tokenizer: file.tokenizer, weights: keep, keptHead }
+  log(
+    sameLabels
+      ? "Fine-tuning with the base model's classifier head (same labels)."
+      : head === 'classify'
+        ? `Fine-tuning (${mode}) with a new classifier head for ${labels.length} labels.`
+        : 'Continuing language-model pretraining.',
+  )
+  return { spec, tokenizer: src.tokenizer, weights: keep, keptHead: sameLabels }
+}
+
+/** True for weights of an output head (classifier or language model). */
+export function isHeadWeight(name: string): boolean {
+  return name.startsWith('head/') || name.startsWith('lm_head/') || name.startsWith('mlm/')
 }
 
 /** Which weights train and at what learning-rate multiplier. */
 export function selectTrainable(names: string[], ft: FinetuneConfig, finetuning: boolean): { trainable: string[]; lrScale: Record<string, number> } {
   if (!finetuning) return { trainable: names, lrScale: {} }
-  const isHead = (n: string) => n.startsWith('head/') || n.startsWith('lm_head/')
+  const mode = finetuneMode(ft)
   const blockIndex = (n: string) => {
     const m = /^block_(\d+)\//.exec(n)
     return m ? Number(m[1]) : -1
   }
   const trainable = names.filter((n) => {
-    if (isHead(n)) return true
-    if (ft.lora.enabled) return isLoraWeight(n)
+    if (isHeadWeight(n)) return true
+    if (mode === 'frozen') return false
+    if (mode === 'lora') return isLoraWeight(n)
     if (ft.freezeEmbeddings && n.startsWith('embed/')) return false
     const b = blockIndex(n)
     if (b >= 0 && b < ft.freezeLayers) return false
@@ -65,6 +99,6 @@ export function selectTrainable(names: string[], ft: FinetuneConfig, finetuning:
   })
   const lrScale: Record<string, number> = {}
   // New weights (head, adapters) learn at the full rate; the pretrained body more gently.
-  for (const n of trainable) lrScale[n] = isHead(n) || isLoraWeight(n) ? 1 : ft.bodyLrScale
+  for (const n of trainable) lrScale[n] = isHeadWeight(n) || isLoraWeight(n) ? 1 : ft.bodyLrScale
   return { trainable, lrScale }
 }

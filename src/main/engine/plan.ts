@@ -1,12 +1,13 @@
 // Size and memory of the model a config builds, before building it.
-import type { RunConfig } from '../../shared/config'
+import { finetuneMode, type RunConfig } from '../../shared/config'
 import { modelShapes, resolveDims } from './models'
+import { pretrainObjective } from './pretrain-objective'
 
 /** Parameters and approximate training memory (weights, gradients, AdamW moments, activations, runtime). */
 export function estimatePlan(config: RunConfig, vocabSize: number, nClasses = 2): { parameters: number; memoryMb: number } {
   const dims = resolveDims(config.model, vocabSize)
-  const lora = config.finetune.fromRunId && config.finetune.lora.enabled ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha } : null
-  const spec = { dims, head: config.task === 'pretrain' ? ('lm' as const) : ('classify' as const), nClasses, lora }
+  const lora = (config.finetune.fromRunId || config.finetune.baseId) && finetuneMode(config.finetune) === 'lora' ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha, ffn: config.finetune.lora.ffn } : null
+  const spec = { dims, head: config.task === 'pretrain' ? pretrainObjective(dims) : ('classify' as const), nClasses, lora }
   const parameters = modelShapes(spec).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0)
   const B = config.train.batchSize
   const T = config.model.seqLen

@@ -2,12 +2,14 @@
 // checkpoints under `${runDir}/checkpoints/`, and save the best model to `${runDir}/model/`.
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { resolveConfig, type RunConfig } from '../../shared/config'
+import { finetuneMode, resolveConfig, type RunConfig } from '../../shared/config'
 import type { BaselineMetrics, RunMetrics } from '../../shared/domain'
 import { UserError } from '../../shared/api'
 import type { JobData } from '../../shared/trainer-protocol'
 import { trainBaselineBeside } from './baseline/beside-run'
 import { selectTrainable, startFromModel } from './finetune'
+import { fitHeadOnFeatures } from './finetune-head'
+import { pretrainObjective } from './pretrain-objective'
 import { saveModelFolder } from './model-folder'
 import { startRunner } from './parallel/start-runner'
 import { buildModel, modelShapes, resolveDims } from './models'
@@ -53,6 +55,8 @@ interface JobHeader {
   trainable: string[]
   lrScale: Record<string, number>
   config: RunConfig
+  /** A fine-tune whose head is new (its first fit may be a linear probe). */
+  newHead?: boolean
 }
 
 /** Trains (or resumes, or fine-tunes) a model; see TrainingJob. */
@@ -77,12 +81,13 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
   } else if (job.initFrom) {
     const start = startFromModel(job.initFrom, config, labels, (m) => cb.onLog('info', m))
     const names = [...modelNames(start.spec)]
-    header = { spec: start.spec, tokenizer: start.tokenizer, labels, ...selectTrainable(names, config.finetune, true), config }
+    header = { spec: start.spec, tokenizer: start.tokenizer, labels, ...selectTrainable(names, config.finetune, true), config, newHead: !pretrain && !start.keptHead }
     initial = start.weights
   } else {
     const texts = pretrain ? trainingTexts(data) : data.train.texts
     const tok = trainTokenizer(config.tokenizer, texts)
-    const spec: ModelSpec = { dims: resolveDims(config.model, tok.vocabSize), head: pretrain ? 'lm' : 'classify', nClasses: labels.length, lora: null }
+    const dims = resolveDims(config.model, tok.vocabSize)
+    const spec: ModelSpec = { dims, head: pretrain ? pretrainObjective(dims) : 'classify', nClasses: labels.length, lora: null }
     if (config.finetune.lora.enabled) cb.onLog('warn', 'LoRA adapters need a base model to adapt; training all weights from scratch instead.')
     header = { spec, tokenizer: tok.toJSON(), labels, ...selectTrainable([...modelNames(spec)], config.finetune, false), config }
   }
@@ -91,8 +96,13 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
   const cfg = job.resume ? resolveConfig(null, header.config) : config
   const tokenizer: Tokenizer = tokenizerFromJSON(header.tokenizer)
   const seqLen = header.spec.dims.maxLen - 1
-  const trainRows = encodeRows(tokenizer, pretrain ? trainingTexts(data) : data.train.texts, seqLen)
-  const valRows = encodeRows(tokenizer, data.validation.texts, seqLen)
+  const cut = { truncated: 0 }
+  const trainRows = encodeRows(tokenizer, pretrain ? trainingTexts(data) : data.train.texts, seqLen, cut)
+  const valRows = encodeRows(tokenizer, data.validation.texts, seqLen, cut)
+  if (cut.truncated) {
+    const all = trainRows.length + valRows.length
+    cb.onLog('warn', `${cut.truncated} of ${all} texts are longer than the model's ${seqLen} tokens and were cut at the end (${Math.round((100 * cut.truncated) / all)}%).`)
+  }
   const model = buildModel(header.spec, cfg.train.seed)
   let runner: Awaited<ReturnType<typeof startRunner>> = null
   try {
@@ -100,12 +110,28 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
       const copied = assignParams(model.params, initial, { allowMissing: true })
       cb.onLog('info', `Initialised ${copied.length} of ${model.params.size} weights from the base model.`)
     }
+    const mode = finetuneMode(cfg.finetune)
+    const save = (r: { bestEpoch: number; stoppedEarly: boolean; bestMetrics: RunMetrics | null }) => saveTrained(job.runDir, cfg, header, labels, model, r)
+    if (initial && !pretrain && mode === 'frozen') {
+      // The body never changes: run it once per text, fit the head on the cached features.
+      const fitted = await fitHeadOnFeatures(model, { rows: trainRows, labels: data.train.labels }, { rows: valRows, labels: data.validation.labels }, labels, cb, signal)
+      await save({ bestEpoch: fitted.iterations, stoppedEarly: false, bestMetrics: fitted.metrics })
+      const baseline = trainBaselineBeside(data, job.runDir, cb)
+      return { metrics: fitted.metrics, stoppedEarly: false, bestEpoch: fitted.iterations, keptBy: 'loss', ...(baseline ? { baseline } : {}) }
+    }
+    if (initial && header.newHead && mode === 'full' && cfg.finetune.probeFirst) {
+      // Linear probe, then fine-tune (Kumar et al. 2022): a fitted head instead of a random one keeps the
+      // first full steps from sending large, random gradients into the pretrained body.
+      const probe = await fitHeadOnFeatures(model, { rows: trainRows, labels: data.train.labels }, { rows: valRows, labels: data.validation.labels }, labels, null, signal)
+      cb.onLog('info', `Fitted the new head on the base's features first (validation accuracy ${(100 * (probe.metrics?.accuracy ?? 0)).toFixed(1)}%), then training every weight.`)
+    }
     // The thread count is this session's choice (a resumed run may use another): results do not depend on it.
-    runner = await startRunner(model, { workers: config.train.workers, seed: cfg.train.seed, objective: pretrain ? 'lm' : 'classify', trainable: header.trainable, labelSmoothing: cfg.train.labelSmoothing, crashWorkerAtStep: job.crashWorkerAtStep }, cb)
+    runner = await startRunner(model, { workers: config.train.workers, seed: cfg.train.seed, objective: pretrain ? pretrainObjective(header.spec.dims) : 'classify', trainable: header.trainable, labelSmoothing: cfg.train.labelSmoothing, crashWorkerAtStep: job.crashWorkerAtStep }, cb)
     const result = await trainLoop(
       {
         model,
-        objective: pretrain ? 'lm' : 'classify',
+        objective: pretrain ? pretrainObjective(header.spec.dims) : 'classify',
+        maskRate: cfg.pretrain.maskRate,
         train: { rows: trainRows, labels: pretrain ? [] : data.train.labels },
         validation: { rows: valRows, labels: pretrain ? [] : data.validation.labels },
         labels,
@@ -121,18 +147,7 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
       signal,
     )
     if (result.paused) return { metrics: null, stoppedEarly: false, bestEpoch: result.bestEpoch, paused: true }
-    saveModelFolder(
-      join(job.runDir, 'model'),
-      {
-        task: cfg.task,
-        config: cfg,
-        spec: header.spec,
-        labels,
-        tokenizer: header.tokenizer,
-        training: { bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, metrics: result.bestMetrics, createdAt: new Date().toISOString() },
-      },
-      await readParams(model.params),
-    )
+    await save(result)
     const baseline = pretrain ? undefined : trainBaselineBeside(data, job.runDir, cb)
     return {
       metrics: pretrain ? null : result.bestMetrics,
@@ -146,6 +161,22 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
     await runner?.stop()
     disposeModel(model)
   }
+}
+
+/** Writes the trained model folder under `${runDir}/model/`. */
+async function saveTrained(runDir: string, cfg: RunConfig, header: JobHeader, labels: string[], model: TextModel, r: { bestEpoch: number; stoppedEarly: boolean; bestMetrics: RunMetrics | null }): Promise<void> {
+  saveModelFolder(
+    join(runDir, 'model'),
+    {
+      task: cfg.task,
+      config: cfg,
+      spec: header.spec,
+      labels,
+      tokenizer: header.tokenizer,
+      training: { bestEpoch: r.bestEpoch, stoppedEarly: r.stoppedEarly, metrics: r.bestMetrics, createdAt: new Date().toISOString() },
+    },
+    await readParams(model.params),
+  )
 }
 
 /** Frees a model's weights. */

@@ -19,5 +19,6 @@ export function bagShapes(spec: ModelSpec): [string, number[], WeightKind][] {
 export function bagForward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor {
   const x = embeddingLookup(param(params, 'embed/tok'), ids) // [B, T] -> [B, T, D]
   const pooled = dropout(poolMean(x, mask), spec.dims.dropout, ctx) // [B, T, D] -> [B, D]
+  if (ctx.pooled) return pooled
   return dense(pooled, param(params, 'head/w'), param(params, 'head/b')) // [B, D] -> [B, C]
 }

@@ -9,11 +9,12 @@
 //   x = LN1(x + Dropout(Attention(x)))
 //   x = LN2(x + Dropout(W2 GELU(W1 x)))
 import * as tf from '@tensorflow/tfjs-core'
-import { dense, gelu, geluExact, layerNorm } from '../ops'
+import { gelu, geluExact, layerNorm } from '../ops'
 import { param, type Params } from '../params'
 import { attentionShapes, multiHeadAttention } from './attention'
 import { dropout } from './dropout'
 import { linearAttention } from './linear-attention'
+import { projection } from './projection'
 import type { AttentionMasks, ForwardContext, ModelDims } from './types'
 
 /** Weight kinds: w = matrix, wOut = matrix feeding the residual (scaled-down init), b = zeros, g = ones. */
@@ -57,8 +58,8 @@ export function transformerBlock(x: tf.Tensor, masks: AttentionMasks, params: Pa
   x = tf.add(residual, dropout(attended, dims.dropout, ctx)) // [B, T|1, D]
   if (post) x = ln(x, 1)
   const h2 = tf.reshape(post ? x : ln(x, 2), [B * rows, D]) // [B*T, D]
-  const hidden = act(dense(h2, param(params, `${p}/ffn/w1`), param(params, `${p}/ffn/w1_b`))) // [B*T, D] -> [B*T, F]
-  const ffn = tf.reshape(dense(hidden, param(params, `${p}/ffn/w2`), param(params, `${p}/ffn/w2_b`)), [B, rows, D]) // [B*T, F] -> [B, T, D]
+  const hidden = act(projection(h2, params, `${p}/ffn/w1`, ctx)) // [B*T, D] -> [B*T, F]
+  const ffn = tf.reshape(projection(hidden, params, `${p}/ffn/w2`, ctx), [B, rows, D]) // [B*T, F] -> [B, T, D]
   const out = tf.add(x, dropout(ffn, dims.dropout, ctx)) // [B, T|1, D]
   return post ? ln(out, 2) : out
 }

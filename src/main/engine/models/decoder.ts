@@ -33,5 +33,6 @@ export function decoderForward(spec: ModelSpec, params: Params, ids: tf.Tensor, 
     return tf.reshape(logits, [B, T, dims.vocabSize]) // -> [B, T, V]
   }
   const pooled = dims.pooling === 'mean' ? poolMean(h, mask) : poolLast(h, mask) // [B, T, D] -> [B, D]
+  if (ctx.pooled) return pooled
   return dense(pooled, param(params, 'head/w'), param(params, 'head/b')) // [B, D] -> [B, C]
 }

@@ -43,7 +43,8 @@ export function modelShapes(spec: ModelSpec) {
 
 /** Creates a model with freshly initialised weights (same seed -> same weights on every backend). */
 export function buildModel(spec: ModelSpec, seed: number): TextModel {
-  if (spec.head === 'lm' && spec.dims.arch !== 'decoder') throw new Error('Only the decoder has a language-model head')
+  if (spec.head === 'lm' && spec.dims.arch !== 'decoder') throw new Error('Only the decoder has a next-token head')
+  if (spec.head === 'mlm' && spec.dims.arch !== 'encoder') throw new Error('Only the encoder has a masked-language-model head')
   const builder = new ParamBuilder(seed)
   const residualStd = 0.02 / Math.sqrt(2 * Math.max(1, spec.dims.nLayers))
   for (const [name, shape, kind] of modelShapes(spec)) {
@@ -68,6 +69,8 @@ export function modelFromParams(spec: ModelSpec, params: Params): TextModel {
         seeds: opts.training && opts.dropoutSeed !== undefined ? new SeedStream(opts.dropoutSeed) : null,
         loraScale: spec.lora ? spec.lora.alpha / spec.lora.rank : 0,
         attention: opts.returnAttention ? [] : null,
+        positions: opts.positions ?? null,
+        pooled: opts.pooled ?? false,
       }
       const logits = forwardFn(spec, params, ids, mask, ctx)
       return { logits, attention: ctx.attention ?? [] }

@@ -44,8 +44,8 @@ export interface ModelDims {
   embedSize?: number
 }
 
-/** What a model outputs: class logits, or next-token logits for language-model pretraining. */
-export type HeadKind = 'classify' | 'lm'
+/** What a model outputs: class logits, next-token logits (decoder pretraining) or masked-token logits (encoder pretraining). */
+export type HeadKind = 'classify' | 'lm' | 'mlm'
 
 /** Everything needed to rebuild a model's weights and forward pass. */
 export interface ModelSpec {
@@ -53,8 +53,8 @@ export interface ModelSpec {
   head: HeadKind
   /** Output classes (ignored for 'lm'). */
   nClasses: number
-  /** LoRA adapters on the attention projections, or null. */
-  lora: { rank: number; alpha: number } | null
+  /** LoRA adapters on the attention projections (and the feed-forward when `ffn`), or null. */
+  lora: { rank: number; alpha: number; ffn?: boolean } | null
 }
 
 /** Per-call state of a forward pass. */
@@ -66,6 +66,10 @@ export interface ForwardContext {
   loraScale: number
   /** When non-null, every attention layer pushes its weights [B, H, T, T] here. */
   attention: tf.Tensor[] | null
+  /** Head 'mlm': flat indices (b * T + t) of the masked positions whose logits to compute. */
+  positions?: tf.Tensor | null
+  /** Return the pooled body output [B, D] instead of the head's logits (frozen-feature fine-tuning). */
+  pooled?: boolean
 }
 
 /** Options of one forward pass. */
@@ -75,6 +79,10 @@ export interface ForwardOptions {
   dropoutSeed?: number
   /** Collect attention weights of every layer. */
   returnAttention?: boolean
+  /** Head 'mlm': int32 [N] flat indices (b * T + t) of the positions to predict; logits are [N, V]. */
+  positions?: tf.Tensor
+  /** Return the pooled body output [B, D] (what the classifier head reads) instead of logits. */
+  pooled?: boolean
 }
 
 /** A built model: named weights plus a pure forward function. */
@@ -83,7 +91,7 @@ export interface TextModel {
   readonly params: Params
   /**
    * ids int32 [B, T], mask float32 [B, T] (1 = real token) ->
-   * logits [B, C] for 'classify', [B, T, V] for 'lm'; attention: one [B, H, T, T] per layer when asked.
+   * logits [B, C] for 'classify', [B, T, V] for 'lm', [N, V] for 'mlm' (N = opts.positions); attention: one [B, H, T, T] per layer when asked.
    */
   forward(ids: tf.Tensor, mask: tf.Tensor, opts: ForwardOptions): { logits: tf.Tensor; attention: tf.Tensor[] }
 }

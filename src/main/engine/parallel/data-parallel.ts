@@ -62,6 +62,7 @@ export class DataParallel {
 
   /** One optimiser step on the global batch; returns its loss. `step` counts from 1. */
   async step(s: TrainStepSetup, b: StepBatch, lr: number, dropoutSeed: number, step: number): Promise<number> {
+    if (s.objective === 'mlm') throw new Error('Masked-language-model steps run on one thread (startRunner never starts workers for them).')
     const shards = splitRows(b.B, this.threads)
     const factors = shardFactors(b, shards, s.objective)
     const helpers = shards.slice(1).map((shard, i) => {

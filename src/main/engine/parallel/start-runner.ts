@@ -11,7 +11,7 @@ export interface RunnerOptions {
   /** The `train.workers` setting (0 = one thread per core). */
   workers: number
   seed: number
-  objective: 'classify' | 'lm'
+  objective: 'classify' | 'lm' | 'mlm'
   trainable: string[]
   labelSmoothing: number
   crashWorkerAtStep?: number
@@ -22,6 +22,8 @@ export async function startRunner(model: TextModel, o: RunnerOptions, cb: Pick<T
   const backend = tf.getBackend()
   const threads = resolveThreads(o.workers, backend)
   if (threads <= 1) return null
+  // Masked-language-model batches carry their masked positions, which the shards do not split: one thread.
+  if (o.objective === 'mlm') return null
   const runner = await DataParallel.start(model, {
     threads,
     backend: backend as 'wasm' | 'cpu',

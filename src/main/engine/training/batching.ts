@@ -7,15 +7,20 @@ import { mixSeed, Rng } from '../rng'
 /** Token ids of one text (with [CLS] first), unpadded. */
 export type Row = Int32Array
 
-/** Encodes texts once, up to seqLen tokens each (counting [CLS]). */
-export function encodeRows(tok: Tokenizer, texts: string[], seqLen: number): Row[] {
+/** Encodes texts once, up to seqLen tokens each (counting [CLS]); `stats.truncated` counts the rows that were cut. */
+export function encodeRows(tok: Tokenizer, texts: string[], seqLen: number, stats?: { truncated: number }): Row[] {
   const rows: Row[] = []
   const chunk = 512
   for (let s = 0; s < texts.length; s += chunk) {
-    const enc = encodeBatch(tok, texts.slice(s, s + chunk), { seqLen, addCls: true, padTo: 'longest' })
+    // One token more than fits tells a text that was cut from one that fits exactly.
+    const enc = encodeBatch(tok, texts.slice(s, s + chunk), { seqLen: seqLen + 1, addCls: true, padTo: 'longest' })
     for (let b = 0; b < enc.B; b++) {
       let n = 0
       while (n < enc.T && enc.mask[b * enc.T + n] === 1) n++
+      if (n > seqLen) {
+        n = seqLen
+        if (stats) stats.truncated++
+      }
       rows.push(enc.ids.slice(b * enc.T, b * enc.T + n))
     }
   }

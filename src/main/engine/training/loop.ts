@@ -12,9 +12,10 @@ import { mixSeed } from '../rng'
 import { readContainer, writeContainer, type NamedArray } from '../tensor-file'
 import { AdamW } from './adamw'
 import { epochBatches, padRows, type Row } from './batching'
-import { argmax, classifyRows, languageModelRowsLoss } from './evaluate-rows'
+import { argmax, classifyRows, languageModelRowsLoss, maskedLmRowsLoss } from './evaluate-rows'
+import { maskBatch } from './masking'
 import { learningRate } from './schedule'
-import { makeTrainStep, type TrainStepSetup } from './train-step'
+import { makeTrainStep, type Objective, type TrainStepSetup } from './train-step'
 
 /** A step that runs elsewhere (data-parallel threads): one optimiser step on the global batch, its loss. */
 export interface StepRunner {
@@ -59,7 +60,9 @@ export interface LoopState {
 /** Inputs of one training session (a fresh start or a resumption). */
 export interface LoopInput {
   model: TextModel
-  objective: 'classify' | 'lm'
+  objective: Objective
+  /** Objective 'mlm': share of tokens masked per text. */
+  maskRate?: number
   train: { rows: Row[]; labels: number[] }
   validation: { rows: Row[]; labels: number[] }
   /** Class names (classify). */
@@ -212,10 +215,12 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
         const dropoutSeed = mixSeed(c.seed, state.step, 0xd0)
         const labels = objective === 'classify' ? idx.map((i) => input.train.labels[i]) : null
         const rowWeights = labels && weightsPerClass ? labels.map((y) => weightsPerClass[y]) : null
+        const masked = objective === 'mlm' ? maskBatch(b, model.spec.dims.vocabSize, input.maskRate ?? 0.15, mixSeed(c.seed, state.step, 0x3a5c)) : undefined
+        const batch = { ...b, ...(masked ? { ids: masked.ids, masked } : {}), labels, rowWeights }
         let loss: number
-        if (input.runner) loss = await input.runner.step(setup, { ...b, labels, rowWeights }, lr, dropoutSeed, state.step + 1)
+        if (input.runner) loss = await input.runner.step(setup, batch, lr, dropoutSeed, state.step + 1)
         else {
-          const lossT = trainStep({ ...b, labels, rowWeights }, lr, dropoutSeed)
+          const lossT = trainStep(batch, lr, dropoutSeed)
           loss = (await lossT.data())[0]!
           lossT.dispose()
         }
@@ -283,6 +288,7 @@ async function validate(input: LoopInput, model: TextModel, signal: AbortSignal)
   if (signal.aborted && signal.reason !== 'pause') throw abortError()
   const bs = Math.max(input.config.batchSize, 32)
   if (input.objective === 'lm') return { loss: await languageModelRowsLoss(model, input.validation.rows, bs), metrics: null }
+  if (input.objective === 'mlm') return { loss: await maskedLmRowsLoss(model, input.validation.rows, input.maskRate ?? 0.15, input.config.seed, bs), metrics: null }
   const { probs, loss } = await classifyRows(model, input.validation.rows, input.validation.labels, bs)
   const metrics = classificationMetrics(input.validation.labels, probs.map(argmax), probs, input.labels, loss)
   return { loss, metrics }

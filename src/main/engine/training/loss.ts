@@ -29,6 +29,13 @@ export function languageModelLoss(logits: tf.Tensor, ids: tf.Tensor, mask: tf.Te
   return tf.div(tf.sum(tf.mul(nll, keep)), tf.maximum(tf.sum(keep), 1)) as tf.Scalar
 }
 
+/** Masked-language-model loss: logits [N, V] at the masked positions, targets int32 [N] -> mean cross-entropy. */
+export function maskedLmLoss(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  const V = logits.shape[1] as number
+  const logp = tf.logSoftmax(logits) // [N, V]
+  return tf.neg(tf.mean(tf.sum(tf.mul(tf.cast(tf.oneHot(targets, V), 'float32'), logp), 1))) as tf.Scalar // mean over N
+}
+
 /** 'balanced' class weights: n / (C * count_c), so each class contributes equally overall. */
 export function balancedClassWeights(labels: number[], nClasses: number): Float32Array {
   const counts = new Array<number>(nClasses).fill(0)

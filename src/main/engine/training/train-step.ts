@@ -4,7 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { TextModel } from '../models/types'
 import type { AdamW } from './adamw'
-import { classificationLoss, languageModelLoss } from './loss'
+import { classificationLoss, languageModelLoss, maskedLmLoss } from './loss'
+
+/** What a step trains for: class labels, the next token (decoder) or masked tokens (encoder). */
+export type Objective = 'classify' | 'lm' | 'mlm'
 
 /** A padded batch as the step consumes it: ids int32 and mask (1 = real token) row-major [B, T]. */
 export interface StepBatch {
@@ -16,12 +19,14 @@ export interface StepBatch {
   labels: number[] | null
   /** Loss weight per row (class weights), or null for equal weights. */
   rowWeights: number[] | null
+  /** Objective 'mlm': the masked positions (flat b * T + t) and their original tokens; `ids` are already corrupted. */
+  masked?: { positions: Int32Array; targets: Int32Array }
 }
 
 /** What stays fixed across the steps of one training session. */
 export interface TrainStepSetup {
   model: TextModel
-  objective: 'classify' | 'lm'
+  objective: Objective
   /** Names of the weights that train. */
   trainable: string[]
   opt: AdamW
@@ -50,8 +55,11 @@ export function batchGradients(s: GradientSetup, b: StepBatch, dropoutSeed: numb
   const mask = tf.tensor2d(b.mask, [b.B, b.T])
   const y = s.objective === 'classify' ? tf.tensor1d(b.labels!, 'int32') : null
   const w = y && b.rowWeights ? tf.tensor1d(b.rowWeights) : null
+  const positions = s.objective === 'mlm' ? tf.tensor1d(b.masked!.positions, 'int32') : undefined
+  const targets = s.objective === 'mlm' ? tf.tensor1d(b.masked!.targets, 'int32') : null
   const { value, grads } = tf.variableGrads(() => {
-    const { logits } = s.model.forward(ids, mask, { training: true, dropoutSeed })
+    const { logits } = s.model.forward(ids, mask, { training: true, dropoutSeed, positions })
+    if (s.objective === 'mlm') return maskedLmLoss(logits, targets!)
     return s.objective === 'lm' ? languageModelLoss(logits, ids, mask) : classificationLoss(logits, y!, w, s.labelSmoothing)
   }, trainVars)
   const named: Record<string, tf.Tensor> = {}
