@@ -2,7 +2,11 @@
 // labels differ (or when it was pretrained as a language model), and choose what trains: everything
 // (the body more gently), LoRA adapters plus the head, or only the head on frozen features.
 import { finetuneMode, type FinetuneConfig, type RunConfig } from '../../shared/config'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { UserError } from '../../shared/api'
+import { baseDims } from './bases/base-model'
+import { readBaseFolder } from './bases/import-base'
 import { readModelFolder } from './model-folder'
 import { isLoraWeight } from './models/lora'
 import type { ModelSpec } from './models/types'
@@ -28,8 +32,18 @@ export interface FinetuneStart {
   keptHead: boolean
 }
 
-/** Reads a saved model folder (a run's `model/`) as a fine-tuning source. */
+/** Reads a saved model folder (a run's `model/`) or an imported base's folder (`bases/<id>/`) as a fine-tuning source. */
 export function readFinetuneSource(dir: string): FinetuneSource {
+  if (existsSync(join(dir, 'base.json'))) {
+    let base
+    try {
+      base = readBaseFolder(dir)
+    } catch (err) {
+      throw new UserError(`The base in ${dir} cannot be read: ${(err as Error).message}`)
+    }
+    // An imported checkpoint is a body without a head: every fine-tune gives it a new one.
+    return { spec: { dims: baseDims(base.file.arch), head: 'classify', nClasses: 0, lora: null }, tokenizer: base.tokenizer, labels: [], weights: base.weights }
+  }
   const { file, weights } = readModelFolder(dir)
   return { spec: file.spec, tokenizer: file.tokenizer, labels: file.labels, weights }
 }

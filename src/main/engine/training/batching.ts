@@ -1,7 +1,7 @@
 // Turning encoded rows into batches: rows of similar length share a batch (length bucketing) so
 // padding to the batch's longest row wastes little work, and the order is a pure function of
 // (seed, epoch) so a resumed run sees the same batches.
-import { encodeBatch, type Tokenizer } from '../tokenizers'
+import { encodeBatch, isFramed, type Tokenizer } from '../tokenizers'
 import { mixSeed, Rng } from '../rng'
 
 /** Token ids of one text (with [CLS] first), unpadded. */
@@ -12,19 +12,21 @@ export function encodeRows(tok: Tokenizer, texts: string[], seqLen: number, stat
   const rows: Row[] = []
   const chunk = 512
   for (let s = 0; s < texts.length; s += chunk) {
-    // One token more than fits tells a text that was cut from one that fits exactly.
-    const enc = encodeBatch(tok, texts.slice(s, s + chunk), { seqLen: seqLen + 1, addCls: true, padTo: 'longest' })
+    const part = texts.slice(s, s + chunk)
+    const enc = encodeBatch(tok, part, { seqLen, addCls: true, padTo: 'longest' })
     for (let b = 0; b < enc.B; b++) {
       let n = 0
       while (n < enc.T && enc.mask[b * enc.T + n] === 1) n++
-      if (n > seqLen) {
-        n = seqLen
-        if (stats) stats.truncated++
-      }
       rows.push(enc.ids.slice(b * enc.T, b * enc.T + n))
+      if (stats && n >= seqLen && fullLength(tok, part[b]) > seqLen) stats.truncated++
     }
   }
   return rows
+}
+
+// Tokens a text takes uncut: its own special-token frame for a base's tokenizer, else [CLS] plus the text.
+function fullLength(tok: Tokenizer, text: string): number {
+  return isFramed(tok) ? tok.encodeFramed(text).ids.length : tok.encode(text).ids.length + 1
 }
 
 /** One epoch's batches (lists of row indices): shuffled, bucketed by length in pools, batch order shuffled. */
