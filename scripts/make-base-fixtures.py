@@ -7,7 +7,8 @@ config.json, model.safetensors (or shards with model.safetensors.index.json; the
 by hand: 8-byte little-endian header length, JSON header, raw little-endian tensor bytes),
 tokenizer.json and tokenizer_config.json with small vocabularies it builds itself, and
 reference.json: the last hidden states (float64 forward pass, one row per token) for a few id
-sequences. Run with Debian's python3 (torch 1.13, numpy):
+sequences. Where Hugging Face's `tokenizers` package is importable it also writes
+tokenizer-reference.json: its ids for tests/fixtures/bases/awkward-texts.json. Run with Debian's python3 (torch 1.13, numpy):
 
     /usr/bin/python3 scripts/make-base-fixtures.py [OUT_DIR]    # default tests/fixtures/bases
     /usr/bin/python3 scripts/make-base-fixtures.py --minilm DIR  # a MiniLM-sized BERT (6 x 384, vocab 30522,
@@ -437,7 +438,8 @@ def save(name, config, tok, tok_cfg, weights, dtype, shards, forward, seqs, read
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     for f in os.listdir(folder):
-        os.remove(os.path.join(folder, f))
+        if f != 'tokenizer-reference.json':
+            os.remove(os.path.join(folder, f))
     stored = {k: v.to(dtype) for k, v in weights.items()}
     write_weights(folder, stored, shards)
     with open(os.path.join(folder, 'config.json'), 'w') as f:
@@ -511,6 +513,55 @@ def main():
     save('gpt2-tiny', cfg, g2, g2_cfg, w, torch.float32, 2, lambda W, s: gpt2_forward(W, 'transformer.', s), sequences(gen, g2_v, g2_sp))
 
 
+def nmt_nfkc_charsmap():
+    """sentencepiece's compiled nmt_nfkc normaliser (what XLM-R's tokenizer.json carries), base64, or None."""
+    try:
+        import io
+        import base64
+        import sentencepiece as spm
+        from sentencepiece import sentencepiece_model_pb2 as pb
+    except ImportError:
+        return None
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(CORPUS.split('\n') * 20), model_writer=model, vocab_size=120,
+                                   normalization_rule_name='nmt_nfkc', model_type='unigram', minloglevel=2)
+    proto = pb.ModelProto()
+    proto.ParseFromString(model.getvalue())
+    return base64.b64encode(proto.normalizer_spec.precompiled_charsmap).decode('ascii')
+
+
+def tokenizer_references():
+    """Ids from Hugging Face's Rust tokenizers library for the awkward texts, when it is installed.
+
+    Written as tokenizer-reference.json beside each tokenizer.json, so the tests compare against the
+    library the checkpoints are made with, without needing it (kept as they are when it is missing).
+    """
+    try:
+        from tokenizers import Tokenizer
+        import tokenizers
+    except ImportError:
+        print('tokenizers (Python) is not installed: tokenizer-reference.json files kept as they are')
+        return
+    with open(os.path.join(OUT, 'awkward-texts.json'), encoding='utf-8') as f:
+        texts = json.load(f)
+    for name in ['bert-tiny', 'roberta-tiny', 'gpt2-tiny', 'xlmr-tiny']:
+        with open(os.path.join(OUT, name, 'tokenizer.json'), encoding='utf-8') as f:
+            tj = json.load(f)
+        if name == 'xlmr-tiny':
+            # The committed file leaves out sentencepiece's compiled nmt_nfkc map (240 KB); the reference
+            # runs with the real one, so the app's NFKC-based reading of it is checked against it.
+            charsmap = nmt_nfkc_charsmap()
+            if charsmap is None:
+                print('sentencepiece is not installed: xlmr-tiny/tokenizer-reference.json kept as it is')
+                continue
+            tj['normalizer']['normalizers'][0]['precompiled_charsmap'] = charsmap
+        tok = Tokenizer.from_str(json.dumps(tj))
+        ids = [tok.encode(t, add_special_tokens=True).ids for t in texts]
+        with open(os.path.join(OUT, name, 'tokenizer-reference.json'), 'w', encoding='utf-8') as f:
+            json.dump({'library': 'tokenizers %s' % tokenizers.__version__, 'ids': ids}, f, separators=(',', ':'))
+    print('tokenizer references from tokenizers', tokenizers.__version__)
+
+
 def minilm(folder):
     """A BERT of MiniLM-L6's shape with random weights, for timing imports (not committed)."""
     global D, H, L, F, P
@@ -537,3 +588,4 @@ if __name__ == '__main__':
         minilm(sys.argv[2])
     else:
         main()
+        tokenizer_references()
