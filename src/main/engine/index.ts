@@ -2,7 +2,7 @@
 // tfjs, shared types and Node built-ins only: no electron, no SQLite, no Vue.
 export { initBackend, type BackendChoice } from './backend'
 export { runTraining, type TrainingJob, type TrainingResult } from './run-training'
-export { loadModel, predictTexts, evaluateModel, type LoadedModel } from './predict'
+export { loadModel, predictTexts, evaluateModel, useInferenceThreads, type LoadedModel } from './predict'
 export { estimatePlan } from './plan'
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate'
 export type { TrainCallbacks, TrainProgress } from './training/loop'

@@ -8,6 +8,7 @@ import { classificationMetrics } from './metrics'
 import { readModelFolder, type ModelFile } from './model-folder'
 import { modelShapes } from './models'
 import { modelFromParams } from './models'
+import { InferencePool, MIN_PARALLEL_ROWS } from './parallel/infer-pool'
 import type { TextModel } from './models/types'
 import { disposeParams, type Params } from './params'
 import { attentionRollout } from './rollout'
@@ -22,7 +23,23 @@ export interface LoadedModel {
   tokenizer: Tokenizer
   config: RunConfig
   file: ModelFile
+  /** Worker threads holding copies of the model (see useInferenceThreads), or null. */
+  threads?: InferencePool | null
   dispose(): void
+}
+
+/**
+ * Gives the model inference threads (one per core by default) when `rows` is large enough for them to
+ * pay; later large predictions and evaluations share their batches out. Idempotent.
+ */
+export async function useInferenceThreads(m: LoadedModel, rows: number, threads = 0): Promise<void> {
+  if (m.threads || rows < MIN_PARALLEL_ROWS) return
+  m.threads = await InferencePool.start(m.model, threads)
+}
+
+// Large row sets go through the inference threads when the model has them.
+function classify(m: LoadedModel, rows: ReturnType<typeof encodeRows>, labels: number[] | null) {
+  return m.threads && rows.length >= MIN_PARALLEL_ROWS ? m.threads.classifyRows(rows, labels) : classifyRows(m.model, rows, labels)
 }
 
 /** Loads a model folder written by training. */
@@ -38,7 +55,15 @@ export async function loadModel(modelDir: string): Promise<LoadedModel> {
     params.set(name, tf.tidy(() => tf.variable(tf.tensor(w.data, w.shape, 'float32'), false)))
   }
   const model = modelFromParams(file.spec, params)
-  return { model, labels: file.labels, tokenizer: tokenizerFromJSON(file.tokenizer), config: file.config, file, dispose: () => disposeParams(params) }
+  const loaded: LoadedModel = {
+    model, labels: file.labels, tokenizer: tokenizerFromJSON(file.tokenizer), config: file.config, file, threads: null,
+    dispose: () => {
+      void loaded.threads?.stop()
+      loaded.threads = null
+      disposeParams(params)
+    },
+  }
+  return loaded
 }
 
 function requireClassifier(m: LoadedModel): void {
@@ -50,7 +75,7 @@ export async function predictTexts(m: LoadedModel, texts: string[], opts: { atte
   requireClassifier(m)
   const seqLen = m.model.spec.dims.maxLen - 1
   if (!opts.attention) {
-    const { probs } = await classifyRows(m.model, encodeRows(m.tokenizer, texts, seqLen), null)
+    const { probs } = await classify(m, encodeRows(m.tokenizer, texts, seqLen), null)
     return probs.map((p) => toPrediction(m.labels, p))
   }
   const out: Prediction[] = []
@@ -97,7 +122,7 @@ export async function evaluateModel(
   const bad = data.labels.findIndex((y) => !Number.isInteger(y) || y < 0 || y >= m.labels.length)
   if (bad >= 0) throw new UserError(`Row ${bad + 1} has a label index outside this model's ${m.labels.length} labels.`)
   const rows = encodeRows(m.tokenizer, data.texts, m.model.spec.dims.maxLen - 1)
-  const { probs, loss } = await classifyRows(m.model, rows, data.labels)
+  const { probs, loss } = await classify(m, rows, data.labels)
   const metrics = classificationMetrics(data.labels, probs.map(argmax), probs, m.labels, loss)
   const predictions = probs.map((p, i) => {
     const pr = toPrediction(m.labels, p)

@@ -73,6 +73,7 @@ async function answer(id: number, job: Extract<TrainerJob, { kind: 'predict' }>)
     if (model) loaded.delete(key)
     else model = await engine.loadModel(job.modelDir)
     loaded.set(key, model)
+    await engine.useInferenceThreads(model, job.texts.length)
     for (const [k, m] of loaded) {
       if (loaded.size <= MAX_LOADED) break
       m.dispose()
@@ -127,6 +128,7 @@ async function run(job: TrainerJob): Promise<void> {
       }
       case 'predict': {
         const model = await engine.loadModel(job.modelDir)
+        await engine.useInferenceThreads(model, job.texts.length)
         const predictions = await engine.predictTexts(model, job.texts, { attention: job.attention })
         model.dispose()
         post({ type: 'done', result: { kind: 'predict', predictions } })
@@ -136,6 +138,7 @@ async function run(job: TrainerJob): Promise<void> {
         const model = await engine.loadModel(job.modelDir)
         const data = await readJobData(job.dataPath)
         const rows = data.test && data.test.texts.length ? data.test : data.validation
+        await engine.useInferenceThreads(model, rows.texts.length)
         const { metrics, predictions } = await engine.evaluateModel(model, rows)
         model.dispose()
         post({ type: 'done', result: { kind: 'evaluate', metrics, predictions } })

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { WorkerInit, WorkerReply, WorkerStep } from './protocol'
+import type { WorkerAnswer, WorkerForward, WorkerInit, WorkerReply, WorkerStep } from './protocol'
 
 /** Where the worker entry lives: the built JS next to the bundle, or the TS source under tsx. */
 export function workerEntry(): { entry: string; execArgv: string[] } {
@@ -17,12 +17,12 @@ export function workerEntry(): { entry: string; execArgv: string[] } {
 }
 
 interface Pending {
-  resolve: (reply: Extract<WorkerReply, { type: 'grads' }>) => void
+  resolve: (reply: WorkerAnswer) => void
   reject: (err: Error) => void
 }
 
 /** One worker thread and its gradient slot. */
-class GradientWorker {
+export class GradientWorker {
   readonly grads: Float32Array
   private pending: Pending | null = null
   private failure: Error | null = null
@@ -31,7 +31,7 @@ class GradientWorker {
   constructor(private readonly worker: Worker, readonly slot: number, gradsBuffer: SharedArrayBuffer) {
     this.grads = new Float32Array(gradsBuffer)
     worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'grads') this.settle(null, m)
+      if (m.type === 'grads' || m.type === 'probs') this.settle(null, m)
       else if (m.type === 'error') this.fail(new Error(`A training thread failed: ${m.message}`))
     })
     worker.on('error', (err) => this.fail(new Error(`A training thread failed: ${err.message}`)))
@@ -41,7 +41,7 @@ class GradientWorker {
     })
   }
 
-  private settle(err: Error | null, reply?: Extract<WorkerReply, { type: 'grads' }>): void {
+  private settle(err: Error | null, reply?: WorkerAnswer): void {
     const p = this.pending
     this.pending = null
     if (!p) return
@@ -54,8 +54,17 @@ class GradientWorker {
     this.settle(this.failure)
   }
 
-  /** Sends one message and waits for its gradient. */
-  step(msg: WorkerStep): Promise<Extract<WorkerReply, { type: 'grads' }>> {
+  /** Sends one training step and waits for its gradient. */
+  async step(msg: WorkerStep): Promise<Extract<WorkerReply, { type: 'grads' }>> {
+    return (await this.request(msg)) as Extract<WorkerReply, { type: 'grads' }>
+  }
+
+  /** Sends one inference batch and waits for its probabilities. */
+  async forward(msg: WorkerForward): Promise<Float32Array> {
+    return ((await this.request(msg)) as Extract<WorkerReply, { type: 'probs' }>).probs
+  }
+
+  private request(msg: WorkerStep | WorkerForward): Promise<WorkerAnswer> {
     if (this.failure) return Promise.reject(this.failure)
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject }

@@ -55,8 +55,18 @@ export interface WorkerStep {
   sync: 'all' | 'trainable' | 'none'
 }
 
+/** Owner -> worker: class probabilities of a padded batch (inference, no dropout). */
+export interface WorkerForward {
+  type: 'forward'
+  batch: { ids: Int32Array; mask: Float32Array; B: number; T: number }
+}
+
 /** Worker -> owner. */
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'grads'; step: number; loss: number }
+  | { type: 'probs'; probs: Float32Array }
   | { type: 'error'; message: string }
+
+/** The replies that answer a request. */
+export type WorkerAnswer = Extract<WorkerReply, { type: 'grads' | 'probs' }>

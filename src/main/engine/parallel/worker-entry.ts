@@ -9,7 +9,7 @@ import { setLastBlockShortcut } from '../models/encoder'
 import type { TextModel } from '../models/types'
 import { withDropoutRowOffset } from '../ops'
 import { batchGradients, type GradientSetup } from '../training/train-step'
-import type { FlatLayout, WorkerInit, WorkerReply, WorkerStep } from './protocol'
+import type { FlatLayout, WorkerForward, WorkerInit, WorkerReply, WorkerStep } from './protocol'
 
 const port = parentPort
 if (!port) throw new Error('worker-entry runs only as a worker thread')
@@ -58,9 +58,18 @@ function step(msg: WorkerStep): void {
   reply({ type: 'grads', step: msg.step, loss })
 }
 
-port.on('message', (msg: WorkerInit | WorkerStep) => {
+function forward(msg: WorkerForward): void {
+  const b = msg.batch
+  const p = tf.tidy(() => tf.softmax(model!.forward(tf.tensor2d(b.ids, [b.B, b.T], 'int32'), tf.tensor2d(b.mask, [b.B, b.T]), { training: false }).logits)) // [B, C]
+  const probs = p.dataSync() as Float32Array
+  p.dispose()
+  port!.postMessage({ type: 'probs', probs } satisfies WorkerReply, [probs.buffer as ArrayBuffer])
+}
+
+port.on('message', (msg: WorkerInit | WorkerStep | WorkerForward) => {
   try {
     if (msg.type === 'init') start(msg).catch((err: unknown) => reply({ type: 'error', message: (err as Error).message || String(err) }))
+    else if (msg.type === 'forward') forward(msg)
     else step(msg)
   } catch (err) {
     reply({ type: 'error', message: (err as Error).message || String(err) })
