@@ -8,6 +8,7 @@ import type { WorkbenchHandlers } from '../shared/api'
 import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } from '../shared/config'
 import type { AppInfo, BackendInfo } from '../shared/domain'
 import { configureLog, log } from './logger'
+import { createAutoService } from './services/auto/auto-service'
 import { createBaseService } from './services/bases'
 import { createDatasetService } from './services/datasets'
 import { createSupport } from './services/diagnostics'
@@ -64,6 +65,7 @@ export interface App {
     runs: ReturnType<typeof createRunService>
     exports: ReturnType<typeof createExportService>
     bases: ReturnType<typeof createBaseService>
+    auto: ReturnType<typeof createAutoService>
   }
   events: EventHub
   /** Which paths web-mode callers may name (see path-policy.ts). */
@@ -116,6 +118,7 @@ export function createApp(options: AppOptions): App {
   const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
   const bases = createBaseService({ db, home, spawn, emit: (e) => events.emit('base', e) })
   const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend, onCompleted: (run) => bases.recordPretrainRun(run) })
+  const auto = createAutoService(runs)
   const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem, pickFolder: options.pickFolder })
   // Best effort: a full disk must not stop the app from starting (reads still work).
   if (options.recover !== false) bestEffort(() => runs.recoverInterrupted(), 'marking interrupted runs')
@@ -146,6 +149,7 @@ export function createApp(options: AppOptions): App {
     runs,
     exports: exportsService,
     bases,
+    auto,
   }
 
   let probing: Promise<BackendInfo | null> | null = null
@@ -155,7 +159,7 @@ export function createApp(options: AppOptions): App {
   return {
     home,
     handlers,
-    services: { datasets, runs, exports: exportsService, bases },
+    services: { datasets, runs, exports: exportsService, bases, auto },
     events,
     paths,
     call: async (name, input) => {

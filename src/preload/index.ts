@@ -24,6 +24,7 @@ const api = {
   runs: group('runs'),
   exports: group('exports'),
   bases: group('bases'),
+  auto: group('auto'),
   subscribe<K extends keyof WorkbenchEvents>(channel: K, listener: (event: WorkbenchEvents[K]) => void) {
     if (!eventChannels.includes(channel)) throw new Error(`Unknown event channel ${String(channel)}`)
     const handler = (_e: IpcRendererEvent, msg: { channel: string; event: WorkbenchEvents[K] }) => {

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { presetNames, RunConfigSchema } from './config'
 import type { PresetSizing } from './preset-sizing'
+import { autoDefaultBudgetSeconds, type AutoResult } from './auto'
 import type { PresetName, RunConfig } from './config'
 import type {
   AppInfo,
@@ -88,6 +89,13 @@ export const SweepSchema = z.object({
   strategy: z.enum(['grid', 'random']).default('grid'),
   budget: z.number().int().min(1).max(200).optional(),
   metric: z.enum(['accuracy', 'macroF1', 'loss']).default('macroF1'),
+})
+
+export const AutoSchema = z.object({
+  datasetId: id,
+  name: z.string().max(200).optional(),
+  /** Time budget in seconds (default five minutes). */
+  budgetSeconds: z.number().int().min(30).max(24 * 3600).default(autoDefaultBudgetSeconds),
 })
 
 export const ExportSchema = z.object({
@@ -188,6 +196,12 @@ export const apiSpec = {
     encode: method<BaseEncoding>()(z.object({ id, text: z.string().max(100_000) })),
     /** Refused while runs use the base. */
     delete: method<{ deleted: boolean }>()(z.object({ id })),
+  },
+  /** The Auto preset: a time-boxed search over a few configurations, picked by validation macro-F1. */
+  auto: {
+    start: method<AutoResult>()(AutoSchema),
+    get: method<AutoResult>()(z.object({ autoId: id })),
+    cancel: method<AutoResult>()(z.object({ autoId: id })),
   },
 } as const
 

@@ -1,5 +1,6 @@
 // An in-memory WorkbenchApi for store and component tests: it keeps datasets and runs, records
 // every call, emits events on demand, and can be told to fail a method.
+import type { AutoResult } from '../../src/shared/auto'
 import { ApiError, type ApiErrorCode } from '../../src/renderer/src/api/api-error'
 import type { WorkbenchApi } from '../../src/shared/api'
 import { diagnose } from '../../src/main/data/doctor'
@@ -37,6 +38,8 @@ export interface FakeApi {
   datasets: Dataset[]
   runs: Run[]
   metrics: Record<string, MetricPoint[]>
+  /** Auto searches started through the fake (tests may edit them to move a search along). */
+  autos: AutoResult[]
   info: AppInfo
   /** Make `group.method` reject with this message and code (until cleared with null). */
   failWith(name: string, message: string | null, code?: ApiErrorCode): void
@@ -113,6 +116,7 @@ export function createFakeApi(): FakeApi {
   const state = {
     datasets: [] as Dataset[],
     runs: [] as Run[],
+    autos: [] as AutoResult[],
     metrics: {} as Record<string, MetricPoint[]>,
     info: {
       name: 'Attention Workbench',
@@ -294,6 +298,21 @@ export function createFakeApi(): FakeApi {
       encode: (i) => call('bases.encode', i, () => Promise.reject(new Error(`Base "${i.id}" not found.`))),
       delete: (i) => call('bases.delete', i, () => ({ deleted: true })),
     },
+    auto: {
+      start: (i) =>
+        call('auto.start', i, () => {
+          const a: AutoResult = { autoId: `auto${nextId++}`, name: i.name ?? 'Auto (5 min)', datasetId: i.datasetId, status: 'running', budgetSeconds: i.budgetSeconds ?? 300, elapsedSeconds: 0, leaderboard: [], winner: null, currentRunId: null, error: null }
+          state.autos.push(a)
+          return structuredClone(a)
+        }),
+      get: (i) => call('auto.get', i, () => structuredClone(state.autos.find((a) => a.autoId === i.autoId)!)),
+      cancel: (i) =>
+        call('auto.cancel', i, () => {
+          const a = state.autos.find((x) => x.autoId === i.autoId)!
+          a.status = 'cancelled'
+          return structuredClone(a)
+        }),
+    },
     subscribe(channel, listener) {
       let set = listeners.get(channel)
       if (!set) listeners.set(channel, (set = new Set()))
@@ -319,6 +338,9 @@ export function createFakeApi(): FakeApi {
     },
     get metrics() {
       return state.metrics
+    },
+    get autos() {
+      return state.autos
     },
     get info() {
       return state.info

@@ -44,6 +44,10 @@ export type RunService = WorkbenchHandlers['runs'] & {
   recoverInterrupted(): number
   /** Stop scheduling and pause running jobs so they can resume later. */
   close(): Promise<void>
+  /** Create a run group (stored like a sweep) for runs started together, e.g. by an Auto search. */
+  createGroup(p: { name: string; spec: unknown; metric: string }): string
+  /** Start a run inside a group made by createGroup. */
+  startInGroup(input: StartInput, groupId: string): Run
   /** The folder of a run (model/, checkpoints/, data.json), for exports. */
   runDir(runId: string): string
 }
@@ -615,6 +619,28 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return repo.get(id)!
   }
 
+  /** Validate, create and queue a run (in a run group such as an Auto search when sweepId is set). */
+  function startRun(input: StartInput, sweepId: string | null): Run {
+    if (closed) throw new UserError('The app is shutting down; start the run again after it restarts.', 'conflict')
+    const config = resolveRun(input.preset, input.config, input.datasetId)
+    const { versionId, data } = loadData(input.datasetId, config)
+    refuseAbsurd(planFor(config, data))
+    if (input.queue === false && active.size >= concurrency) {
+      throw new UserError('Another run is training. Add this one to the queue, or wait until it finishes.', 'conflict')
+    }
+    const run = createRun({
+      name: input.name?.trim() || defaultName(input.preset, config),
+      config,
+      datasetId: input.datasetId,
+      versionId,
+      dataFile: { data },
+      sweepId,
+    })
+    emit({ type: 'status', runId: run.id, status: 'queued', error: null })
+    pump()
+    return repo.get(run.id)!
+  }
+
   // ---- the API ----------------------------------------------------------------------------------
 
   const service: RunService = {
@@ -639,25 +665,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
       return planFor(config, data, calibration)
     },
 
-    start: (input: StartInput) => {
-      if (closed) throw new UserError('The app is shutting down; start the run again after it restarts.', 'conflict')
-      const config = resolveRun(input.preset, input.config, input.datasetId)
-      const { versionId, data } = loadData(input.datasetId, config)
-      refuseAbsurd(planFor(config, data))
-      if (input.queue === false && active.size >= concurrency) {
-        throw new UserError('Another run is training. Add this one to the queue, or wait until it finishes.', 'conflict')
-      }
-      const run = createRun({
-        name: input.name?.trim() || defaultName(input.preset, config),
-        config,
-        datasetId: input.datasetId,
-        versionId,
-        dataFile: { data },
-      })
-      emit({ type: 'status', runId: run.id, status: 'queued', error: null })
-      pump()
-      return repo.get(run.id)!
+    start: (input: StartInput) => startRun(input, null),
+
+    createGroup: (p) => {
+      const id = newId('sweep')
+      repo.insertSweep({ id, name: p.name, createdAt: new Date().toISOString(), spec: p.spec, metric: p.metric })
+      return id
     },
+
+    startInGroup: (input, groupId) => startRun(input, groupId),
+
 
     cancel: async ({ id }) => {
       const rec = mustGet(id)

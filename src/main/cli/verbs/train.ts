@@ -58,7 +58,7 @@ export function parseVary(varies: readonly string[] = []): Record<string, (numbe
 function preset(name: string | undefined): PresetName | undefined {
   if (name === undefined) return undefined
   const found = presetNames.find((p) => p === name)
-  if (!found) throw new UserError(`Unknown preset "${name}". Choose one of: ${presetNames.join(', ')}.`)
+  if (!found) throw new UserError(`Unknown preset "${name}". Choose one of: ${presetNames.join(', ')}, auto.`)
   return found
 }
 
@@ -69,6 +69,7 @@ const trainOptions = {
   set: { type: 'string', multiple: true },
   from: { type: 'string' },
   name: { type: 'string' },
+  minutes: { type: 'string' },
 } as const
 
 /** Block until `runId` settles, showing its progress on stderr; Ctrl-C cancels it. */
@@ -89,12 +90,13 @@ async function follow(ctx: Pick<VerbContext<typeof trainOptions>, 'api' | 'app' 
 
 const train = defineVerb({
   words: ['train'],
-  usage: '--dataset ID [--preset quick|balanced|thorough] [--model encoder|decoder|bag] [--set key=value]... [--from RUN] [--name N]',
-  summary: 'Train a classifier on a dataset and wait until it finishes; progress on stderr, Ctrl-C cancels.',
+  usage: '--dataset ID [--preset quick|balanced|thorough|auto] [--minutes M] [--model encoder|decoder|bag] [--set key=value]... [--from RUN] [--name N]',
+  summary: 'Train a classifier on a dataset and wait until it finishes; progress on stderr, Ctrl-C cancels. --preset auto searches for M minutes (default 5).',
   options: trainOptions,
   async run(ctx) {
     const { api, flags, out } = ctx
     const datasetId = need(flags.dataset, '--dataset ID')
+    if (flags.preset === 'auto') return runAuto(ctx, datasetId)
     const config = parseSets(flags.set)
     if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
     if (flags.from) config.finetune = { ...(config.finetune as object), fromRunId: flags.from }
@@ -113,6 +115,46 @@ const train = defineVerb({
     return final.status === 'cancelled' ? 1 : 2
   },
 })
+
+/** `train --preset auto`: a time-boxed search; prints the leaderboard (validation) and the winner's test score. */
+async function runAuto(ctx: VerbContext<typeof trainOptions>, datasetId: string): Promise<number> {
+  const { api, flags, out } = ctx
+  if (flags.set?.length || flags.model || flags.from) throw new UserError('--preset auto chooses the settings itself; leave out --set, --model and --from.')
+  const minutes = flags.minutes === undefined ? 5 : Number(flags.minutes)
+  if (!(Number.isFinite(minutes) && minutes >= 0.5 && minutes <= 24 * 60)) throw new UserError('--minutes must be a number of minutes between 0.5 and 1440.')
+  const started = await api.auto.start({ datasetId, budgetSeconds: Math.round(minutes * 60), name: flags.name })
+  await out.note(`Auto search ${started.autoId}: up to ${minutes} min, trials compared by validation macro-F1`)
+  const onSigint = () => void Promise.resolve(api.auto.cancel({ autoId: started.autoId })).catch(() => {})
+  process.once('SIGINT', onSigint)
+  let seen = 0
+  const timer = setInterval(() => {
+    void Promise.resolve(api.auto.get({ autoId: started.autoId })).then((s) => {
+      const finished = s.leaderboard.filter((r) => r.kind === 'model').length
+      if (finished > seen) {
+        seen = finished
+        void out.note(`  ${finished} trial(s) done, ${Math.round(s.elapsedSeconds)} s`)
+      }
+    }).catch(() => {})
+  }, 2000)
+  let result
+  try {
+    result = await ctx.app.services.auto.waitFor(started.autoId)
+  } finally {
+    clearInterval(timer)
+    process.off('SIGINT', onSigint)
+  }
+  const w = result.winner
+  await out.result(result, () =>
+    [
+      table([['rank', 'candidate', 'status', 'validation macro-F1', 'seconds', 'run'], ...result.leaderboard.map((r, i) => [String(i + 1), r.label, r.status, pct(r.validationMacroF1), String(Math.round(r.seconds)), r.runId ?? '-'])]),
+      '',
+      w
+        ? `Winner: ${w.label}${w.runId ? ` (${w.runId})` : ''}; ${w.test ? `${w.test.split} accuracy ${pct(w.test.accuracy)}${w.test.accuracyInterval ? ` (95% interval ${pct(w.test.accuracyInterval.low)}–${pct(w.test.accuracyInterval.high)})` : ''}, macro-F1 ${pct(w.test.macroF1)} on ${w.test.rows} rows` : 'no test score'}`
+        : 'No trial completed.',
+    ].join('\n'),
+  )
+  return w ? 0 : result.status === 'cancelled' ? 1 : 2
+}
 
 const metrics = ['accuracy', 'macroF1', 'loss'] as const
 

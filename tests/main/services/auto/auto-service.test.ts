@@ -1,0 +1,61 @@
+// The Auto service over the real runs service and a stand-in trainer: trials are ordinary runs in
+// one group, the winner is chosen on validation rows, and the test rows never decide it.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createAutoService } from '../../../../src/main/services/auto/auto-service'
+import type { JobData } from '../../../../src/shared/trainer-protocol'
+import { createFakeSpawner } from '../runs-fake-trainer'
+import { makeEnv, type RunsEnv } from '../runs-fixtures'
+
+// The stand-in model gets row i wrong when index % wrongMod === 0. Validation indices avoid
+// multiples of 3 (a wrongMod-3 model is perfect there) and hold one multiple of 7; the test
+// indices are all multiples of 3 and none of 7. So the wrongMod-3 trial wins on validation and
+// scores 0% on test, while every other trial scores 90% on validation and 100% on test: a search
+// that looked at test rows would pick another trial.
+function trapData(): JobData {
+  const val = [100, 101, 103, 104, 106, 107, 109, 110, 112, 113]
+  const test = [300, 303, 306, 309, 312, 318, 321, 324, 327, 330]
+  const texts = (n: number, off: number) => Array.from({ length: n }, (_, i) => `${i % 2 ? 'great fine good' : 'awful bad poor'} text ${off + i}`)
+  return {
+    labels: ['neg', 'pos'],
+    train: { texts: texts(20, 0), labels: Array.from({ length: 20 }, (_, i) => i % 2) },
+    validation: { texts: texts(10, 100), labels: val.map((_, i) => i % 2), indices: val },
+    test: { texts: texts(10, 300), labels: test.map((_, i) => i % 2), indices: test },
+  }
+}
+
+const envs: RunsEnv[] = []
+afterEach(async () => {
+  while (envs.length) await envs.pop()!.cleanup()
+})
+
+describe('Auto service', () => {
+  it('groups its trials, picks the best by validation and reports only the winner’s test score', async () => {
+    // Only the learning-rate x0.3 candidate (3e-4) gets the validation-perfect, test-hopeless model.
+    const fake = createFakeSpawner({ stepsPerEpoch: 2, wrongMod: (job) => (Math.abs(job.config.train.learningRate - 3e-4) < 1e-9 ? 3 : 7) })
+    const e = makeEnv(fake.spawn, {}, { trap_v1: trapData() })
+    envs.push(e)
+    const auto = createAutoService(e.service)
+    const started = await auto.start({ datasetId: 'trap', budgetSeconds: 600 })
+    expect(started.status).toBe('running')
+    const done = await auto.waitFor(started.autoId)
+    expect(done.status).toBe('completed')
+    const trials = done.leaderboard.filter((r) => r.kind === 'model' && r.status === 'completed')
+    expect(trials.length).toBeGreaterThanOrEqual(4)
+    // Every trial is an ordinary run in the Auto group.
+    const grouped = await e.service.list({})
+    for (const t of trials) expect(grouped.find((r) => r.id === t.runId)?.sweepId).toBe(started.autoId)
+    expect(done.winner!.label).toContain('x0.3')
+    expect(done.winner!.validationMacroF1).toBe(1)
+    // Its reported (test) score is the honest, bad one; the leaderboard carries validation only.
+    expect(done.winner!.test).toMatchObject({ split: 'test', accuracy: 0, rows: 10 })
+    for (const row of done.leaderboard) expect(Object.keys(row)).not.toContain('test')
+  })
+
+  it('refuses a dataset that cannot train before starting anything', async () => {
+    const e = makeEnv(createFakeSpawner().spawn)
+    envs.push(e)
+    const auto = createAutoService(e.service)
+    await expect(auto.start({ datasetId: 'missing', budgetSeconds: 60 })).rejects.toThrow()
+    expect(await e.service.list({})).toHaveLength(0)
+  })
+})

@@ -1,0 +1,41 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import AutoPanel from '../../src/renderer/src/components/AutoPanel.vue'
+import { useAutoStore } from '../../src/renderer/src/stores/auto'
+import type { FakeApi } from './fake-api'
+import { flush, freshApp, plugins } from './setup'
+
+let fake: FakeApi
+beforeEach(() => {
+  fake = freshApp()
+})
+
+describe('AutoPanel', () => {
+  it('starts a search with the budget in seconds, then shows the leaderboard and the winner’s test score', async () => {
+    const wrapper = mount(AutoPanel, { props: { datasetId: 'd1' }, global: { plugins: await plugins() } })
+    const auto = useAutoStore()
+    auto.minutes = 2
+    await wrapper.get('[data-testid="auto-start"]').trigger('click')
+    await flush()
+    expect(fake.calls.find((c) => c.name === 'auto.start')!.input).toMatchObject({ datasetId: 'd1', budgetSeconds: 120 })
+    const a = fake.autos[0]
+    a.status = 'completed'
+    a.elapsedSeconds = 100
+    a.leaderboard = [
+      { key: 'balanced-lr3', label: 'Balanced, learning rate x3 (6 epochs to fit the time)', kind: 'model', runId: 'r9', status: 'completed', validationMacroF1: 0.81, seconds: 50 },
+      { key: 'baseline', label: 'Classic baseline', kind: 'baseline', runId: 'r8', status: 'completed', validationMacroF1: 0.78, seconds: 0 },
+      { key: 'thorough', label: 'Thorough', kind: 'model', runId: null, status: 'skipped', validationMacroF1: null, seconds: 0 },
+    ]
+    a.winner = { ...a.leaderboard[0], test: { accuracy: 0.62, macroF1: 0.6, rows: 100, split: 'test', accuracyInterval: { low: 0.52, high: 0.71, level: 0.95 } } }
+    await auto.poll()
+    await flush()
+    const rows = wrapper.findAll('[data-testid="auto-leaderboard"] tbody tr').map((r) => r.text())
+    expect(rows[0]).toContain('Balanced, learning rate x3 (6 epochs to fit the time)')
+    expect(rows[0]).toContain('81.0%')
+    expect(rows[1]).toContain('Classic baseline')
+    expect(rows[2]).toContain('skipped')
+    expect(wrapper.get('[data-testid="auto-winner"]').text()).toContain('Test accuracy 62.0% on 100 rows')
+    expect(wrapper.get('[data-testid="auto-winner"]').text()).toContain('(52–71%)')
+  })
+})
