@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs before `npm start`, `npm run dev` and `npm run dist`: makes sure Electron's binary is on
+// Runs before `npm start`, `npm run dev` and `npm run dist` (argument: dist): makes sure Electron's binary is on
 // disk. Electron downloads it lazily (its `install-electron`), not at `npm install`; where that
 // download cannot happen (no network to Electron's release host), say so in one plain line and
 // point to web mode, which needs no binary.
@@ -34,9 +34,12 @@ if (!installed()) {
   const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] })
   if (r.status !== 0 || !installed()) {
     const reason = (r.stderr || r.error?.message || '').trim().split('\n')[0].replace(/^\w*Error: /, '') || 'no binary after the download'
-    process.stderr.write(
-      `Electron's binary could not be downloaded (${reason}), so the desktop app cannot start on this machine; use web mode instead: npm run serve\n`,
-    )
+    // `npm run dist` passes "dist": installers need the binary too, and web mode is no substitute.
+    const consequence =
+      process.argv[2] === 'dist'
+        ? 'so installers cannot be built on this machine'
+        : 'so the desktop app cannot start on this machine; use web mode instead: npm run serve'
+    process.stderr.write(`Electron's binary could not be downloaded (${reason}), ${consequence}\n`)
     process.exit(1)
   }
 }

@@ -26,6 +26,14 @@ describe('starting the desktop app', () => {
     expect(r.stderr).not.toMatch(/uninstall/i)
   })
 
+  it('npm run dist without an Electron binary says installers cannot be built, in one line', () => {
+    const r = spawnSync('npm', ['run', 'dist'], { cwd: root, env: noBinaryEnv(), encoding: 'utf8', timeout: 60_000 })
+    expect(r.status).toBe(1)
+    const ours = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'))
+    expect(ours).toEqual([expect.stringMatching(/^Electron's binary could not be downloaded \(.+\), so installers cannot be built on this machine$/)])
+    expect(r.stdout).not.toMatch(/electron-builder +version/)
+  })
+
   it('goes on without downloading when the binary is there', () => {
     const dist = mkdtempSync(join(tmpdir(), 'wb-electron-'))
     mkdirSync(dirname(join(dist, binaryName)), { recursive: true })

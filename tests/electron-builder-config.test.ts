@@ -1,0 +1,80 @@
+// The installer configuration: valid against electron-builder's own schema, natives and wasm
+// outside the asar, security fuses set, one target set per system, and a 1024 px icon with
+// transparency. (Building installers needs Electron's binary; see `npm run dist`.)
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { inflateSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+
+const root = process.cwd()
+const require = createRequire(join(root, 'package.json'))
+const config = require('./electron-builder.cjs') as Record<string, unknown> & {
+  asarUnpack: string[]
+  files: string[]
+  electronFuses: Record<string, boolean>
+  linux: { target: string[] }
+  mac: { target: string[] }
+  win: { target: string[] }
+  icon: string
+}
+// electron-builder validates a configuration with this function before it builds anything.
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration(c: unknown, debug: { add(): void; isEnabled: boolean }): Promise<void>
+}
+const quietLog = { add() {}, isEnabled: false }
+
+describe('installer configuration', () => {
+  it("passes electron-builder's schema, which refuses a misspelt option", async () => {
+    await expect(validateConfiguration(config, quietLog)).resolves.toBeUndefined()
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } }, quietLog)).rejects.toThrow(/electronFuses/)
+    await expect(validateConfiguration({ ...config, linux: { targets: ['AppImage'] } }, quietLog)).rejects.toThrow(/linux/)
+  })
+
+  it('builds AppImage and deb, dmg and NSIS, without rebuilding natives, with natives and wasm unpacked', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb'])
+    expect(config.mac.target).toEqual(['dmg'])
+    expect(config.win.target).toEqual(['nsis'])
+    expect(config).toMatchObject({ appId: expect.stringMatching(/^[a-z0-9.-]+$/), productName: 'Attention Workbench', npmRebuild: false })
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/*.wasm']))
+    // Only the target's natives: patterns keyed on electron-builder's ${platform} and ${arch}.
+    expect(config.files).toContain('!node_modules/better-sqlite3/prebuilds/!(${platform}-${arch}).node')
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    expect(pkg.scripts.dist).toMatch(/^node scripts\/ensure-electron\.mjs dist && npm run build && electron-builder/)
+  })
+
+  it('sets the security fuses for packaged builds', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    })
+  })
+
+  it('has a 1024 px RGBA icon whose corners are transparent and whose middle is opaque', () => {
+    const png = readFileSync(join(root, config.icon))
+    expect(png.subarray(1, 4).toString()).toBe('PNG')
+    const width = png.readUInt32BE(16)
+    const height = png.readUInt32BE(20)
+    expect([width, height, png[24], png[25]]).toEqual([1024, 1024, 8, 6]) // 8-bit RGBA
+    const idat: Buffer[] = []
+    for (let at = 8; at < png.length; ) {
+      const len = png.readUInt32BE(at)
+      if (png.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + len))
+      at += 12 + len
+    }
+    const raw = inflateSync(Buffer.concat(idat))
+    const stride = width * 4 + 1
+    // Rows use filter 0 (none), so a pixel's alpha is at row*stride + 1 + x*4 + 3.
+    const alpha = (x: number, y: number) => {
+      expect(raw[y * stride]).toBe(0)
+      return raw[y * stride + 1 + x * 4 + 3]
+    }
+    expect(alpha(0, 0)).toBe(0)
+    expect(alpha(1023, 1023)).toBe(0)
+    expect(alpha(512, 512)).toBe(255)
+  })
+})
