@@ -157,7 +157,7 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>
 /** Named starting points with a sentence on what each trades. */
 export const presets = {
   quick: {
-    description: 'Small model, 3 epochs: a first answer in a minute or two.',
+    description: 'Small model, 3 epochs: the fastest first answer (see the estimate).',
     config: {
       model: { dModel: 64, nHeads: 4, nLayers: 1, seqLen: 64 },
       tokenizer: { kind: 'word', vocabSize: 4000 },

@@ -66,12 +66,37 @@ describe('HyperparamForm', () => {
     const config = resolveConfig('quick')
     config.model.nLayers = 99
     const wrapper = mount(HyperparamForm, { props: { config, group: 'model', issues: {} }, global: { plugins: await plugins() } })
-    expect(wrapper.get('[data-field="model.nLayers"]').text()).toContain('Must be between 1 and 24')
+    expect(wrapper.get('[data-field="model.nLayers"]').text()).toContain('Layers must be between 1 and 24')
     const input = wrapper.get('[data-field="model.dModel"] input')
     await input.setValue('96')
     await input.trigger('blur')
     const sets = wrapper.emitted('set') ?? []
     expect(sets.some(([path, v]) => path === 'model.dModel' && v === 96)).toBe(true)
+  })
+})
+
+describe('HyperparamForm typing', () => {
+  it('keeps letters typed into a number field and reports them beside it, naming the field and its limits', async () => {
+    const config = resolveConfig('quick')
+    const wrapper = mount(HyperparamForm, { props: { config, group: 'train', issues: {}, badText: {} }, global: { plugins: await plugins() } })
+    const input = wrapper.get('[data-field="train.epochs"] input')
+    await input.setValue('abc')
+    // The text is reported up (the store keeps it) and nothing is set.
+    expect(wrapper.emitted('badText')?.at(-1)).toEqual(['train.epochs', 'abc'])
+    expect((wrapper.emitted('set') ?? []).some(([path]) => path === 'train.epochs')).toBe(false)
+    await wrapper.setProps({ badText: { 'train.epochs': 'abc' } })
+    expect((wrapper.get('[data-field="train.epochs"] input').element as HTMLInputElement).value).toBe('abc')
+    expect(wrapper.get('[data-field="train.epochs"]').text()).toContain('Epochs: "abc" is not a number. Enter a number between 1 and 500.')
+    // A number clears it and is sent up.
+    await wrapper.get('[data-field="train.epochs"] input').setValue('7')
+    expect(wrapper.emitted('badText')?.at(-1)).toEqual(['train.epochs', null])
+    expect(wrapper.emitted('set')?.at(-1)).toEqual(['train.epochs', 7])
+  })
+
+  it('shows the preset\'s value beside the limits, not the schema default', async () => {
+    const config = resolveConfig('quick')
+    const wrapper = mount(HyperparamForm, { props: { config, group: 'model', issues: {}, presetConfig: config }, global: { plugins: await plugins() } })
+    expect(wrapper.get('[data-field="model.seqLen"]').text()).toContain('this preset uses 64')
   })
 })
 

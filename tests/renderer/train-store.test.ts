@@ -21,6 +21,26 @@ describe('train store', () => {
     expect(train.valid).toBe(true)
   })
 
+  it('a field holding text that is not a number blocks starting until it is fixed, and a preset switch clears it', () => {
+    const train = useTrainStore()
+    expect(train.valid).toBe(true)
+    train.setBadText('train.epochs', '3x')
+    expect(train.valid).toBe(false)
+    train.setBadText('train.epochs', null)
+    expect(train.valid).toBe(true)
+    train.setBadText('model.dModel', 'wide')
+    train.choosePreset('balanced')
+    expect(train.badText).toEqual({})
+    expect(train.valid).toBe(true)
+  })
+
+  it('reports the heads/width rule beside both fields', () => {
+    const train = useTrainStore()
+    train.set('model.dModel', 64)
+    train.set('model.nHeads', 5)
+    expect(train.issues['model.dModel']).toMatch(/divisible/)
+  })
+
   it('flags values outside the schema limits', () => {
     const train = useTrainStore()
     train.set('train.learningRate', 5)

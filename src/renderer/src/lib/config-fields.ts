@@ -87,6 +87,12 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   o[keys[keys.length - 1]] = value
 }
 
+/** Cross-field rules: the field the schema reports them on -> the other fields they involve. */
+const relatedFields: Record<string, string[]> = {
+  'model.nHeads': ['model.dModel'],
+  'model.nKvHeads': ['model.nHeads'],
+}
+
 /** Validate a full config; problems keyed by dotted path so each shows under its own field. */
 export function validateConfig(config: unknown): { ok: true; config: RunConfig } | { ok: false; issues: Record<string, string> } {
   const parsed = RunConfigSchema.safeParse(config)
@@ -95,6 +101,8 @@ export function validateConfig(config: unknown): { ok: true; config: RunConfig }
   for (const i of parsed.error.issues) {
     const key = i.path.join('.') || '_'
     issues[key] ??= i.message
+    // A rule between two fields shows beside both of them.
+    for (const other of relatedFields[key] ?? []) issues[other] ??= i.message
   }
   return { ok: false, issues }
 }

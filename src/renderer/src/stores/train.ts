@@ -36,9 +36,19 @@ export const useTrainStore = defineStore('train', () => {
   let planTimer: ReturnType<typeof setTimeout> | null = null
   let planSeq = 0
 
+  /** Text typed into a number field that is not a number, by path (the config keeps its last good value). */
+  const badText = ref<Record<string, string>>({})
   const validation = computed(() => validateConfig(config.value))
   const issues = computed<Record<string, string>>(() => (validation.value.ok ? {} : validation.value.issues))
-  const valid = computed(() => validation.value.ok)
+  const valid = computed(() => validation.value.ok && !Object.keys(badText.value).length)
+
+  /** Record (or clear, with null) what was typed into a number field that is not a number. */
+  function setBadText(path: string, text: string | null): void {
+    const next = { ...badText.value }
+    if (text === null) delete next[path]
+    else next[path] = text
+    badText.value = next
+  }
   const presetDescriptions = computed(() =>
     Object.fromEntries(Object.entries(sharedPresets).map(([k, v]) => [k, useAppStore().presets?.[k as PresetName]?.description ?? v.description])),
   )
@@ -48,6 +58,7 @@ export const useTrainStore = defineStore('train', () => {
     const keep = { task: config.value.task, finetune: plain(config.value.finetune), arch: config.value.model.arch }
     preset.value = p
     sizedFor = null
+    badText.value = {}
     const c = presetConfig(p)
     c.task = keep.task
     c.finetune = keep.finetune
@@ -99,7 +110,10 @@ export const useTrainStore = defineStore('train', () => {
 
   async function refreshPlan(): Promise<void> {
     if (!datasetId.value || !valid.value) {
+      // Nothing to estimate: no answer still in flight may land, and nothing shows as pending.
+      planSeq++
       plan.value = null
+      planning.value = false
       return
     }
     const seq = ++planSeq
@@ -158,7 +172,10 @@ export const useTrainStore = defineStore('train', () => {
     }
   }
 
-  watch([config, datasetId], () => {
+  /** The chosen preset's own settings, to show beside each field's limits. */
+  const presetSettings = computed(() => presetConfig(preset.value))
+
+  watch([config, datasetId, badText], () => {
     measureError.value = null
     schedulePlan()
   }, { deep: true })
@@ -176,6 +193,9 @@ export const useTrainStore = defineStore('train', () => {
     measureError,
     issues,
     valid,
+    badText,
+    setBadText,
+    presetSettings,
     presetDescriptions,
     choosePreset,
     set,
