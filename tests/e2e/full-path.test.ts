@@ -1,9 +1,11 @@
 // The whole path a first-time user walks, in Chromium against web mode: import a small real CSV,
 // fix a doctor finding, train a Quick run while its curve grows, open the confusion matrix and an
 // attention view, train a second run, compare both, export one.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { unzipSync } from 'fflate'
 import { parse } from 'csv-parse/sync'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -43,10 +45,7 @@ async function startQuickRun(learningRate?: string): Promise<string> {
   await page.waitForSelector('[data-preset="quick"]')
   await page.click('[data-preset="quick"]')
   if (learningRate) {
-    if (!(await page.isVisible('[data-field="train.learningRate"]'))) {
-      await page.click('[data-testid="advanced"]')
-    }
-    await page.click('.n-tabs-tab:has-text("Training")')
+    await openAdvanced('Training')
     const input = page.locator('[data-field="train.learningRate"] input')
     await input.fill(learningRate)
     await input.blur()
@@ -54,6 +53,12 @@ async function startQuickRun(learningRate?: string): Promise<string> {
   await page.click('[data-testid="start-run"]')
   await page.waitForURL(/#\/runs\/[^/?]+/)
   return /#\/runs\/([^/?]+)/.exec(page.url())![1]
+}
+
+/** Open the Advanced settings (if closed) on the named tab. */
+async function openAdvanced(tab: string): Promise<void> {
+  if ((await page.getAttribute('[data-testid="advanced"]', 'aria-expanded')) !== 'true') await page.click('[data-testid="advanced"]')
+  await page.click(`.n-tabs-tab:has-text("${tab}")`)
 }
 
 async function waitCompleted(timeout = 150_000): Promise<void> {
@@ -114,22 +119,30 @@ describe('full path (issue 6) in Chromium', () => {
   it('trains a Quick run to completion and the curve grows while it runs', async () => {
     await page.click('[data-testid="train-on-dataset"]')
     await page.waitForSelector('[data-testid="plan"]')
+    // Record every value the point counter takes, from inside the page as the DOM changes (no polling).
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { __counts: number[]; document: { querySelector(s: string): { textContent: string | null } | null; body: unknown } }
+      g.__counts = []
+      const note = () => {
+        const el = g.document.querySelector('[data-testid="point-count"]')
+        const status = g.document.querySelector('[data-testid="run-status"]') as unknown as { getAttribute(n: string): string | null } | null
+        if (!el || status?.getAttribute('data-status') !== 'running') return
+        const n = Number(/(\d+)/.exec(el.textContent ?? '')?.[1] ?? 0)
+        if (g.__counts[g.__counts.length - 1] !== n) g.__counts.push(n)
+      }
+      const Observer = (globalThis as unknown as { MutationObserver: new (cb: () => void) => { observe(t: unknown, o: unknown): void } }).MutationObserver
+      new Observer(note).observe(g.document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status'] })
+    })
     firstRun = await startQuickRun()
     await page.click('.n-tabs-tab:has-text("Training")')
-    const seen: number[] = []
-    let midShot = false
-    for (let i = 0; i < 600; i++) {
-      const text = (await page.textContent('[data-testid="point-count"]')) ?? ''
-      const n = Number(/(\d+)/.exec(text)?.[1] ?? 0)
-      if (!seen.length || n !== seen[seen.length - 1]) seen.push(n)
-      if (!midShot && n > 0 && (await runStatus()) === 'running') {
-        await screenshot(page, 'path-03-live')
-        midShot = true
-      }
-      if ((await runStatus()) !== 'running' && (await runStatus()) !== 'queued') break
-      await page.waitForTimeout(250)
-    }
+    // One picture mid-run: wait for the first points to arrive (an event), not for a time.
+    await page.waitForFunction(() => {
+      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="point-count"]')
+      return !!el && /[1-9]/.test(el.textContent ?? '')
+    }, undefined, { timeout: 150_000 })
+    if ((await runStatus()) === 'running') await screenshot(page, 'path-03-live')
     await waitCompleted()
+    const seen = await page.evaluate(() => (globalThis as unknown as { __counts: number[] }).__counts)
     // The chart saw the history grow in more than one step while the run was live.
     expect(seen.filter((n) => n > 0).length, `point counts seen: ${seen.join(',')}`).toBeGreaterThanOrEqual(2)
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1])
@@ -170,10 +183,101 @@ describe('full path (issue 6) in Chromium', () => {
     await screenshot(page, 'path-07-compare', true)
   })
 
-  it('exports a trained run and shows the verification', async () => {
-    await page.click('nav [data-nav="export"]')
-    await page.click('[data-testid="export-run"]')
-    await page.locator('.n-base-select-option').first().click()
+  it('shows the same reported score for a run on its page, in the runs list, in Compare and in Export', async () => {
+    const pct = (text: string | null) => /(\d+(?:\.\d)?%)/.exec(text ?? '')?.[1] ?? `no percentage in "${text}"`
+    // Compare (still open): the accuracy row, first run's column.
+    const inCompare = pct(await page.locator('[data-testid="compare-metrics"] tbody tr').first().locator('td').nth(1).textContent())
+    expect(await page.textContent('[data-testid="compare-caption"]')).toMatch(/test rows/)
+    await page.click('nav [data-nav="runs"]')
+    const row = page.locator('[data-testid="runs-table"] tr', { has: page.locator(`a[href="#/runs/${firstRun}"]`) })
+    const inList = pct(await row.locator('[data-score="accuracy"]').textContent())
+    await page.goto(`${app.origin}/#/runs/${firstRun}`)
+    await page.click('.n-tabs-tab:has-text("Results")')
+    await page.waitForSelector('[data-testid="accuracy"]', { timeout: 60_000 })
+    const onPage = pct(await page.textContent('[data-testid="accuracy"]'))
+    expect(await page.textContent('[data-testid="score-caption"]')).toMatch(/Reported score: \d+ test rows/)
+    await page.click('[data-testid="run-export"]')
+    await page.waitForSelector('[data-testid="export-accuracy"]')
+    const inExport = pct(await page.textContent('[data-testid="export-accuracy"]'))
+    expect({ inList, inCompare, inExport }).toEqual({ inList: onPage, inCompare: onPage, inExport: onPage })
+    expect(await page.textContent('[data-testid="export-score"]')).toMatch(/test rows/)
+  })
+
+  it('a bad value in each kind of field shows a message beside that field, and Start says why it is off', async () => {
+    await page.click('nav [data-nav="train"]')
+    await page.waitForSelector('[data-preset="quick"]')
+    await page.click('[data-preset="quick"]')
+    const type = async (path: string, value: string) => {
+      const input = page.locator(`[data-field="${path}"] input`)
+      await input.fill(value)
+      await input.blur()
+    }
+    // The feedback line fades between texts: read its newest one.
+    const feedback = (path: string) => page.locator(`[data-field="${path}"] .n-form-item-feedback-wrapper > *`).last().textContent()
+    await openAdvanced('Training')
+    await type('train.epochs', 'abc') // letters in a whole-number field
+    await type('train.learningRate', '5') // a decimal out of range
+    await expect.poll(() => feedback('train.epochs')).toBe('Epochs: "abc" is not a number. Enter a number between 1 and 500.')
+    expect(await page.inputValue('[data-field="train.epochs"] input')).toBe('abc')
+    await expect.poll(() => feedback('train.learningRate')).toBe('Learning rate must be between 1e-7 and 1.')
+    await page.click('.n-tabs-tab:has-text("Model")')
+    await type('model.nLayers', '99') // a whole number out of range
+    await type('model.nHeads', '5') // breaks a rule between two fields
+    await expect.poll(() => feedback('model.nLayers')).toMatch(/must be between 1 and 24\./)
+    await expect.poll(() => feedback('model.nHeads')).toContain('must be divisible by the number of heads (5)')
+    await expect.poll(() => feedback('model.dModel')).toContain('must be divisible by the number of heads (5)')
+    // Start is off and says why; "Show me" brings the first problem into view.
+    expect(await page.isDisabled('[data-testid="start-run"]')).toBe(true)
+    expect(await page.textContent('[data-testid="start-why"]')).toMatch(/Fix 4 setting\(s\) first: .*Layers/)
+    expect(await page.textContent('[data-testid="plan"]')).toContain('Fix the settings marked in red')
+    await page.locator('main').evaluate((el) => (el.scrollTop = 0))
+    await page.click('[data-testid="show-problem"]')
+    await expect.poll(() => page.locator('[data-field="model.dModel"]').isVisible()).toBe(true)
+    await page.waitForTimeout(500) // smooth scrolling
+    const box = await page.locator('[data-field="model.dModel"]').boundingBox()
+    const viewport = page.viewportSize()!
+    expect(box && box.y >= 0 && box.y + box.height <= viewport.height, JSON.stringify(box)).toBe(true)
+    await screenshot(page, 'path-form-problems')
+  })
+
+  it('an early-stopped run keeps the epoch its banner names', async () => {
+    await page.click('nav [data-nav="train"]')
+    await page.waitForSelector('[data-preset="quick"]')
+    await page.click('[data-preset="quick"]')
+    await openAdvanced('Training')
+    for (const [path, value] of [['train.epochs', '12'], ['train.patience', '1'], ['train.learningRate', '0.005']]) {
+      const input = page.locator(`[data-field="${path}"] input`)
+      await input.fill(value)
+      await input.blur()
+    }
+    await page.click('[data-testid="start-run"]')
+    await page.waitForURL(/#\/runs\/[^/?]+/)
+    const id = /#\/runs\/([^/?]+)/.exec(page.url())![1]
+    await waitCompleted()
+    await page.click('.n-tabs-tab:has-text("Training")')
+    const kept = (await page.textContent('[data-testid="kept-line"]')) ?? ''
+    const m = /Stopped early after epoch (\d+) of 12 and kept epoch (\d+), the one with the best validation macro-F1/.exec(kept)
+    expect(m, kept).not.toBeNull()
+    const [stoppedAt, keptEpoch] = [Number(m![1]), Number(m![2])]
+    expect(stoppedAt).toBeLessThan(12)
+    expect(stoppedAt).toBe(keptEpoch + 1) // patience 1: one epoch without improvement
+    // Progress ends at the epoch it stopped at, not at the planned last one.
+    expect(await page.textContent('[data-testid="progress-text"]')).toContain(`epoch ${stoppedAt} of 12`)
+    // The named epoch is the one with the best validation macro-F1 in the run's own history
+    // (ties go to the lower loss), and the validation figures shown are that epoch's.
+    const points = (await (await page.request.post(`${app.origin}/api/runs.metrics`, { data: { id } })).json()).result as { split: string; epoch: number; loss: number; macroF1: number; accuracy: number }[]
+    const val = points.filter((p) => p.split === 'validation')
+    expect(val).toHaveLength(stoppedAt)
+    const best = val.reduce((a, b) => (Math.abs(b.macroF1 - a.macroF1) > 1e-9 ? (b.macroF1 > a.macroF1 ? b : a) : b.loss < a.loss ? b : a))
+    expect(best.epoch).toBe(keptEpoch)
+    await page.click('.n-tabs-tab:has-text("Results")')
+    await page.waitForSelector('[data-testid="validation-line"]')
+    expect(await page.textContent('[data-testid="validation-line"]')).toContain(`accuracy ${(best.accuracy * 100).toFixed(1)}%`)
+  })
+
+  it('exports a trained run, shows the verification and downloads a zip whose predict.mjs runs', async () => {
+    await page.goto(`${app.origin}/#/runs/${firstRun}`)
+    await page.click('[data-testid="run-export"]')
     await page.click('[data-testid="export-start"]')
     // Either the verification appears, or the export's own error (shown beside the button) does.
     await expect.poll(() => page.textContent('main'), { timeout: 150_000, interval: 500 }).toMatch(/Verified|Verification failed|The export failed/)
@@ -181,6 +285,64 @@ describe('full path (issue 6) in Chromium', () => {
     expect(await page.textContent('main')).not.toContain('The export failed')
     expect(await page.textContent('[data-testid="export-result"]')).toContain('Verified')
     expect(await page.textContent('[data-testid="export-dir"]')).toBeTruthy()
+    // Each file is explained in plain words; predict.mjs has its own sentence.
+    expect(await page.textContent('[data-testid="export-files"]')).toContain('A small program that labels texts on the command line.')
+    // The browser downloads the zip through the signed-in session.
+    const download = page.waitForEvent('download')
+    await page.click('[data-testid="export-download"]')
+    const file = await download
+    expect(file.suggestedFilename()).toBe('model-bundle.zip')
+    const out = join(root, 'artifacts', 'e2e-download')
+    rmSync(out, { recursive: true, force: true })
+    mkdirSync(out, { recursive: true })
+    const zipPath = join(out, 'model-bundle.zip')
+    await file.saveAs(zipPath)
+    for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zipPath)))) {
+      mkdirSync(dirname(join(out, name)), { recursive: true })
+      writeFileSync(join(out, name), bytes)
+    }
+    // predict.mjs needs only @tensorflow/tfjs, found in the project's node_modules above artifacts/.
+    const text = 'We must strengthen our national defense and our economy.'
+    const res = spawnSync(process.execPath, ['predict.mjs', '--json', text], { cwd: out, encoding: 'utf8', timeout: 120_000 })
+    expect(res.status, res.stderr).toBe(0)
+    const answer = JSON.parse(res.stdout) as { label: string; probabilities: Record<string, number> }
+    const labels = JSON.parse(readFileSync(join(out, 'labels.json'), 'utf8')) as string[]
+    expect(labels).toContain(answer.label)
+    expect(Object.values(answer.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4)
     expect(errors).toEqual([])
+  })
+
+  it('captures the main views at three sizes, in both themes and both languages', async () => {
+    // Three views per combination keep this to 36 pictures; they are looked at, not compared.
+    const views = [
+      { name: 'results', hash: `#/runs/${firstRun}`, ready: '[data-testid="confusion"] canvas', tab: 1 },
+      { name: 'runs', hash: '#/runs', ready: '[data-testid="runs-table"] tbody tr', tab: null },
+      { name: 'train', hash: '#/train', ready: '[data-testid="plan"]', tab: null },
+    ]
+    const overflowing: string[] = []
+    for (const theme of ['light', 'dark']) {
+      for (const locale of ['en', 'zh-CN']) {
+        const context = await browser.newContext({ locale: locale === 'en' ? 'en-US' : 'zh-CN' })
+        await context.addInitScript({ content: `localStorage.setItem('wb.theme', '${theme}'); localStorage.setItem('wb.locale', '${locale}')` })
+        const p = await context.newPage()
+        await p.goto(app.url)
+        await p.waitForSelector('nav [data-nav="home"]')
+        for (const [w, h] of [[1024, 700], [1280, 800], [1920, 1080]]) {
+          await p.setViewportSize({ width: w, height: h })
+          for (const v of views) {
+            await p.goto(`${app.origin}/${v.hash}`)
+            if (v.tab !== null) await p.locator('.n-tabs-tab').nth(v.tab).click()
+            await p.waitForSelector(v.ready, { timeout: 60_000 })
+            await p.waitForTimeout(400) // charts redraw at most every 250 ms
+            // Nothing may scroll sideways: the content pane fits the window.
+            const sideways = await p.locator('main').evaluate((el) => el.scrollWidth - el.clientWidth)
+            if (sideways > 1) overflowing.push(`${v.name} ${w}x${h} ${theme} ${locale}: ${sideways}px`)
+            await screenshot(p, `views-${v.name}-${w}x${h}-${theme}-${locale}`)
+          }
+        }
+        await context.close()
+      }
+    }
+    expect(overflowing).toEqual([])
   })
 })

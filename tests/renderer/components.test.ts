@@ -34,10 +34,12 @@ describe('StatusBar', () => {
     const app = useAppStore()
     await app.load()
     await nextTick()
-    expect(wrapper.get('[data-testid="backend"]').text()).toBe('Backend: WebAssembly (SIMD, 1 thread)')
+    expect(wrapper.get('[data-testid="backend"]').text()).toBe('Backend: WebAssembly, fast (SIMD), 1 thread(s)')
     app.switchLocale('zh-CN')
     await nextTick()
-    expect(wrapper.get('[data-testid="backend"]').text()).toBe('计算后端: WebAssembly (SIMD, 1 thread)')
+    // The backend is described in the UI language too; the services' English is its tooltip.
+    expect(wrapper.get('[data-testid="backend"]').text()).toBe('计算后端: WebAssembly，快速（SIMD），1 个线程')
+    expect(wrapper.get('[data-testid="backend"] strong').attributes('title')).toBe('WebAssembly (SIMD, 1 thread)')
     expect(document.documentElement.lang).toBe('zh-CN')
   })
 

@@ -40,3 +40,23 @@ describe('translations', () => {
     }
   })
 })
+
+describe('messages compile', () => {
+  it('every message renders in both languages without a syntax error (for example a bare @ or |)', async () => {
+    const { i18n } = await import('../../src/renderer/src/i18n')
+    const problems: string[] = []
+    const g = i18n.global as unknown as { t: (k: string, p?: Record<string, unknown>) => string; locale: { value: string } }
+    for (const locale of ['en', 'zh-CN']) {
+      g.locale.value = locale
+      for (const k of keys(en)) {
+        try {
+          const out = g.t(k, new Proxy({}, { get: () => 'x', has: () => true }))
+          if (out === k) problems.push(`${locale} ${k}`)
+        } catch (err) {
+          problems.push(`${locale} ${k}: ${(err as Error).message}`)
+        }
+      }
+    }
+    expect(problems).toEqual([])
+  })
+})

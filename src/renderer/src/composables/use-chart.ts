@@ -32,7 +32,9 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
     if (!c || !o) return
     // Merging and replacing only the series keeps live redraws cheap. Drawing now (not lazily in
     // the next frame) keeps each chart's redraw its own task instead of piling several into one frame.
-    c.setOption({ backgroundColor: 'transparent', animation: false, ...o }, opts.notMerge ? { notMerge: true } : { replaceMerge: ['series'] })
+    // Tooltips stay inside the chart's box, so none runs off the screen at the window's edge.
+    const tooltip = o.tooltip && typeof o.tooltip === 'object' && !Array.isArray(o.tooltip) ? { confine: true, ...o.tooltip } : o.tooltip
+    c.setOption({ backgroundColor: 'transparent', animation: false, ...o, ...(tooltip ? { tooltip } : {}) }, opts.notMerge ? { notMerge: true } : { replaceMerge: ['series'] })
   }
 
   function schedule(): void {
