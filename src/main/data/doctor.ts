@@ -58,6 +58,18 @@ export function labelVariants(counts: Map<string, number>): { key: string; canon
 }
 
 /** Positions of rows whose exact text appears with more than one label. */
+/** Per conflict group: whether its top labels tie, and how many rows carry a label other than the top one. */
+export function majorityOf(f: RowFacts, groups: Map<number, number[]>): Map<number, { tie: boolean; top: string; minority: number }> {
+  const out = new Map<number, { tie: boolean; top: string; minority: number }>()
+  for (const [k, group] of groups) {
+    const votes = new Map<string, number>()
+    for (const p of group) votes.set(f.labels[p]!, (votes.get(f.labels[p]!) ?? 0) + 1)
+    const ranked = [...votes].sort((a, b) => b[1] - a[1])
+    out.set(k, { tie: ranked.length > 1 && ranked[0][1] === ranked[1][1], top: ranked[0][0], minority: group.length - ranked[0][1] })
+  }
+  return out
+}
+
 export function conflictGroups(f: RowFacts, keep?: Uint8Array): Map<number, number[]> {
   // Only texts seen twice get a list: a million unique texts cost one map entry each, no arrays.
   const first = new Map<number, number>()
@@ -225,18 +237,28 @@ export function diagnose(f: RowFacts, o: DoctorOptions): DraftFinding[] {
   const conflicts = conflictGroups(f)
   if (conflicts.size) {
     const rows = [...conflicts.values()].flat().sort((a, b) => a - b)
+    const votes = majorityOf(f, conflicts)
+    // Ties (as many rows with one label as another) have no majority: shown first, left to the user.
+    const tieGroups = [...conflicts.entries()].filter(([k]) => votes.get(k)!.tie).map(([, g]) => g)
+    const relabel = [...votes.values()].reduce((a, v) => a + (v.tie ? 0 : v.minority), 0)
+    const tieRows = tieGroups.reduce((a, g) => a + g.length, 0)
+    const tieNote = tieGroups.length
+      ? ` ${plural(tieGroups.length, 'text')} ${tieGroups.length === 1 ? 'has' : 'have'} a tie (as many rows with one label as with another), so no label is the most common; the first examples below are ties, and keeping the most common label leaves them for you to decide.`
+      : ''
+    const fixes: DoctorFinding['fixes'] = []
+    if (relabel > 0) {
+      fixes.push({ id: 'conflicts-majority', label: `Relabel ${plural(relabel, 'row')} to the most common label of their text`, params: { n: relabel, relabel, ties: tieGroups.length } })
+    }
+    fixes.push({ id: 'drop-conflicts', label: `Remove all ${plural(rows.length, 'conflicting row')}`, params: { n: rows.length } })
     findings.push({
       id: 'conflicting-labels',
       severity: 'warning',
       title: 'The same text with different labels',
-      detail: `${plural(conflicts.size, 'text')} appear${conflicts.size === 1 ? 's' : ''} more than once with different labels (${plural(rows.length, 'row')} in all). The model cannot be right on both; one of the labels is probably a mistake.`,
+      detail: `${plural(conflicts.size, 'text')} appear${conflicts.size === 1 ? 's' : ''} more than once with different labels (${plural(rows.length, 'row')} in all). The model cannot be right on both; one of the labels is probably a mistake.${tieNote}`,
       count: rows.length,
-      examples: take([...conflicts.values()].flatMap((g) => g.slice(0, 2))),
-      params: { n: conflicts.size, rows: rows.length },
-      fixes: [
-        { id: 'conflicts-majority', label: 'Keep the most common label for each such text', params: { n: conflicts.size } },
-        { id: 'drop-conflicts', label: `Remove all ${plural(rows.length, 'conflicting row')}`, params: { n: rows.length } },
-      ],
+      examples: take([...tieGroups, ...[...conflicts.values()].filter((g) => !tieGroups.includes(g))].flatMap((g) => g.slice(0, 2))),
+      params: { n: conflicts.size, rows: rows.length, ties: tieGroups.length, tieRows, ...(tieGroups.length ? { variant: 'ties' } : {}) },
+      fixes,
     })
   }
 

@@ -44,7 +44,7 @@ export function assertText(sample: Uint8Array, encoding: string, fileName: strin
     const line = text.slice(0, firstBad).split('\n').length
     throw new UserError(
       `"${fileName}" does not look like text in ${encoding}: line ${line} already contains binary data. ` +
-        `Is it a renamed binary file? If it is text in another encoding, choose that encoding.`,
+        `It may be a renamed binary file: open it in the program that made it and save it as CSV (UTF-8), Excel (.xlsx) or JSON, then import that file.`,
     )
   }
 }

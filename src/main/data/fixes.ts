@@ -1,7 +1,7 @@
 // One-click fixes for the doctor's findings. A plan says which rows to keep and with which label;
 // the service writes the result as a new dataset version, so nothing is ever lost.
 import { UserError } from '../../shared/api'
-import { conflictGroups, duplicatePositions, labelCounts, labelVariants, leakedPositions, tooFewExamples } from './doctor'
+import { conflictGroups, duplicatePositions, labelCounts, labelVariants, leakedPositions, majorityOf, tooFewExamples } from './doctor'
 import type { RowFacts } from './row-facts'
 
 /** Every fix id, in the order fixes are applied when several are chosen at once. */
@@ -79,24 +79,22 @@ export function planFixes(f: RowFacts, ids: string[], alreadyOversampled = false
         drop(positionsWhere(f.n, (p) => labels[p] === null), 'unlabelled rows')
         break
       case 'conflicts-majority': {
+        // Only texts with a clear majority are relabelled; a tie is left for the user to decide.
         let relabelled = 0
-        const dropped: number[] = []
-        for (const group of conflictGroups(view, keep).values()) {
-          const votes = new Map<string, number>()
-          for (const p of group) votes.set(labels[p]!, (votes.get(labels[p]!) ?? 0) + 1)
-          const ranked = [...votes].sort((a, b) => b[1] - a[1])
-          if (ranked.length > 1 && ranked[0][1] === ranked[1][1]) {
-            dropped.push(...group) // a tie has no majority: the text is removed
+        let ties = 0
+        const groups = conflictGroups(view, keep)
+        for (const [k, v] of majorityOf(view, groups)) {
+          if (v.tie) {
+            ties++
             continue
           }
-          for (const p of group) if (labels[p] !== ranked[0][0]) {
-            labels[p] = ranked[0][0]
+          for (const p of groups.get(k)!) if (labels[p] !== v.top) {
+            labels[p] = v.top
             relabelled++
           }
         }
         changes += relabelled
-        notes.push(`conflicting labels: ${relabelled} rows relabelled to the majority`)
-        if (dropped.length) drop(dropped, 'conflicting labels without a majority')
+        notes.push(`conflicting labels: ${relabelled} rows relabelled to the majority${ties ? `; ${ties} texts with a tie left as they were` : ''}`)
         break
       }
       case 'drop-conflicts':

@@ -108,7 +108,7 @@ describe('diagnose', () => {
       ...run(base(10).map(([t]) => [t, 'same'])),
     ]
     expect(new Set(findings.map((x) => x.id)).size).toBe(13)
-    expect(new Set(findings.map((x) => x.params?.variant))).toEqual(new Set([undefined, 'fromColumn', 'oversampled', 'suggest']))
+    expect(new Set(findings.map((x) => x.params?.variant))).toEqual(new Set([undefined, 'fromColumn', 'oversampled', 'suggest', 'ties']))
     const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
     for (const msgs of [await load('en'), await load('zh-cn')]) {
       for (const x of findings) {
@@ -147,11 +147,27 @@ describe('planFixes', () => {
     expect([...withDedupe.keep.slice(10)]).toEqual([1, 0])
   })
 
-  it('drops a tied conflict when keeping the majority label', () => {
+  it('keeping the majority label relabels only clear majorities and leaves a tie for the user', () => {
     const f = collectFacts(rows([...base(10), ['tie', 'a'], ['tie', 'b'], ['maj', 'a'], ['maj', 'a'], ['maj', 'b']]))
     const plan = planFixes(f, ['conflicts-majority'])
-    expect([...plan.keep.slice(10)]).toEqual([0, 0, 1, 1, 1])
-    expect(plan.labels.slice(12)).toEqual(['a', 'a', 'a'])
+    expect([...plan.keep.slice(10)]).toEqual([1, 1, 1, 1, 1])
+    expect(plan.labels.slice(10)).toEqual(['a', 'b', 'a', 'a', 'a'])
+    expect(plan.changes).toBe(1)
+    expect(plan.notes.join(' ')).toMatch(/1 texts with a tie left as they were/)
+  })
+
+  it('says before fixing how many rows the majority fix changes, and shows the ties first', () => {
+    const f = collectFacts(rows([...base(10), ['maj', 'a'], ['maj', 'a'], ['maj', 'b'], ['tie', 'a'], ['tie', 'b']]))
+    const finding = diagnose(f, opts).find((x) => x.id === 'conflicting-labels')!
+    const majority = finding.fixes.find((x) => x.id === 'conflicts-majority')!
+    expect(majority.label).toBe('Relabel 1 row to the most common label of their text')
+    expect(majority.params).toMatchObject({ n: 1, relabel: 1, ties: 1 })
+    expect(finding.params).toMatchObject({ ties: 1, tieRows: 2, variant: 'ties' })
+    expect(finding.detail).toMatch(/1 text has a tie/)
+    expect(finding.examples.slice(0, 2)).toEqual([13, 14]) // the tie's rows come first
+    // A conflict that is only ties offers no majority fix at all.
+    const onlyTie = diagnose(collectFacts(rows([...base(10), ['tie', 'a'], ['tie', 'b']])), opts).find((x) => x.id === 'conflicting-labels')!
+    expect(onlyTie.fixes.map((x) => x.id)).toEqual(['drop-conflicts'])
   })
 
   it('refuses unknown and contradictory fixes', () => {

@@ -93,7 +93,7 @@ export default {
       label: 'Label',
       split: 'Split',
     },
-    status: { ready: 'Ready', importing: 'Importing', failed: 'Failed' },
+    status: { ready: 'Imported', importing: 'Importing', failed: 'Failed' },
     split: {
       title: 'Train / validation / test split',
       help: 'The model learns from the training rows, is tuned on validation rows and is finally judged on test rows it never saw. The split is stratified and repeatable with the same seed.',
@@ -181,6 +181,7 @@ export default {
       'conflicting-labels': {
         title: 'The same text with different labels',
         detail: '{n} text appears more than once with different labels ({rows} rows in all). The model cannot be right on both; one of the labels is probably a mistake. | {n} texts appear more than once with different labels ({rows} rows in all). The model cannot be right on both; one of the labels is probably a mistake.',
+        detail_ties: '{n} text appears more than once with different labels ({rows} rows in all). {ties} of them have a tie (as many rows with one label as with another), so no label is the most common: the first examples below are ties, and relabelling leaves them for you to decide. | {n} texts appear more than once with different labels ({rows} rows in all). {ties} of them have a tie (as many rows with one label as with another), so no label is the most common: the first examples below are ties, and relabelling leaves them for you to decide.',
       },
       'exact-duplicates': {
         title: 'Exact duplicates',
@@ -219,7 +220,7 @@ export default {
       'drop-empty': 'Remove the {n} empty row | Remove the {n} empty rows',
       'drop-unlabeled': 'Remove the {n} unlabelled row | Remove the {n} unlabelled rows',
       'normalize-labels': 'Merge them into {labels}',
-      'conflicts-majority': 'Keep the most common label for each such text',
+      'conflicts-majority': 'Relabel {relabel} row to the most common label of their text | Relabel {relabel} rows to the most common label of their text',
       'drop-conflicts': 'Remove the {n} conflicting row | Remove all {n} conflicting rows',
       'dedupe-exact': 'Keep one copy, remove {n} duplicate | Keep one copy, remove {n} duplicates',
       'dedupe-near': 'Keep one of each, remove {n} near-duplicate | Keep one of each, remove {n} near-duplicates',

@@ -100,7 +100,7 @@ const zhCN: Schema<typeof en> = {
       label: '标签',
       split: '划分',
     },
-    status: { ready: '就绪', importing: '导入中', failed: '失败' },
+    status: { ready: '已导入', importing: '导入中', failed: '失败' },
     split: {
       title: '训练 / 验证 / 测试 划分',
       help: '模型从训练集学习，在验证集上调整，最后用从未见过的测试集评判。划分按标签分层，相同种子可重复。',
@@ -186,6 +186,7 @@ const zhCN: Schema<typeof en> = {
       'conflicting-labels': {
         title: '相同文本却有不同标签',
         detail: one('有 {n} 条文本重复出现且标签不同（共 {rows} 行）。模型不可能同时答对，其中某个标签很可能是错的。'),
+        detail_ties: one('有 {n} 条文本重复出现且标签不同（共 {rows} 行）。其中 {ties} 条是平局（各标签的行数一样多），没有最常见的标签：下方最先列出的就是平局，改标签时会保留它们，由你来决定。'),
       },
       'exact-duplicates': {
         title: '完全重复',
@@ -223,7 +224,7 @@ const zhCN: Schema<typeof en> = {
       'drop-empty': one('删除这 {n} 个空行'),
       'drop-unlabeled': one('删除这 {n} 个没有标签的行'),
       'normalize-labels': '合并为 {labels}',
-      'conflicts-majority': '每条这样的文本只保留最常见的标签',
+      'conflicts-majority': one('把 {relabel} 行改为该文本最常见的标签'),
       'drop-conflicts': one('删除全部 {n} 个有冲突的行'),
       'dedupe-exact': one('每组只保留一份，删除 {n} 个重复行'),
       'dedupe-near': one('每组只保留一条，删除 {n} 个近似重复行'),
