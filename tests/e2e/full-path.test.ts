@@ -229,7 +229,7 @@ describe('full path (issue 6) in Chromium', () => {
     // Start is off and says why; "Show me" brings the first problem into view.
     expect(await page.isDisabled('[data-testid="start-run"]')).toBe(true)
     expect(await page.textContent('[data-testid="start-why"]')).toMatch(/Fix 5 setting\(s\) first: Model width .*Layers.*Epochs, Learning rate\./) // the width/heads rule marks both
-    expect(await page.textContent('[data-testid="plan"]')).toContain('Fix the settings marked in red')
+    await expect.poll(() => page.textContent('[data-testid="plan"]')).toContain('Fix the settings marked in red')
     await page.locator('main').evaluate((el) => (el.scrollTop = 0))
     await page.click('[data-testid="show-problem"]')
     await expect.poll(() => page.locator('[data-field="model.dModel"]').isVisible()).toBe(true)
