@@ -2,6 +2,7 @@
 // Main never loads the engine (no tensors here), so the count is a small closed-form function
 // of the config that mirrors the engine's layer shapes.
 import type { RunConfig } from '../../shared/config'
+import { finetuneModeOf } from '../../shared/finetune-modes'
 import type { JobData } from '../../shared/trainer-protocol'
 
 /** Special tokens every tokenizer adds ([PAD] [UNK] [CLS] [SEP] [MASK]); vocabSize counts them. */
@@ -28,7 +29,9 @@ export function countParameters(config: RunConfig, nClasses: number, vocabSize =
   const block = 2 * D + attn + 2 * D + ffn
   // Adapters on the fused QKV and the output projection of every block: r (Din + Dout) each.
   const r = config.finetune.lora.rank
-  const lora = config.finetune.lora.enabled ? m.nLayers * (r * (D + (H + 2 * Hkv) * Dh) + r * (D + D)) : 0
+  const loraOn = finetuneModeOf(config)?.mode === 'lora' || config.finetune.lora.enabled
+  const loraFfn = config.finetune.lora.ffn ? m.nLayers * (r * (D + F) + r * (F + D)) : 0
+  const lora = loraOn ? m.nLayers * (r * (D + (H + 2 * Hkv) * Dh) + r * (D + D)) + loraFfn : 0
   return embed + positions + m.nLayers * block + 2 * D /* final LN */ + D * C + C + lora
 }
 
@@ -39,11 +42,14 @@ export function estimateMemoryMb(config: RunConfig, parameters: number): number 
   const T = m.seqLen
   const D = m.dModel
   const F = m.ffnDim || 4 * D
-  const weightBytes = parameters * 4 * 4
+  // A fine-tune from a base may keep fewer copies (LoRA, frozen features) and no backward activations (frozen).
+  const mode = finetuneModeOf(config)
+  const weightBytes = parameters * 4 * (mode?.weightCopies ?? 4)
   // Per block the backward pass keeps ~ a dozen [B, T, D] tensors, the [B, T, F] hidden and the
-  // [B, H, T, T] attention weights (twice: scores and softmax) unless attention is linear.
+  // [B, H, T, T] attention weights (twice: scores and softmax) unless attention is linear; a forward
+  // pass alone holds about one block's worth at a time.
   const attnMaps = m.arch === 'bag' || m.attention === 'linear' ? 0 : 2 * B * m.nHeads * T * (m.attention === 'sliding' ? Math.min(T, 2 * m.window + 1) : T)
-  const perBlock = m.arch === 'bag' ? 0 : 12 * B * T * D + 2 * B * T * F + attnMaps
+  const perBlock = m.arch === 'bag' ? 0 : (mode && !mode.keepsActivations ? 1 / Math.max(1, m.nLayers) : 1) * (12 * B * T * D + 2 * B * T * F + attnMaps)
   const activationBytes = (perBlock * m.nLayers + 4 * B * T * D) * 4
   const runtimeMb = 150
   return Math.round((weightBytes + activationBytes) / 2 ** 20 + runtimeMb)
@@ -131,8 +137,11 @@ function plannedEpochs(config: RunConfig, nTrain: number): number {
 
 /** Seconds to train `epochTokens` per epoch at `tokensPerSec`, with the validation overhead. */
 function secondsFor(config: RunConfig, epochTokens: number, nTrain: number, tokensPerSec: number): number {
-  // Validation adds a forward pass over ~1/8 of the data per epoch: about 5% more.
-  const seconds = (plannedEpochs(config, nTrain) * epochTokens * 1.05) / tokensPerSec
+  // Validation adds a forward pass over ~1/8 of the data per epoch: about 5% more. Frozen features run
+  // the body once over the texts (no epochs); LoRA skips the body's weight gradients.
+  const mode = finetuneModeOf(config)
+  const epochs = mode?.mode === 'frozen' ? 1 : plannedEpochs(config, nTrain)
+  const seconds = (epochs * (mode?.workFactor ?? 1) * epochTokens * 1.05) / tokensPerSec
   return Math.max(1, Math.round(seconds))
 }
 

@@ -1,6 +1,7 @@
 // The runs service: turns training into a durable history. It validates and queues runs, runs
 // each in a trainer process, records metrics, checkpoints and results, pauses/resumes/cancels,
 // detects runs a dead process left behind, and serves sweeps, comparisons and predictions.
+import { createFinetuneStarts, type FinetuneStartPoint } from './finetune-start'
 import { existsSync, linkSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
@@ -133,6 +134,7 @@ function joinPredictions(
 export function createRunService(deps: RunServiceDeps): RunService {
   const { db, home, spawn, datasets, emit } = deps
   const repo = createRunsRepo(db)
+  const starts = createFinetuneStarts({ db, home, runRecord: (id) => repo.record(id) })
   const concurrency = Math.max(1, deps.concurrency ?? 1)
   const sizer = createPresetSizer(datasets)
   const owner = { pid: process.pid, id: newId('owner') }
@@ -311,16 +313,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
-  /** The parent run a fine-tune starts from, checked to have a saved model. */
-  function finetuneParent(config: RunConfig): RunRecord | null {
-    const from = config.finetune.fromRunId
-    if (!from) return null
-    const parent = repo.record(from)
-    if (!parent) throw new UserError(`The run to fine-tune from ("${from}") does not exist.`, 'not_found')
-    if (!existsSync(join(parent.runDir, 'model'))) {
-      throw new UserError(`The run "${parent.run.name}" has no saved model to fine-tune from (it is ${parent.run.status}).`)
-    }
-    return parent
+  /** Where a fine-tune starts (an earlier run or a base), checked to exist; null from scratch. */
+  function finetuneParent(config: RunConfig): FinetuneStartPoint | null {
+    return starts.resolve(config)
   }
 
   /**
@@ -334,19 +329,18 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   /** For a fine-tune: the config with the base model's shape and tokenizer. */
   function withBase(config: RunConfig): RunConfig {
-    const parent = finetuneParent(config)
-    if (!parent) return config
-    const base = parent.run.config
+    const start = finetuneParent(config)
+    if (!start) return config
     return {
       ...config,
-      model: { ...base.model, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },
-      tokenizer: base.tokenizer,
+      model: { ...start.model, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },
+      tokenizer: start.tokenizer ?? config.tokenizer,
     }
   }
 
   function defaultName(preset: PresetName | undefined, config: RunConfig): string {
     const n = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n + 1
-    const kind = config.finetune.fromRunId ? 'Fine-tune' : config.task === 'pretrain' ? 'Pretrain' : preset ? preset[0].toUpperCase() + preset.slice(1) : 'Custom'
+    const kind = config.finetune.fromRunId || config.finetune.baseId ? 'Fine-tune' : config.task === 'pretrain' ? 'Pretrain' : preset ? preset[0].toUpperCase() + preset.slice(1) : 'Custom'
     return `${kind} run ${n}`
   }
 
@@ -376,7 +370,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const resume = rec.checkpointStep !== null
     if (!resume) repo.truncateMetrics(id, null)
     const from = run.config.finetune.fromRunId
-    const initFrom = from ? join(repo.record(from)?.runDir ?? runDirOf(from), 'model') : null
+    const initFrom = run.config.finetune.baseId && !from ? (starts.resolve(run.config)?.modelDir ?? null) : from ? join(repo.record(from)?.runDir ?? runDirOf(from), 'model') : null
     const job: TrainerJob = { kind: 'train', runId: id, runDir: rec.runDir, config: run.config, dataPath, resume, initFrom }
     repo.setOwner(id, owner)
     setStatus(id, 'running', { startedAt: run.startedAt ?? new Date().toISOString(), finishedAt: null, error: null })
@@ -545,7 +539,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
     } else writeAtomic(dataPath, JSON.stringify(p.dataFile.data))
     const from = p.config.finetune.fromRunId
-    return repo.insert({
+    const start = from || p.config.finetune.baseId ? starts.resolve(p.config) : null
+    const run = repo.insert({
       id,
       name: p.name,
       status: 'queued',
@@ -560,6 +555,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       ownerPid: owner.pid,
       ownerId: owner.id,
     })
+    starts.recordLineage(id, start?.baseId ?? null)
+    return run
   }
 
   // Recent predictions per (run, text): the try-it box asks again for text it has seen (typing,

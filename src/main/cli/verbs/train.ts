@@ -2,6 +2,7 @@
 import { UserError } from '../../../shared/api'
 import { presetNames, type PresetName } from '../../../shared/config'
 import type { Run } from '../../../shared/domain'
+import { finetuneModeOf } from '../../../shared/finetune-modes'
 import { describeChoice } from '../../../shared/preset-sizing'
 import { describeRun, pct, runLine, table } from '../format'
 import { createProgress, followRun } from '../progress'
@@ -62,12 +63,17 @@ function preset(name: string | undefined): PresetName | undefined {
   return found
 }
 
+function formatSeconds(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`
+}
+
 const trainOptions = {
   dataset: { type: 'string' },
   preset: { type: 'string' },
   model: { type: 'string' },
   set: { type: 'string', multiple: true },
   from: { type: 'string' },
+  base: { type: 'string' },
   name: { type: 'string' },
   minutes: { type: 'string' },
 } as const
@@ -90,7 +96,7 @@ async function follow(ctx: Pick<VerbContext<typeof trainOptions>, 'api' | 'app' 
 
 const train = defineVerb({
   words: ['train'],
-  usage: '--dataset ID [--preset quick|balanced|thorough|auto] [--minutes M] [--model encoder|decoder|bag] [--set key=value]... [--from RUN] [--name N]',
+  usage: '--dataset ID [--preset quick|balanced|thorough|auto] [--minutes M] [--model encoder|decoder|bag] [--set key=value]... [--from RUN | --base BASE [--set finetune.mode=full|lora|frozen]] [--name N]',
   summary: 'Train a classifier on a dataset and wait until it finishes; progress on stderr, Ctrl-C cancels. --preset auto searches for M minutes (default 5).',
   options: trainOptions,
   async run(ctx) {
@@ -100,11 +106,18 @@ const train = defineVerb({
     const config = parseSets(flags.set)
     if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
     if (flags.from) config.finetune = { ...(config.finetune as object), fromRunId: flags.from }
+    if (flags.base) config.finetune = { ...(config.finetune as object), baseId: flags.base }
     const chosen = preset(flags.preset)
     if (chosen) {
       // Say what the preset picked for this dataset and why, before the run starts.
       const { sizing } = await api.runs.plan({ datasetId, preset: chosen, config })
       if (sizing) await out.note([`The ${chosen} preset, sized for this dataset:`, ...sizing.choices.map((c) => `  ${describeChoice(c)}`)].join('\n'))
+    }
+    if (flags.from || flags.base) {
+      // A fine-tune says how it trains and what it will cost before it starts.
+      const plan = await api.runs.plan({ datasetId, preset: chosen, config })
+      const mode = finetuneModeOf(plan.config)
+      if (mode) await out.note(`Fine-tune mode ${mode.mode}: ${mode.description} Estimate: ${plan.estimatedSeconds ? `about ${formatSeconds(plan.estimatedSeconds)}` : 'time unknown until a first run is measured'}, about ${plan.memoryMb} MB of memory.`)
     }
     const run = await api.runs.start({ datasetId, preset: chosen, config, name: flags.name })
     await out.note(`Training run ${run.id} (${run.name})`)

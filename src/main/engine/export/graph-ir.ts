@@ -18,7 +18,7 @@ export type IrOp =
   | { op: 'matmul'; a: string; b: string }
   | { op: 'transpose'; x: string; perm: number[] }
   | { op: 'reshape'; x: string; shape: number[] }
-  | { op: 'softmax' | 'sigmoid' | 'elu' | 'rsqrt'; x: string }
+  | { op: 'softmax' | 'sigmoid' | 'elu' | 'rsqrt' | 'erf'; x: string }
   | { op: 'mean' | 'sum'; x: string; axes: number[]; keepDims: boolean }
   | { op: 'slice'; x: string; axis: number; start: number; end: number }
   | { op: 'concat'; xs: string[]; axis: number }
@@ -184,7 +184,7 @@ export class GraphBuilder {
     return this.add({ op: 'sliceSeq', x, axes }, s, scope)
   }
 
-  unary(scope: string, op: 'softmax' | 'sigmoid' | 'elu' | 'rsqrt', x: string): string {
+  unary(scope: string, op: 'softmax' | 'sigmoid' | 'elu' | 'rsqrt' | 'erf', x: string): string {
     return this.add({ op, x }, this.shape(x), scope)
   }
 

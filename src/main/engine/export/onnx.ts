@@ -93,6 +93,9 @@ export function toOnnx(g: GraphBuilder, meta: { producerVersion: string; docStri
       case 'sigmoid':
         node(n.name, 'Sigmoid', [d.x])
         break
+      case 'erf':
+        node(n.name, 'Erf', [d.x])
+        break
       case 'elu':
         node(n.name, 'Elu', [d.x], [{ name: 'alpha', type: onnxAttrTypes.FLOAT, f: 1 }])
         break

@@ -116,8 +116,9 @@ export function toTfjsGraphModel(g: GraphBuilder, generatedBy: string, metadata:
       case 'softmax':
       case 'sigmoid':
       case 'elu':
+      case 'erf':
       case 'rsqrt': {
-        const op = { softmax: 'Softmax', sigmoid: 'Sigmoid', elu: 'Elu', rsqrt: 'Rsqrt' }[d.op]
+        const op = { softmax: 'Softmax', sigmoid: 'Sigmoid', elu: 'Elu', rsqrt: 'Rsqrt', erf: 'Erf' }[d.op]
         nodes.push({ name: n.name, op, input: [d.x], attr: T_FLOAT })
         break
       }

@@ -60,14 +60,14 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
     logits = dense('head', poolMean(g, x, mask), 'head/w', 'head/b') // [B, D] -> [B, C]
   } else {
     const causal = dims.arch === 'decoder'
-    let x = g.binary('embed', 'add', g.gather('embed', w('embed/tok'), ids), positions(g, dims, maxT, w)) // [B, T, D] + [T, D]
+    let x = embeddings(g, ids, dims, maxT, w)
     const bias = maskBias(g, mask, dims, maxT, causal) // [B, 1, T|1, T]
     for (let i = 0; i < dims.nLayers; i++) {
       x = block(g, x, mask, bias, causal, i, dims, maxT, w, dense)
       attention.push(lastAttention(g))
     }
     const p = `final_ln`
-    const h = layerNorm(g, p, x, w(`${p}/gamma`), w(`${p}/beta`)) // [B, T, D]
+    const h = dims.finalLn === false ? x : layerNorm(g, p, x, w(`${p}/gamma`), w(`${p}/beta`), dims.lnEps) // [B, T, D]
     if (dims.pooling === 'mean') {
       pooled = 'mean'
       logits = dense('head', poolMean(g, h, mask), 'head/w', 'head/b')
@@ -94,7 +94,28 @@ function lastAttention(g: GraphBuilder): string {
   throw new Error('attention weights not found')
 }
 
+/** Token + position embedding, and what a pretrained base's family adds (type-0 row, layer norm, E -> D projection). */
+function embeddings(g: GraphBuilder, ids: string, dims: ModelDims, maxT: number, w: (n: string) => string): string {
+  let pos = positions(g, dims, maxT, w) // [T, E]
+  if (dims.typeVocab) pos = g.binary('embed', 'add', pos, g.slice('embed', w('embed/type'), 0, 0, 1)) // + type 0: [T, E]
+  let x = g.binary('embed', 'add', g.gather('embed', w('embed/tok'), ids), pos) // [B, T, E] + [T, E]
+  if (dims.embedLn) x = layerNorm(g, 'embed/ln', x, w('embed/ln/gamma'), w('embed/ln/beta'), dims.lnEps)
+  const E = dims.embedSize ?? dims.dModel
+  if (E !== dims.dModel) {
+    const flat = g.reshape('embed/proj', x, [DIM.rest, E]) // [B*T, E]
+    const y = g.binary('embed/proj', 'add', g.matmul('embed/proj', flat, w('embed/proj')), w('embed/proj_b')) // [B*T, D]
+    x = g.reshape('embed/proj', y, [DIM.batch, DIM.seq, dims.dModel]) // [B, T, D]
+  }
+  return x
+}
+
 function positions(g: GraphBuilder, dims: ModelDims, T: number, w: (n: string) => string): string {
+  const offset = dims.positionOffset ?? 0
+  if (dims.positional === 'learned' && offset) {
+    // Rows offset .. offset + T - 1 of the table (RoBERTa): a shifted copy of the table, cut to T rows at run time.
+    const table = w('embed/pos')
+    return g.sliceSeq('embed', g.slice('embed', table, 0, offset, dims.maxLen), [0]) // [maxLen - offset, E] -> [T, E]
+  }
   if (dims.positional === 'learned') return g.sliceSeq('embed', w('embed/pos'), [0]) // [maxLen, D] -> [T, D]
   // Same formula and float32 rounding as the engine's sinusoidalPositions.
   const D = dims.dModel
@@ -130,11 +151,11 @@ function allowedPairs(T: number, window: number | null, causal: boolean): Float3
   return m
 }
 
-function layerNorm(g: GraphBuilder, scope: string, x: string, gamma: string, beta: string): string {
+function layerNorm(g: GraphBuilder, scope: string, x: string, gamma: string, beta: string, eps = LN_EPS): string {
   const axis = g.shape(x).length - 1
   const xc = g.binary(scope, 'sub', x, g.reduce(scope, 'mean', x, [axis], true)) // x - mean
   const variance = g.reduce(scope, 'mean', g.binary(scope, 'mul', xc, xc), [axis], true)
-  const xhat = g.binary(scope, 'mul', xc, g.unary(scope, 'rsqrt', g.binary(scope, 'add', variance, g.scalar(LN_EPS))))
+  const xhat = g.binary(scope, 'mul', xc, g.unary(scope, 'rsqrt', g.binary(scope, 'add', variance, g.scalar(eps))))
   return g.binary(scope, 'add', g.binary(scope, 'mul', xhat, gamma), beta)
 }
 
@@ -143,6 +164,12 @@ function gelu(g: GraphBuilder, scope: string, x: string): string {
   const x2 = g.binary(scope, 'mul', x, x)
   const u = g.binary(scope, 'mul', x, g.binary(scope, 'add', g.binary(scope, 'mul', x2, g.scalar(C3)), g.scalar(C1)))
   return g.binary(scope, 'mul', x, g.unary(scope, 'sigmoid', u))
+}
+
+/** Exact GELU (BERT): x / 2 (1 + erf(x / sqrt 2)). */
+function geluErf(g: GraphBuilder, scope: string, x: string): string {
+  const e = g.unary(scope, 'erf', g.binary(scope, 'mul', x, g.scalar(Math.SQRT1_2)))
+  return g.binary(scope, 'mul', g.binary(scope, 'mul', x, g.scalar(0.5)), g.binary(scope, 'add', e, g.scalar(1)))
 }
 
 type Dense = (scope: string, x: string, w: string, b: string | null) => string
@@ -161,13 +188,19 @@ function block(
 ): string {
   const p = `block_${i}`
   const D = dims.dModel
-  const h1 = layerNorm(g, `${p}/ln1`, x, w(`${p}/ln1/gamma`), w(`${p}/ln1/beta`)) // [B, T, D]
+  // Pre-LN normalises each sub-layer's input; post-LN (BERT) normalises after each residual sum.
+  const post = dims.norm === 'post'
+  const ln = (y: string, k: 1 | 2) => layerNorm(g, `${p}/ln${k}`, y, w(`${p}/ln${k}/gamma`), w(`${p}/ln${k}/beta`), dims.lnEps)
+  const act = dims.gelu === 'erf' ? geluErf : gelu
+  const h1 = post ? x : ln(x, 1) // [B, T, D]
   const attend = dims.attention === 'linear' ? linearAttention(g, h1, mask, causal, `${p}/attn`, dims, T, dense) : softmaxAttention(g, h1, bias, `${p}/attn`, dims, T, dense)
   x = g.binary(p, 'add', x, attend) // [B, T, D]
-  const h2 = g.reshape(`${p}/ffn`, layerNorm(g, `${p}/ln2`, x, w(`${p}/ln2/gamma`), w(`${p}/ln2/beta`)), [DIM.rest, D]) // [B*T, D]
-  const hidden = gelu(g, `${p}/ffn`, dense(`${p}/ffn`, h2, `${p}/ffn/w1`, `${p}/ffn/w1_b`)) // [B*T, D] -> [B*T, F]
+  if (post) x = ln(x, 1)
+  const h2 = g.reshape(`${p}/ffn`, post ? x : ln(x, 2), [DIM.rest, D]) // [B*T, D]
+  const hidden = act(g, `${p}/ffn`, dense(`${p}/ffn`, h2, `${p}/ffn/w1`, `${p}/ffn/w1_b`)) // [B*T, D] -> [B*T, F]
   const ffn = g.reshape(`${p}/ffn`, dense(`${p}/ffn`, hidden, `${p}/ffn/w2`, `${p}/ffn/w2_b`), [DIM.batch, DIM.seq, D]) // [B*T, F] -> [B, T, D]
-  return g.binary(p, 'add', x, ffn)
+  const out = g.binary(p, 'add', x, ffn)
+  return post ? ln(out, 2) : out
 }
 
 /** Fused QKV projection split into q [B, H, T, Dh] and k, v [B, Hkv, T, Dh]. */
