@@ -52,6 +52,26 @@ describe('StatusBar', () => {
   })
 })
 
+describe('StatusBar support actions', () => {
+  it('copies the diagnostics to the clipboard and says where the logs are when no file manager opens', async () => {
+    const writeText = vi.fn(async () => {})
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    const wrapper = mount(StatusBar, { global: { plugins: await plugins(), stubs: { RouterLink: RouterLinkStub } } })
+    await useAppStore().load()
+    await wrapper.get('[data-testid="copy-diagnostics"]').trigger('click')
+    await flush()
+    expect(fake.calls.map((c) => c.name)).toContain('app.diagnostics')
+    expect(writeText).toHaveBeenCalledWith('Attention Workbench 0.1.0 (web)\n')
+    expect(wrapper.get('[data-testid="support-note"]').text()).toMatch(/^Diagnostics copied/)
+    await wrapper.get('[data-testid="open-logs"]').trigger('click')
+    await flush()
+    expect(wrapper.get('[data-testid="support-note"]').text()).toBe('Logs are in /data/logs')
+    useAppStore().switchLocale('zh-CN')
+    await nextTick()
+    expect(wrapper.get('[data-testid="copy-diagnostics"]').text()).toBe('复制诊断信息')
+  })
+})
+
 describe('HyperparamForm', () => {
   it('shows a cross-field problem under its field and limits under the others', async () => {
     const config = resolveConfig('quick')

@@ -25,6 +25,12 @@ export function parseSets(sets: readonly string[] = []): Record<string, unknown>
   return out
 }
 
+/** Set `config[group][key]`, keeping what --set already put in that group. */
+function put(config: Record<string, unknown>, group: string, key: string, value: unknown): void {
+  const current = config[group]
+  config[group] = { ...(typeof current === 'object' && current !== null ? current : {}), [key]: value }
+}
+
 /** A JSON value when it parses, else the bare word (e.g. model.attention=linear). */
 function parseValue(raw: string): unknown {
   try {
@@ -104,9 +110,9 @@ const train = defineVerb({
     const datasetId = need(flags.dataset, '--dataset ID')
     if (flags.preset === 'auto') return runAuto(ctx, datasetId)
     const config = parseSets(flags.set)
-    if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
-    if (flags.from) config.finetune = { ...(config.finetune as object), fromRunId: flags.from }
-    if (flags.base) config.finetune = { ...(config.finetune as object), baseId: flags.base }
+    if (flags.model) put(config, 'model', 'arch', flags.model)
+    if (flags.from) put(config, 'finetune', 'fromRunId', flags.from)
+    if (flags.base) put(config, 'finetune', 'baseId', flags.base)
     const chosen = preset(flags.preset)
     if (chosen) {
       // Say what the preset picked for this dataset and why, before the run starts.
@@ -193,7 +199,7 @@ const sweep = defineVerb({
     const budget = flags.budget === undefined ? undefined : Number(flags.budget)
     if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) throw new UserError('--budget must be a whole number of runs, 1 or more.')
     const config = parseSets(flags.set)
-    if (flags.model) config.model = { ...(config.model as object), arch: flags.model }
+    if (flags.model) put(config, 'model', 'arch', flags.model)
     const { sweepId, runs } = await api.runs.sweep({ datasetId, preset: preset(flags.preset), config, space, strategy, budget, metric, name: flags.name })
     await out.note(`Sweep ${sweepId}: ${runs.length} runs`)
     for (const [i, r] of runs.entries()) {
