@@ -34,7 +34,8 @@ export interface LoadedModel {
  */
 export async function useInferenceThreads(m: LoadedModel, rows: number, threads = 0): Promise<void> {
   if (m.threads || rows < MIN_PARALLEL_ROWS) return
-  m.threads = await InferencePool.start(m.model, threads)
+  // Without threads (they could not start) the same predictions come from this thread alone.
+  m.threads = await InferencePool.start(m.model, threads).catch(() => null)
 }
 
 // Large row sets go through the inference threads when the model has them.

@@ -24,15 +24,21 @@ export async function startRunner(model: TextModel, o: RunnerOptions, cb: Pick<T
   if (threads <= 1) return null
   // Masked-language-model batches carry their masked positions, which the shards do not split: one thread.
   if (o.objective === 'mlm') return null
-  const runner = await DataParallel.start(model, {
-    threads,
-    backend: backend as 'wasm' | 'cpu',
-    seed: o.seed,
-    objective: o.objective,
-    trainable: o.trainable,
-    labelSmoothing: o.labelSmoothing,
-    crashAtStep: o.crashWorkerAtStep !== undefined ? { worker: 0, step: o.crashWorkerAtStep } : undefined,
-  })
-  cb.onLog('info', `Training on ${threads} threads (data-parallel).`)
-  return runner
+  try {
+    const runner = await DataParallel.start(model, {
+      threads,
+      backend: backend as 'wasm' | 'cpu',
+      seed: o.seed,
+      objective: o.objective,
+      trainable: o.trainable,
+      labelSmoothing: o.labelSmoothing,
+      crashAtStep: o.crashWorkerAtStep !== undefined ? { worker: 0, step: o.crashWorkerAtStep } : undefined,
+    })
+    cb.onLog('info', `Training on ${threads} threads (data-parallel).`)
+    return runner
+  } catch (err) {
+    // Same results on one thread, only slower: better than no run at all.
+    cb.onLog('warn', `Training on one thread: the worker threads could not start (${(err as Error).message}).`)
+    return null
+  }
 }

@@ -6,12 +6,14 @@ import type { BackendInfo } from '../../../shared/domain'
 export const MAX_THREADS = 64
 
 /**
- * Threads that compute each training step for a `train.workers` setting: 0 means one per core (the job's own
- * thread plus cores - 1 workers); backends that thread themselves (native TensorFlow) get 1.
+ * Threads that compute each training step for a `train.workers` setting: 0 means the default, one per core
+ * (the job's own thread plus cores - 1 workers) unless WORKBENCH_THREADS sets another; backends that thread
+ * themselves (native TensorFlow) get 1.
  */
 export function resolveThreads(setting: number, backend: string): number {
   if (backend !== 'wasm' && backend !== 'cpu') return 1
-  const n = setting > 0 ? setting : availableParallelism()
+  const env = Number(process.env.WORKBENCH_THREADS)
+  const n = setting > 0 ? setting : Number.isInteger(env) && env > 0 ? env : availableParallelism()
   return Math.max(1, Math.min(MAX_THREADS, Math.floor(n)))
 }
 

@@ -11,6 +11,13 @@ describe('training threads', () => {
     expect(resolveThreads(1, 'cpu')).toBe(1)
     expect(resolveThreads(500, 'wasm')).toBe(64)
     expect(resolveThreads(4, 'tensorflow')).toBe(1)
+    process.env.WORKBENCH_THREADS = '3'
+    try {
+      expect(resolveThreads(0, 'wasm')).toBe(3) // the default can be set for the machine
+      expect(resolveThreads(2, 'wasm')).toBe(2) // a run's own setting wins
+    } finally {
+      delete process.env.WORKBENCH_THREADS
+    }
   })
 
   it('says the thread count in the backend description', () => {
