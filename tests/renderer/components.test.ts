@@ -192,6 +192,6 @@ describe('App', () => {
     const wrapper = mount(App, { global: { plugins: await appPlugins() } })
     await flush()
     const nav = wrapper.findAll('[data-nav]').map((w) => w.attributes('data-nav'))
-    expect(nav).toEqual(['home', 'datasets', 'train', 'runs', 'compare', 'export'])
+    expect(nav).toEqual(['home', 'datasets', 'bases', 'train', 'runs', 'compare', 'export'])
   })
 })

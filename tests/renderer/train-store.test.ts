@@ -58,11 +58,11 @@ describe('train store', () => {
     expect(train.presetDescriptions.thorough).toBe('Thorough from server')
   })
 
-  it('pretraining switches the model to the decoder and drops the fine-tuning source', () => {
+  it('pretraining keeps a Transformer architecture (encoder: masked words, decoder: next word) and drops the fine-tuning source', () => {
     const train = useTrainStore()
     train.setFinetuneFrom('r7')
     train.setTask('pretrain')
-    expect(train.config.model.arch).toBe('decoder')
+    expect(train.config.model.arch).toBe('encoder')
     expect(train.config.finetune.fromRunId).toBeNull()
     expect(train.valid).toBe(true)
   })

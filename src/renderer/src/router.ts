@@ -7,6 +7,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
   { path: '/datasets', name: 'datasets', component: () => import('./views/DatasetsView.vue') },
   { path: '/datasets/:id', name: 'dataset', component: () => import('./views/DatasetView.vue'), props: true },
+  { path: '/bases', name: 'bases', component: () => import('./views/BasesView.vue') },
   { path: '/train', name: 'train', component: () => import('./views/TrainView.vue') },
   { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue') },
   { path: '/runs/:id', name: 'run', component: () => import('./views/RunView.vue'), props: true },

@@ -3,7 +3,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, toRaw, watch } from 'vue'
 import type { RunPlan } from '../../../shared/api'
-import { mergeConfig, presets as sharedPresets, resolveConfig, type PresetName, type RunConfig } from '../../../shared/config'
+import { mergeConfig, presets as sharedPresets, resolveConfig, type FinetuneMode, type PresetName, type RunConfig } from '../../../shared/config'
 import { errorMessage, useApi } from '../api'
 import { setPath, validateConfig } from '../lib/config-fields'
 import { useAppStore } from './app'
@@ -78,8 +78,10 @@ export const useTrainStore = defineStore('train', () => {
     const c = plain(config.value)
     c.task = task
     if (task === 'pretrain') {
-      c.model.arch = 'decoder'
+      // The encoder pretrains as a masked-language model, the decoder by next-token prediction.
+      if (c.model.arch === 'bag') c.model.arch = 'encoder'
       c.finetune.fromRunId = null
+      c.finetune.baseId = null
     }
     config.value = c
   }
@@ -88,7 +90,29 @@ export const useTrainStore = defineStore('train', () => {
   function setFinetuneFrom(runId: string | null): void {
     const c = plain(config.value)
     c.finetune.fromRunId = runId
-    if (runId) c.task = 'classify'
+    if (runId) {
+      c.task = 'classify'
+      c.finetune.baseId = null
+    }
+    config.value = c
+  }
+
+  /** Fine-tune from a base (null: train from scratch). */
+  function setBase(baseId: string | null): void {
+    const c = plain(config.value)
+    c.finetune.baseId = baseId
+    if (baseId) {
+      c.task = 'classify'
+      c.finetune.fromRunId = null
+    }
+    config.value = c
+  }
+
+  /** How a fine-tune trains: every weight, LoRA adapters, or a head on frozen features. */
+  function setFinetuneMode(mode: FinetuneMode): void {
+    const c = plain(config.value)
+    c.finetune.mode = mode
+    c.finetune.lora.enabled = false
     config.value = c
   }
 
@@ -201,6 +225,8 @@ export const useTrainStore = defineStore('train', () => {
     set,
     setTask,
     setFinetuneFrom,
+    setBase,
+    setFinetuneMode,
     input,
     refreshPlan,
     measure,
