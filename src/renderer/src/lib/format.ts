@@ -1,12 +1,27 @@
 // Number, duration and size formatting shared by the views.
 
-/** "1 h 2 min", "3 min 4 s", "12 s"; null -> "—". */
-export function formatDuration(sec: number | null | undefined): string {
+import { i18n } from '../i18n'
+
+// Unit formatters per locale (building one is costly).
+const unitFormats = new Map<string, Intl.NumberFormat>()
+function unit(locale: string, u: 'hour' | 'minute' | 'second', n: number): string {
+  const key = `${locale}:${u}`
+  let f = unitFormats.get(key)
+  if (!f) unitFormats.set(key, (f = new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' })))
+  return f.format(n)
+}
+
+/** "1 h 2 min", "3 min 4 s", "12 s" (in other UI languages through Intl: "1小时 2分钟"); null -> "—". */
+export function formatDuration(sec: number | null | undefined, locale: string = String(i18n.global.locale.value)): string {
   if (sec === null || sec === undefined || !Number.isFinite(sec)) return '—'
   const s = Math.max(0, Math.round(sec))
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
-  if (s >= 60) return `${Math.floor(s / 60)} min ${s % 60} s`
-  return `${s} s`
+  const parts: [number, 'hour' | 'minute' | 'second'][] =
+    s >= 3600 ? [[Math.floor(s / 3600), 'hour'], [Math.round((s % 3600) / 60), 'minute']] : s >= 60 ? [[Math.floor(s / 60), 'minute'], [s % 60, 'second']] : [[s, 'second']]
+  if (locale.startsWith('en')) {
+    const short = { hour: 'h', minute: 'min', second: 's' }
+    return parts.map(([n, u]) => `${n} ${short[u]}`).join(' ')
+  }
+  return parts.map(([n, u]) => unit(locale, u, n)).join(' ')
 }
 
 /** 0.8312 -> "83.1%". */
