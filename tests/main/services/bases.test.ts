@@ -126,3 +126,26 @@ describe('bases service', () => {
     })
   }
 })
+
+describe('bases and the runs service', () => {
+  it('a pretraining run appears in bases list as soon as it completes (the runs service tells the bases service)', async () => {
+    const { createFakeSpawner } = await import('./runs-fake-trainer')
+    const { makeEnv, tinyConfig } = await import('./runs-fixtures')
+    let bases: ReturnType<typeof createBaseService> | null = null
+    const fake = createFakeSpawner()
+    const env = makeEnv(fake.spawn, { onCompleted: (run) => bases!.recordPretrainRun(run) })
+    try {
+      bases = createBaseService({ db: env.db, home: env.home, spawn: fake.spawn, emit: () => {} })
+      const pre = await env.service.start({ datasetId: 'ds1', config: { ...tinyConfig(), task: 'pretrain', model: { ...tinyConfig().model, arch: 'decoder' } } })
+      expect(bases.list()).toEqual([])
+      const done = await env.service.waitFor(pre.id)
+      expect(done.status).toBe('completed')
+      expect(bases.list().map((b) => [b.source, b.runId])).toEqual([['pretrain', pre.id]])
+      const cls = await env.service.waitFor((await env.service.start({ datasetId: 'ds1', config: tinyConfig() })).id)
+      expect(cls.status).toBe('completed')
+      expect(bases.list()).toHaveLength(1)
+    } finally {
+      await env.cleanup()
+    }
+  })
+})
