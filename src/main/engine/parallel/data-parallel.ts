@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { lastBlockShortcutEnabled } from '../models/encoder'
 import type { TextModel } from '../models/types'
-import { batchGradients, type StepBatch, type TrainStepSetup } from '../training/train-step'
+import { batchGradients, type Objective, type StepBatch, type TrainStepSetup } from '../training/train-step'
 import { GradientPool } from './pool'
 import { flatLayout, type FlatLayout } from './protocol'
 import { shardFactors, sliceBatch, splitRows } from './shards'
@@ -40,7 +40,7 @@ export class DataParallel {
   /** Starts threads - 1 workers for the model; the owner's current weights are what they start from. */
   static async start(
     model: TextModel,
-    opts: { threads: number; backend: 'wasm' | 'cpu'; seed: number; objective: 'classify' | 'lm'; trainable: string[]; labelSmoothing: number; crashAtStep?: { worker: number; step: number } },
+    opts: { threads: number; backend: 'wasm' | 'cpu'; seed: number; objective: Objective; trainable: string[]; labelSmoothing: number; crashAtStep?: { worker: number; step: number } },
   ): Promise<DataParallel> {
     const shapes = (names: string[]): [string, number[]][] => names.map((n) => [n, model.params.get(n)!.shape.slice()])
     const all = flatLayout(shapes([...model.params.keys()]))
@@ -62,9 +62,10 @@ export class DataParallel {
 
   /** One optimiser step on the global batch; returns its loss. `step` counts from 1. */
   async step(s: TrainStepSetup, b: StepBatch, lr: number, dropoutSeed: number, step: number): Promise<number> {
-    if (s.objective === 'mlm') throw new Error('Masked-language-model steps run on one thread (startRunner never starts workers for them).')
     const shards = splitRows(b.B, this.threads)
     const factors = shardFactors(b, shards, s.objective)
+    // A shard without a single masked position has no loss to take the mean of: this batch runs here whole.
+    if (s.objective === 'mlm' && factors.some((f) => f === 0)) return this.stepHere(s, b, lr, dropoutSeed)
     const helpers = shards.slice(1).map((shard, i) => {
       const sync = this.needs[i]!
       this.needs[i] = 'none'
@@ -97,6 +98,20 @@ export class DataParallel {
       s.opt.applyClipped(combined, s.gradClip, lr, s.lrScale, s.decay)
     })
     tf.dispose([own.value, ...Object.values(own.grads)])
+    this.writeWeights(this.trainable.entries.map((e) => e.name))
+    this.needs = this.needs.map((n) => (n === 'all' ? 'all' : 'trainable'))
+    return loss
+  }
+
+  // The whole batch in the owner's thread (the single-thread step), the workers told to reread the weights.
+  private async stepHere(s: TrainStepSetup, b: StepBatch, lr: number, dropoutSeed: number): Promise<number> {
+    const value = tf.tidy(() => {
+      const { value, grads } = batchGradients(s, b, dropoutSeed)
+      s.opt.applyClipped(grads, s.gradClip, lr, s.lrScale, s.decay)
+      return value
+    })
+    const loss = (await value.data())[0]!
+    value.dispose()
     this.writeWeights(this.trainable.entries.map((e) => e.name))
     this.needs = this.needs.map((n) => (n === 'all' ? 'all' : 'trainable'))
     return loss

@@ -2,7 +2,7 @@
 // gradients travel through SharedArrayBuffers (one weights area, one gradient slot per worker); messages
 // carry only the batch rows and small numbers.
 import type { ModelSpec } from '../models/types'
-import type { StepBatch } from '../training/train-step'
+import type { Objective, StepBatch } from '../training/train-step'
 
 /** Where each weight lives in a flat float32 area: name, shape, offset and length in floats. */
 export interface FlatLayout {
@@ -30,7 +30,7 @@ export interface WorkerInit {
   spec: ModelSpec
   /** Model seed (the weights are overwritten from `weights` before the first step anyway). */
   seed: number
-  objective: 'classify' | 'lm'
+  objective: Objective
   labelSmoothing: number
   /** Whether the encoder's [CLS] last-block shortcut is on in the owner. */
   shortcut: boolean

@@ -22,8 +22,6 @@ export async function startRunner(model: TextModel, o: RunnerOptions, cb: Pick<T
   const backend = tf.getBackend()
   const threads = resolveThreads(o.workers, backend)
   if (threads <= 1) return null
-  // Masked-language-model batches carry their masked positions, which the shards do not split: one thread.
-  if (o.objective === 'mlm') return null
   try {
     const runner = await DataParallel.start(model, {
       threads,

@@ -83,6 +83,34 @@ describe.each(['cpu', 'wasm'] as const)('data-parallel training on %s', (backend
 
 })
 
+describe.each([
+  ['masked-language-model (encoder): shards take their rows\' masked positions', 'encoder'],
+  ['next-token (decoder): shards carry their share of the predicted tokens', 'decoder'],
+] as const)('data-parallel pretraining, %s', (_name, arch) => {
+  it('matches one thread', async () => {
+    await initBackend(['cpu'])
+    const pretrain = async (workers: number) => {
+      const runDir = tempDir()
+      const losses: number[] = []
+      const logs: string[] = []
+      const config = resolveConfig(null, base, { task: 'pretrain', model: { arch }, train: { workers, epochs: 1 } })
+      await runTraining(
+        { config, data: { ...data, unlabeled: [...train.texts, ...val.texts] }, runDir, resume: false, initFrom: null },
+        { onProgress() {}, onMetric: (m) => m.split === 'train' && losses.push(m.loss), onCheckpoint() {}, onLog: (_l, m) => logs.push(m) },
+        new AbortController().signal,
+      )
+      return { losses, logs, w: weights(runDir) }
+    }
+    const one = await pretrain(1)
+    const two = await pretrain(2)
+    expect(two.logs).toContain('Training on 2 threads (data-parallel).')
+    expect(one.losses.length).toBeGreaterThan(5)
+    expect(two.losses.length).toBe(one.losses.length)
+    two.losses.forEach((l, i) => expect(Math.abs(l - one.losses[i]!)).toBeLessThan(1e-5))
+    expect(maxAbsDiff(two.w, one.w)).toBeLessThan(1e-5)
+  }, 120_000)
+})
+
 describe('resuming with another thread count', () => {
   it('resumes a run paused with 2 threads on 1 thread and on 3, to the uninterrupted result', async () => {
     await initBackend(['cpu'])
