@@ -364,7 +364,7 @@ const zhCN: Schema<typeof en> = {
       nLayers: { label: '层数', help: '堆叠的注意力块数量。层数越多理解越深，但训练更慢。' },
       ffnDim: { label: '前馈层宽度', help: '0 表示模型宽度的四倍。' },
       seqLen: { label: '最大文本长度（词元）', help: '更长的文本会被截断。上限越长越耗时耗内存。' },
-      dropout: { label: 'Dropout', help: '训练时随机屏蔽部分模型，防止死记硬背。通常为 0.1。' },
+      dropout: { label: '随机失活（dropout）', help: '训练时随机屏蔽部分模型，防止死记硬背。通常为 0.1。' },
       attnDropout: { label: '注意力 Dropout', help: '作用于注意力权重的 dropout。' },
       attention: {
         label: '注意力类型',
@@ -432,7 +432,7 @@ const zhCN: Schema<typeof en> = {
       lora: {
         enabled: { label: 'LoRA 适配器', help: '只训练小的附加矩阵而不是整个主体，快速且轻量。' },
         rank: { label: 'LoRA 秩', help: '适配器的大小。通常为 4 到 16。' },
-        alpha: { label: 'LoRA alpha', help: '适配器的强度。通常为秩的两倍。' },
+        alpha: { label: 'LoRA 强度（alpha）', help: '适配器的强度。通常为秩的两倍。' },
       },
     },
   },
