@@ -62,7 +62,10 @@ describe('workbench doctor, fix, sweep and runs import', () => {
     const best = json(r)
     expect(best.status).toBe('completed')
     expect(best.sweepId).toEqual(expect.any(String))
-    const runs = json(workbench('runs', 'list', '--json')).filter((x: { sweepId: string }) => x.sweepId === best.sweepId)
+    const lines = workbench('runs', 'list', '--jsonl')
+    expect(lines.code).toBe(0)
+    // --jsonl: one run per line.
+    const runs = lines.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).filter((x: { sweepId: string }) => x.sweepId === best.sweepId)
     expect(runs).toHaveLength(2)
     expect(runs.map((x: { config: { train: { learningRate: number } } }) => x.config.train.learningRate).sort()).toEqual([0.001, 0.01])
     const top = Math.max(...runs.map((x: { metrics: { accuracy: number } }) => x.metrics.accuracy))

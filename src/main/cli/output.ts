@@ -49,10 +49,13 @@ export class Output {
     return this.mode !== 'human'
   }
 
-  /** Print one result: a JSON document (also for --jsonl: one line), or the human rendering. */
+  /** Print one result: a JSON document (--jsonl: one line, or one per element of a list), or the human rendering. */
   async result(value: unknown, human: () => string, { compact = false } = {}): Promise<void> {
     if (this.mode === 'json') await writeTo(this.stdout, JSON.stringify(value, null, compact ? undefined : 2) + '\n')
-    else if (this.mode === 'jsonl') await writeTo(this.stdout, JSON.stringify(value) + '\n')
+    else if (this.mode === 'jsonl') {
+      // A list is one document per element (runs list, datasets list); anything else one line.
+      for (const v of Array.isArray(value) ? value : [value]) await writeTo(this.stdout, JSON.stringify(v) + '\n')
+    }
     else await writeTo(this.stdout, human() + '\n')
   }
 
