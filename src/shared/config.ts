@@ -96,6 +96,8 @@ export const FinetuneConfigSchema = z.object({
 export const PretrainConfigSchema = z.object({
   /** Share of tokens an encoder hides per text (of those, 80% become [MASK], 10% a random token, 10% stay). */
   maskRate: z.number().min(0.05).max(0.5).default(0.15),
+  /** A folder of .txt files whose paragraphs are pretrained on besides the dataset's own texts. */
+  textDir: z.string().min(1).max(4096).nullable().default(null),
 })
 
 /** What a run does: train a classifier, or pretrain a base (encoder or decoder) on unlabeled text. */

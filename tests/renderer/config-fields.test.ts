@@ -14,7 +14,7 @@ describe('hyperparameter fields', () => {
     expect(configFields.find((f) => f.path === 'finetune.lora.rank')).toMatchObject({ kind: 'int', min: 1, max: 256 })
   })
 
-  it('cover every setting of a resolved config except the fine-tuning source', () => {
+  it('cover every setting of a resolved config except the fine-tuning source and the extra-text folder', () => {
     const config = resolveConfig(null)
     const leaves: string[] = []
     const walk = (o: unknown, prefix: string) => {
@@ -26,7 +26,7 @@ describe('hyperparameter fields', () => {
     }
     walk(config, '')
     const covered = new Set(configFields.map((f) => f.path))
-    expect(leaves.filter((p) => !covered.has(p)).sort()).toEqual(['finetune.fromRunId', 'task'])
+    expect(leaves.filter((p) => !covered.has(p)).sort()).toEqual(['finetune.baseId', 'finetune.fromRunId', 'pretrain.textDir', 'task'])
   })
 
   it('each have a label and a help text in English', () => {

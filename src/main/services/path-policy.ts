@@ -84,6 +84,9 @@ export function createPathPolicy(home: string, allowed: string[] = allowedFromEn
       const { source, outDir } = input as { source?: { kind?: unknown; path?: unknown }; outDir?: unknown }
       if (source && typeof source === 'object' && source.kind === 'path' && typeof source.path === 'string') policy.check(source.path, 'read')
       if (typeof outDir === 'string') policy.check(outDir, 'write')
+      // A pretraining run may name a folder of extra text to read.
+      const textDir = (input as { config?: { pretrain?: { textDir?: unknown } } }).config?.pretrain?.textDir
+      if (typeof textDir === 'string') policy.check(textDir, 'read')
     },
   }
   policy.allow(allowed)

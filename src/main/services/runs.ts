@@ -1,6 +1,7 @@
 // The runs service: turns training into a durable history. It validates and queues runs, runs
 // each in a trainer process, records metrics, checkpoints and results, pauses/resumes/cancels,
 // detects runs a dead process left behind, and serves sweeps, comparisons and predictions.
+import { readPretrainTexts } from './pretrain-text'
 import { createFinetuneStarts, type FinetuneStartPoint } from './finetune-start'
 import { existsSync, linkSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -230,7 +231,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const data = datasets.loadSplitRows(versionId)
     if (config.task === 'pretrain') {
       // A language model learns from every text it may see: unlabeled rows and the training split.
-      const unlabeled = [...(data.unlabeled ?? []), ...data.train.texts]
+      const unlabeled = [...(data.unlabeled ?? []), ...data.train.texts, ...(config.pretrain.textDir ? readPretrainTexts(config.pretrain.textDir) : [])]
       if (!unlabeled.length) throw new UserError('The dataset has no text to pretrain on.')
       return { versionId, data: { ...data, unlabeled, train: { texts: [], labels: [] } } }
     }

@@ -231,7 +231,7 @@ export default {
     },
   },
   split: { train: 'Train', validation: 'Validation', test: 'Test' },
-  groups: { model: 'Model', tokenizer: 'Tokenizer', train: 'Training', finetune: 'Fine-tuning' },
+  groups: { model: 'Model', tokenizer: 'Tokenizer', train: 'Training', finetune: 'Fine-tuning', pretrain: 'Pretraining' },
   bases: {
     title: 'Bases',
     subtitle: 'Pretrained models that classifiers start from: checkpoints you import and models pretrained here.',
@@ -421,14 +421,20 @@ export default {
       maxSteps: { label: 'Max steps', help: 'Hard limit on training steps. 0 = no limit.' },
       workers: { label: 'Threads', help: 'CPU threads that train at once. 0 = one per core. Results do not depend on it.' },
     },
+    pretrain: {
+      maskRate: { label: 'Masked share', help: 'Encoder pretraining hides this share of the words in each text and learns to fill them in (15% is standard).' },
+    },
     finetune: {
       freezeEmbeddings: { label: 'Freeze embeddings', help: 'Keep the token vectors from the earlier run unchanged.' },
       freezeLayers: { label: 'Freeze lower layers', help: 'Keep the lowest N layers unchanged.' },
       bodyLrScale: { label: 'Body learning-rate scale', help: 'The reused body learns this much slower than the new head.' },
+      mode: { label: 'Fine-tune mode', help: 'Full: every weight; LoRA: adapters and the head; frozen features: only a head on the base\'s outputs.', options: { full: 'Full', lora: 'LoRA', frozen: 'Frozen features' } },
+      probeFirst: { label: 'Fit the head first', help: 'Full mode: fit the new head on the base\'s features before training every weight, so early steps do not disturb the base.' },
       lora: {
         enabled: { label: 'LoRA adapters', help: 'Train small add-on matrices instead of the whole body. Fast and light.' },
         rank: { label: 'LoRA rank', help: 'Size of the adapters. 4 to 16 is typical.' },
         alpha: { label: 'LoRA alpha', help: 'Strength of the adapters. Usually twice the rank.' },
+        ffn: { label: 'LoRA on feed-forward too', help: 'Also put adapters on the two feed-forward layers of every block: more capacity, a little slower.' },
       },
     },
   },

@@ -235,7 +235,7 @@ const zhCN: Schema<typeof en> = {
     },
   },
   split: { train: '训练', validation: '验证', test: '测试' },
-  groups: { model: '模型', tokenizer: '分词器', train: '训练', finetune: '微调' },
+  groups: { model: '模型', tokenizer: '分词器', train: '训练', finetune: '微调', pretrain: '预训练' },
   bases: {
     title: '基础模型',
     subtitle: '分类器的起点：你导入的检查点，以及在这里预训练的模型。',
@@ -425,14 +425,20 @@ const zhCN: Schema<typeof en> = {
       maxSteps: { label: '最大步数', help: '训练步数的硬上限。0 表示不限。' },
       workers: { label: '线程数', help: '同时训练的 CPU 线程数。0 表示每个核心一个。结果与线程数无关。' },
     },
+    pretrain: {
+      maskRate: { label: '遮盖比例', help: '编码器预训练时遮住每条文本中这一比例的词并学习把它们填回去（标准为 15%）。' },
+    },
     finetune: {
       freezeEmbeddings: { label: '冻结嵌入', help: '保持之前运行的词元向量不变。' },
       freezeLayers: { label: '冻结底层', help: '保持最底下 N 层不变。' },
       bodyLrScale: { label: '主体学习率倍数', help: '复用的主体比新的输出层学得慢这么多。' },
+      mode: { label: '微调方式', help: '全部参数：所有权重；LoRA：适配器和分类头；冻结特征：只在基础模型的输出上训练分类头。', options: { full: '全部参数', lora: 'LoRA', frozen: '冻结特征' } },
+      probeFirst: { label: '先拟合分类头', help: '全部参数模式：先在基础模型的特征上拟合新的分类头，再训练所有权重，避免最初几步扰乱基础模型。' },
       lora: {
         enabled: { label: 'LoRA 适配器', help: '只训练小的附加矩阵而不是整个主体，快速且轻量。' },
         rank: { label: 'LoRA 秩', help: '适配器的大小。通常为 4 到 16。' },
         alpha: { label: 'LoRA 强度（alpha）', help: '适配器的强度。通常为秩的两倍。' },
+        ffn: { label: '前馈层也用 LoRA', help: '在每个模块的两个前馈层上也加适配器：容量更大，稍慢。' },
       },
     },
   },

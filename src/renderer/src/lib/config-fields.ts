@@ -7,12 +7,13 @@ import {
   RunConfigSchema,
   TokenizerConfigSchema,
   TrainConfigSchema,
+  PretrainConfigSchema,
   type RunConfig,
 } from '../../../shared/config'
 
 /** One editable setting of a run config. */
 export interface ConfigField {
-  group: 'model' | 'tokenizer' | 'train' | 'finetune'
+  group: 'model' | 'tokenizer' | 'train' | 'finetune' | 'pretrain'
   key: string
   /** Dotted path into RunConfig, e.g. "model.dModel". */
   path: string
@@ -59,6 +60,7 @@ export const configFields: ConfigField[] = [
   ...fieldsOf('train', TrainConfigSchema.shape),
   ...fieldsOf('finetune', FinetuneConfigSchema.shape),
   ...loraFields(),
+  ...fieldsOf('pretrain', PretrainConfigSchema.shape),
 ]
 
 /** A field's own range problem, or null (cross-field rules come from validateConfig). */
