@@ -176,6 +176,14 @@ describe('TokenHighlight', () => {
     const w = mount(TokenHighlight, { props: { tokens: ['a', 'b', 'c'], weights: [0.333, 0.334, 0.333] }, global: { plugins: await plugins() } })
     for (const a of alphas(w)) expect(a).toBeLessThan(0.2)
   })
+
+  it('names the summary marker in words and shows an unknown piece as the user wrote it, marked unknown', async () => {
+    const w = mount(TokenHighlight, { props: { tokens: ['[CLS]', 'good', '[UNK]'], weights: [0.5, 0.3, 0.2], text: 'Good Zyxq' }, global: { plugins: await plugins() } })
+    expect(w.findAll('.tok').map((x) => x.text())).toEqual(['summary', 'good', 'Zyxq'])
+    expect(w.text()).not.toContain('[UNK]')
+    expect(w.get('.tok.unknown').attributes('title')).toContain('"Zyxq" is unknown to the model')
+    expect(w.get('.tok.special').attributes('title')).toContain('Not part of your text')
+  })
 })
 
 describe('App', () => {

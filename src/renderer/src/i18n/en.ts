@@ -581,7 +581,7 @@ export default {
     cellTip: '"{query}" looks at "{key}": {w}%',
     allHeads: 'All heads',
     rollout: 'What mattered for the decision',
-    rolloutHelp: 'Attention rollout: darker tokens influenced the summary more.',
+    rolloutHelp: 'Darker words influenced the decision more; a wavy underline marks words unknown to the model. (Technique: attention rollout.)',
     exportPng: 'Export PNG',
     exportFailed: 'Could not export the picture: {reason}',
   },
@@ -717,5 +717,10 @@ export default {
     cpuShort: 'JavaScript',
     tensorflowShort: 'TensorFlow',
     tensorflowGpuShort: 'TensorFlow (GPU)',
+  },
+  tokens: {
+    summary: 'summary',
+    summaryHelp: 'Not part of your text: the position where the model gathers the whole text before it decides.',
+    unknownHelp: '"{text}" is unknown to the model: it was not among the pieces learned from the training texts, so the model only sees "unknown" here.',
   },
 }

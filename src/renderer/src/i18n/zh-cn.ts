@@ -585,7 +585,7 @@ const zhCN: Schema<typeof en> = {
     cellTip: '“{query}”关注“{key}”：{w}%',
     allHeads: '全部注意力头',
     rollout: '对决策最重要的内容',
-    rolloutHelp: '注意力展开（rollout）：颜色越深的词元对汇总影响越大。',
+    rolloutHelp: '颜色越深的词对判断影响越大；波浪下划线标出模型不认识的词。（方法：注意力展开 rollout。）',
     exportPng: '导出 PNG',
     exportFailed: '无法导出图片：{reason}',
   },
@@ -721,6 +721,11 @@ const zhCN: Schema<typeof en> = {
     cpuShort: 'JavaScript',
     tensorflowShort: 'TensorFlow',
     tensorflowGpuShort: 'TensorFlow（显卡）',
+  },
+  tokens: {
+    summary: '汇总',
+    summaryHelp: '不是你的文本的一部分：模型在这里汇总整段文本，然后做出判断。',
+    unknownHelp: '“{text}”对模型来说是未知的：它不在从训练文本学到的片段中，所以模型在这里只看到“未知”。',
   },
 }
 
