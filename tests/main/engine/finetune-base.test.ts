@@ -88,7 +88,14 @@ describe.each(['bert-tiny', 'gpt2-tiny'])('fine-tuning from the imported %s base
     expect(exported.verification.ok, JSON.stringify(exported.verification)).toBe(true)
     const m = await loadModel(join(runDir, 'model'))
     const app = await predictTexts(m, val.texts.slice(0, 4), { attention: false })
+    // The attention explorer: one map per layer and head of the base, over the base's own tokens.
+    const [withAttention] = await predictTexts(m, [val.texts[0]], { attention: true })
     m.dispose()
     expect(app.every((p) => data.labels.includes(p.label))).toBe(true)
+    const att = withAttention.attention!
+    expect(att.weights).toHaveLength(base.file.arch.nLayers)
+    expect(att.weights[0]).toHaveLength(base.file.arch.nHeads)
+    expect(att.weights[0][0]).toHaveLength(att.tokens.length)
+    expect(Math.abs(att.rollout.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4)
   })
 })
