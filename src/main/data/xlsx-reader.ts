@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs'
 import { createReadStream } from 'node:fs'
 import { UserError } from '../../shared/api'
 import { magicOf } from './file-kind'
+import { assertSoundZip } from './zip-check'
 import { headerColumns, looksLikeHeader, numberedColumns, shortList } from './header-sniff'
 import { fieldTooLong, maxFields, maxSharedStringChars } from './record-limits'
 import { cellText, cellsToRecords, maxRecordChars, peek, readError, type TableReader } from './table-reader'
@@ -33,6 +34,9 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
   if (magicOf(o.sample) !== 'zip') {
     throw new UserError(`"${o.shown}" is not an Excel .xlsx workbook (an .xlsx file is a zip archive, and this one is not).`)
   }
+  // The streaming unzip under exceljs waits forever on a cut-short, spliced or corrupt zip, and
+  // would unpack a zip bomb to a temporary file: check the whole archive first.
+  await assertSoundZip(o.path, o.totalBytes, o.shown)
   const file = createReadStream(o.path, { highWaterMark: 256 * 1024 })
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
@@ -76,7 +80,8 @@ export async function openXlsx(o: XlsxOpen): Promise<TableReader> {
     } catch (err) {
       if (err instanceof UserError) throw err
       const code = (err as NodeJS.ErrnoException)?.code
-      if (code) throw readError(err, o.shown)
+      // File-system errors (ENOENT, EACCES...) say so; zlib's (Z_DATA_ERROR...) mean a damaged zip.
+      if (code && !code.startsWith('Z_')) throw readError(err, o.shown)
       throw new UserError(`"${o.shown}" could not be read as an Excel workbook: ${(err as Error).message}. Open it in Excel and save it again as .xlsx.`)
     }
   }

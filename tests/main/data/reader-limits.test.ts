@@ -64,6 +64,17 @@ describe('limits shared by every reader', () => {
     expect(await refusal(write('fine.xlsx', xlsxBytes({ rows: [['text', 'label'], ['good', 'p'], ['bad', 'n']] })))).toBeNull()
   })
 
+  it('refuses a cut-short, spliced or corrupt .xlsx instead of waiting forever', async () => {
+    const whole = Buffer.from(xlsxBytes({ rows: [['text', 'label'], ['good', 'p'], ['bad', 'n']] }))
+    const name = whole.indexOf('xl/workbook.xml')
+    const flipped = Buffer.from(whole)
+    flipped[name + 'xl/workbook.xml'.length + 20] ^= 0xff // inside the deflated workbook.xml
+    const spliced = Buffer.concat([whole.subarray(0, 400), Buffer.from('garbage'), whole.subarray(400)])
+    for (const [label, bytes] of [['cut', whole.subarray(0, 1000)], ['spliced', spliced], ['flipped', flipped]] as const) {
+      expect(await refusal(write(`${label}.xlsx`, bytes)), label).toMatch(/is damaged or incomplete/)
+    }
+  })
+
   it('counts rows and fields as records stream by', async () => {
     async function* wide() {
       yield { line: 1, values: Object.fromEntries(Array.from({ length: maxFields + 1 }, (_, i) => [`c${i}`, 'v'])) }
