@@ -1,6 +1,7 @@
 // Writing and reading named float32 arrays, atomically: data goes to a temporary file that is
 // flushed and then renamed over the target, so a crash leaves either the old file or the new one.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 
 /** One stored array. */
 export interface NamedArray {
@@ -49,21 +50,49 @@ export function unpackArrays(manifest: ArrayEntry[], buffer: Buffer): Map<string
   return out
 }
 
-/** Writes bytes to `path` via a flushed temporary file and a rename. */
+/**
+ * Writes bytes to `path` so that a crash or a full disk never leaves a half-written file under that
+ * name: a temporary file beside it is written and flushed (fsync), renamed over `path`, and the
+ * folder is flushed too so the rename itself survives a power cut. On any error the temporary file
+ * is removed and `path` keeps its previous contents.
+ */
 export function writeFileAtomic(path: string, ...parts: (Buffer | string)[]): void {
   const tmp = `${path}.tmp-${process.pid}`
-  const fd = openSync(tmp, 'w')
   try {
-    for (const p of parts) {
-      const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : p
-      let off = 0
-      while (off < b.length) off += writeSync(fd, b, off, b.length - off)
+    const fd = openSync(tmp, 'w')
+    try {
+      for (const p of parts) {
+        const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : p
+        let off = 0
+        while (off < b.length) off += writeSync(fd, b, off, b.length - off)
+      }
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
     }
+    renameSync(tmp, path)
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+  syncFolder(dirname(path))
+}
+
+/** Flush a folder's entries (a rename into it) to disk; not possible on Windows, where it is skipped. */
+export function syncFolder(dir: string): void {
+  let fd: number
+  try {
+    fd = openSync(dir, 'r')
+  } catch {
+    return
+  }
+  try {
     fsyncSync(fd)
+  } catch {
+    // some file systems cannot fsync a folder; the file itself is already flushed
   } finally {
     closeSync(fd)
   }
-  renameSync(tmp, path)
 }
 
 /** Single-file container: 'AWT1', u32 header length, JSON header (with the manifest), then the data. */

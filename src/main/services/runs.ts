@@ -3,7 +3,7 @@
 // detects runs a dead process left behind, and serves sweeps, comparisons and predictions.
 import { readPretrainTexts } from './pretrain-text'
 import { createFinetuneStarts, type FinetuneStartPoint } from './finetune-start'
-import { existsSync, linkSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { existsSync, linkSync, copyFileSync, mkdirSync, rmSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
@@ -11,6 +11,7 @@ import { type BackendInfo, type Prediction, type Run, type RunEvent, type RunMet
 import type { JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
 import type { Db } from '../store/db'
 import { newId } from '../store/ids'
+import { writeFileAtomic } from '../engine/tensor-file'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
@@ -97,11 +98,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Write a file so a crash never leaves half of it behind. */
+/** Write a file so a crash never leaves half of it behind (flushed, renamed, temp removed on error). */
 function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, text)
-  renameSync(tmp, path)
+  writeFileAtomic(path, text)
 }
 
 function readJobData(path: string): JobData {

@@ -1,10 +1,11 @@
 // Importing a checkpoint folder as a base: every check first (format, family, tensors, tokenizer,
 // memory), so a refusal writes nothing; then the weights are converted one at a time into the base's
 // own folder (float32 safetensors under the engine's weight names), with progress.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { totalmem } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { tokenizerFromFiles, TokenizerError, type PretrainedTokenizerJSON } from '../tokenizers'
+import { syncFolder } from '../tensor-file'
 import { archParams, describeArch, type BaseArch } from './arch'
 import { openCheckpointFolder, type CheckpointFolder } from './checkpoint-folder'
 import { readCardInfo, type CardInfo } from './model-card'
@@ -90,6 +91,7 @@ export async function writeBase(plan: ImportPlan, outDir: string, onProgress?: (
         onProgress?.(i + 1, plan.weights.length)
         if (i % 8 === 7) await new Promise((r) => setImmediate(r))
       }
+      fsyncSync(fd)
     } finally {
       closeSync(fd)
     }
@@ -97,6 +99,7 @@ export async function writeBase(plan: ImportPlan, outDir: string, onProgress?: (
     writeFileSync(join(tmp, 'tokenizer.json'), JSON.stringify(plan.tokenizer))
     writeFileSync(join(tmp, 'base.json'), JSON.stringify(file, null, 1))
     renameSync(tmp, outDir)
+    syncFolder(dirname(outDir))
     return file
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true })

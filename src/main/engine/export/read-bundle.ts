@@ -34,16 +34,27 @@ const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1)
 
 /** Checks a bundle's files and extracts the model; throws UserError naming the first problem. */
 export function parseBundle(files: Map<string, Uint8Array>): ParsedBundle {
+  try {
+    return parseChecked(files)
+  } catch (err) {
+    // Every byte here is untrusted: a file with the right name but the wrong shape (null where an
+    // object belongs, a string where a list does) is a damaged bundle, not an internal error.
+    if (err instanceof TypeError || err instanceof RangeError) throw new UserError(`The bundle is damaged: one of its files does not have the expected contents (${err.message}).`)
+    throw err
+  }
+}
+
+function parseChecked(files: Map<string, Uint8Array>): ParsedBundle {
   if (!files.has(bundleFiles.meta) || !files.has(bundleFiles.model)) {
     throw new UserError('This is not a model bundle exported by Attention Workbench (model.json and workbench.json are missing).')
   }
   const meta = json<BundleMeta>(files, bundleFiles.meta)
-  if (meta.format !== 'attention-workbench-bundle' || !meta.spec?.dims || !Array.isArray(meta.weights) || !Array.isArray(meta.labels)) {
+  if (meta?.format !== 'attention-workbench-bundle' || !meta.spec?.dims || !Array.isArray(meta.weights) || !Array.isArray(meta.labels)) {
     throw new UserError('This is not a model bundle exported by Attention Workbench (workbench.json is not one of ours).')
   }
   if (meta.version !== 1) throw new UserError(`The bundle has format version ${String(meta.version)}, which this version of the app cannot read.`)
   const model = json<TfjsGraphModelJson>(files, bundleFiles.model)
-  if (model.format !== 'graph-model' || !Array.isArray(model.weightsManifest) || !model.modelTopology?.node) {
+  if (model?.format !== 'graph-model' || !Array.isArray(model.weightsManifest) || !model.modelTopology?.node) {
     throw new UserError('The bundle is damaged: model.json is not a TensorFlow.js graph model.')
   }
   const tokenizer = json<TokenizerJSON>(files, bundleFiles.tokenizer)
@@ -64,7 +75,7 @@ export function parseBundle(files: Map<string, Uint8Array>): ParsedBundle {
   // The weights file(s): every byte the manifest promises must be there.
   const parts: Uint8Array[] = []
   for (const group of model.weightsManifest) {
-    for (const p of group.paths) {
+    for (const p of Array.isArray(group?.paths) ? group.paths : []) {
       const data = files.get(p)
       if (!data) throw new UserError(`The bundle is incomplete: the weights file ${p} is missing.`)
       parts.push(data)

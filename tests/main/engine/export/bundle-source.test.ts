@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../../../src/shared/api'
 import { defaultBundleLimits, readBundleSource } from '../../../../src/main/engine/export/bundle-source'
+import { parseBundle } from '../../../../src/main/engine/export/read-bundle'
 import { buildZip, text, zeros } from '../../../helpers/zip-builder'
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-bundle-src-'))
@@ -95,6 +96,18 @@ describe('reading a bundle .zip', () => {
     expect(await refusal(file('text.zip', Buffer.from('hello')))).toMatch(/not a model bundle/)
     const whole = await buildZip([{ name: 'tokenizer.json', chunks: zeros(1) }])
     expect(await refusal(file('cut.zip', whole.subarray(0, 200)))).toMatch(/damaged/)
+  })
+})
+
+describe('parsing what was read', () => {
+  it('refuses files of the right name but the wrong shape (null, a list, a string) as a damaged bundle', async () => {
+    for (const [name, body] of [['model.json', 'null'], ['workbench.json', '[1]'], ['model.json', '"x"']]) {
+      const others = { 'model.json': '{"format":"graph-model","modelTopology":{"node":[]},"weightsManifest":[{"paths":7,"weights":[]}]}', 'workbench.json': '{"format":"attention-workbench-bundle","version":1,"spec":{"dims":{}},"weights":[],"labels":[]}' }
+      const entries = Object.entries({ ...others, [name]: body }).map(([n, t]) => ({ name: n, chunks: text(t) }))
+      const zip = file(`shape-${name}-${body.length}.zip`, await buildZip(entries))
+      const err = await readBundleSource(zip).then(parseBundle).catch((e: unknown) => e)
+      expect(err, `${name}=${body}`).toBeInstanceOf(UserError)
+    }
   })
 })
 
