@@ -5,7 +5,7 @@
 //   npx tsx scripts/bench-inference.ts --model RUN_DIR/model --file TEXTS.txt [--json]
 import { readFileSync } from 'node:fs'
 import { initBackend, loadModel, predictTexts, useInferenceThreads } from '../src/main/engine'
-import { resolveThreads } from '../src/main/engine/parallel/threads'
+import { resolveThreads, withThreads } from '../src/main/engine/parallel/threads'
 
 const argv = process.argv.slice(2)
 const opt = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : null)
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     rowsPerSec[threads] = Math.round(texts.length / ((performance.now() - t0) / 1000))
   }
   m.dispose()
-  const result = { backend: backend.description, rows: texts.length, tryit_latency_ms_median: +median(latencies).toFixed(1), tryit_latency_ms_max: +Math.max(...latencies).toFixed(1), rows_per_s_by_threads: rowsPerSec }
+  const result = { backend: withThreads(backend, resolveThreads(0, backend.name)).description, rows: texts.length, tryit_latency_ms_median: +median(latencies).toFixed(1), tryit_latency_ms_max: +Math.max(...latencies).toFixed(1), rows_per_s_by_threads: rowsPerSec }
   if (argv.includes('--json')) console.log(JSON.stringify(result))
   else console.log(`try-it latency median ${result.tryit_latency_ms_median} ms (max ${result.tryit_latency_ms_max} ms); ${texts.length} rows: ${Object.entries(rowsPerSec).map(([t, r]) => `${r} rows/s on ${t} thread(s)`).join(', ')}`)
 }

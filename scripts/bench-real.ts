@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { initBackend, runTraining } from '../src/main/engine'
-import { resolveThreads } from '../src/main/engine/parallel/threads'
+import { resolveThreads, withThreads } from '../src/main/engine/parallel/threads'
 import { Rng } from '../src/main/engine/rng'
 import { trainTokenizer } from '../src/main/engine/tokenizers'
 import { encodeRows } from '../src/main/engine/training/batching'
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const rows = encodeRows(tok, data.train.texts, config.model.seqLen)
   const realTokens = rows.reduce((n, r) => n + r.length, 0)
   const ours = {
-    backend: backend.description, threads, rows: nTrain, epochs: 2, mean_tokens_per_row: +(realTokens / nTrain).toFixed(1),
+    backend: withThreads(backend, threads).description, threads, rows: nTrain, epochs: 2, mean_tokens_per_row: +(realTokens / nTrain).toFixed(1),
     wall_seconds: +wall.toFixed(1), effective_tokens_per_s: Math.round(tokensPerSec),
   }
   log(`workbench: ${nTrain} rows (mean ${ours.mean_tokens_per_row} tokens) x 2 epochs, ${threads} thread(s): ${ours.wall_seconds} s wall, ${ours.effective_tokens_per_s} real tokens/s in training`)
