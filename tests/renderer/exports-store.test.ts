@@ -39,4 +39,20 @@ describe('exports store', () => {
     expect(await store.openFolder()).toBe(false)
     expect(store.openMessage).toMatch(/not one of this app's verified exports/)
   })
+
+  it('remembers an export (so Home stops pointing at Export), gives download links for the last export and picks a folder', async () => {
+    localStorage.removeItem('wb.exported')
+    const store = useExportsStore()
+    expect(store.exportedOnce).toBe(false)
+    expect(store.downloadUrl('model.json')).toBeNull()
+    store.runId = 'r1'
+    await store.exportRun()
+    expect(store.exportedOnce).toBe(true)
+    expect(localStorage.getItem('wb.exported')).toBe('1')
+    expect(store.downloadUrl('model-bundle.zip')).toBe(`/download?dir=${encodeURIComponent(store.result!.outDir)}&file=model-bundle.zip`)
+    store.ensureZip()
+    expect(store.formats).toContain('zip')
+    await store.pickFolder()
+    expect(store.outDir).toBe('/home/u/picked')
+  })
 })

@@ -8,12 +8,22 @@ import { errorMessage, useApi } from '../api'
 export const exportFormats = ['tfjs', 'onnx', 'zip'] as const
 export type ExportFormat = (typeof exportFormats)[number]
 
+function readExported(): boolean {
+  try {
+    return localStorage.getItem('wb.exported') === '1'
+  } catch {
+    return false
+  }
+}
+
 /** Export form and result. */
 export const useExportsStore = defineStore('exports', () => {
   const runId = ref<string | null>(null)
   const formats = ref<ExportFormat[]>(['tfjs'])
   const outDir = ref('')
   const result = ref<ExportResult | null>(null)
+  /** Whether this browser or window has exported a model before (the Home path's last step). */
+  const exportedOnce = ref(readExported())
   const running = ref(false)
   const error = ref<string | null>(null)
   /** Message after asking the system to show the export folder (null when it opened). */
@@ -30,6 +40,10 @@ export const useExportsStore = defineStore('exports', () => {
         formats: formats.value,
         outDir: outDir.value.trim() || undefined,
       })
+      exportedOnce.value = true
+      try {
+        localStorage.setItem('wb.exported', '1')
+      } catch {}
     } catch (err) {
       error.value = errorMessage(err)
     } finally {
@@ -72,5 +86,5 @@ export const useExportsStore = defineStore('exports', () => {
     if (!formats.value.includes('zip')) formats.value = [...formats.value, 'zip']
   }
 
-  return { runId, formats, outDir, result, running, error, openMessage, exportRun, openFolder, pickFolder, downloadUrl, ensureZip }
+  return { exportedOnce, runId, formats, outDir, result, running, error, openMessage, exportRun, openFolder, pickFolder, downloadUrl, ensureZip }
 })
