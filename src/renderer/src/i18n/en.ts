@@ -78,9 +78,9 @@ export default {
     deleteConfirm: 'Delete this dataset? This cannot be undone.',
     deleteInUse: '{n} run(s) used this dataset. Their history stays, but the rows will be gone. Delete anyway?',
     labelChart: 'Examples per label',
-    lengthChart: 'Text length (tokens)',
+    lengthChart: 'Text length (words)',
     seqLenMark: 'model reads {n}',
-    overSeqLen: '{n} texts are longer than {seqLen} tokens and will be cut.',
+    overSeqLen: '{n} texts are longer than {seqLen} words and will be cut.',
     rows: 'Rows',
     col: {
       name: 'Name',
@@ -146,7 +146,7 @@ export default {
   },
   doctor: {
     title: 'Dataset doctor',
-    seqLen: 'Model reads (tokens)',
+    seqLen: 'Model reads (words)',
     allGood: 'No problems found',
     allGoodBody: 'This dataset is ready to train on.',
     blocked: 'Training is blocked',
@@ -359,7 +359,7 @@ export default {
       nKvHeads: { label: 'Key/value heads', help: '0 = same as heads. Fewer (e.g. 1) saves memory with little loss.' },
       nLayers: { label: 'Layers', help: 'How many attention blocks are stacked. More layers understand more but train slower.' },
       ffnDim: { label: 'Feed-forward width', help: '0 = four times the model width.' },
-      seqLen: { label: 'Max text length (tokens)', help: 'Longer texts are cut. Longer limits cost more time and memory.' },
+      seqLen: { label: 'Max text length (words)', help: 'Longer texts are cut. A rare long word can count as two or more. Longer limits cost more time and memory.' },
       dropout: { label: 'Dropout', help: 'Randomly hides parts of the model while training so it does not memorise. 0.1 is typical.' },
       attnDropout: { label: 'Attention dropout', help: 'Dropout on attention weights.' },
       attention: {
@@ -367,7 +367,7 @@ export default {
         help: 'How tokens look at each other.',
         options: { full: 'Full', sliding: 'Sliding window', linear: 'Linear' },
       },
-      window: { label: 'Window (tokens each side)', help: 'For sliding-window attention: how far each token can look.' },
+      window: { label: 'Window (words each side)', help: 'For sliding-window attention: how far each word can look.' },
       positional: {
         label: 'Position encoding',
         help: 'How the model knows word order.',
@@ -376,7 +376,7 @@ export default {
       pooling: {
         label: 'Summary',
         help: 'How the whole text becomes one vector for the decision.',
-        options: { cls: 'Special [CLS] token', mean: 'Average of all tokens' },
+        options: { cls: 'A summary position', mean: 'Average of all words' },
       },
     },
     tokenizer: {
@@ -560,7 +560,7 @@ export default {
     tryIt: 'Try it',
     tryPlaceholder: 'Type a text to classify…',
     predictedAs: 'Predicted:',
-    attendedTo: 'Tokens the model paid most attention to:',
+    attendedTo: 'Words the model paid most attention to:',
     notYet: 'Results appear when training completes.',
     pretrainNote: 'This run pretrained a base model on unlabeled text. Fine-tune it as a classifier to get results.',
   },

@@ -85,9 +85,9 @@ const zhCN: Schema<typeof en> = {
     deleteConfirm: '删除此数据集？此操作无法撤销。',
     deleteInUse: '有 {n} 个运行使用过此数据集。它们的历史会保留，但数据行将被删除。仍要删除吗？',
     labelChart: '各标签的样本数',
-    lengthChart: '文本长度（词元）',
+    lengthChart: '文本长度（词）',
     seqLenMark: '模型读取 {n}',
-    overSeqLen: '有 {n} 条文本超过 {seqLen} 个词元，将被截断。',
+    overSeqLen: '有 {n} 条文本超过 {seqLen} 个词，将被截断。',
     rows: '数据行',
     col: {
       name: '名称',
@@ -153,7 +153,7 @@ const zhCN: Schema<typeof en> = {
   },
   doctor: {
     title: '数据集医生',
-    seqLen: '模型读取长度（词元）',
+    seqLen: '模型读取长度（词）',
     allGood: '未发现问题',
     allGoodBody: '此数据集可以直接训练。',
     blocked: '无法开始训练',
@@ -363,7 +363,7 @@ const zhCN: Schema<typeof en> = {
       nKvHeads: { label: '键/值头数', help: '0 表示与头数相同。更少（如 1）可省内存，损失很小。' },
       nLayers: { label: '层数', help: '堆叠的注意力块数量。层数越多理解越深，但训练更慢。' },
       ffnDim: { label: '前馈层宽度', help: '0 表示模型宽度的四倍。' },
-      seqLen: { label: '最大文本长度（词元）', help: '更长的文本会被截断。上限越长越耗时耗内存。' },
+      seqLen: { label: '最大文本长度（词）', help: '更长的文本会被截断。少见的长词可能算作两个或更多。上限越长越耗时耗内存。' },
       dropout: { label: '随机失活（dropout）', help: '训练时随机屏蔽部分模型，防止死记硬背。通常为 0.1。' },
       attnDropout: { label: '注意力 Dropout', help: '作用于注意力权重的 dropout。' },
       attention: {
@@ -371,7 +371,7 @@ const zhCN: Schema<typeof en> = {
         help: '词元之间如何相互关注。',
         options: { full: '完整', sliding: '滑动窗口', linear: '线性' },
       },
-      window: { label: '窗口（每侧词元数）', help: '滑动窗口注意力中每个词元能看多远。' },
+      window: { label: '窗口（每侧词数）', help: '滑动窗口注意力中每个词能看多远。' },
       positional: {
         label: '位置编码',
         help: '模型如何知道词序。',
@@ -380,7 +380,7 @@ const zhCN: Schema<typeof en> = {
       pooling: {
         label: '汇总方式',
         help: '整段文本如何变成一个用于决策的向量。',
-        options: { cls: '特殊 [CLS] 词元', mean: '所有词元的平均' },
+        options: { cls: '一个汇总位置', mean: '所有词的平均' },
       },
     },
     tokenizer: {
@@ -564,7 +564,7 @@ const zhCN: Schema<typeof en> = {
     tryIt: '试一试',
     tryPlaceholder: '输入一段要分类的文本…',
     predictedAs: '预测：',
-    attendedTo: '模型最关注的词元：',
+    attendedTo: '模型最关注的词：',
     notYet: '训练完成后显示结果。',
     pretrainNote: '此运行在无标签文本上预训练了基础模型。把它微调成分类器即可得到结果。',
   },
