@@ -1,7 +1,7 @@
 // Writing and reading named float32 arrays, atomically: data goes to a temporary file that is
 // flushed and then renamed over the target, so a crash leaves either the old file or the new one.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 
 /** One stored array. */
 export interface NamedArray {
@@ -58,6 +58,7 @@ export function unpackArrays(manifest: ArrayEntry[], buffer: Buffer): Map<string
  */
 export function writeFileAtomic(path: string, ...parts: (Buffer | string)[]): void {
   const tmp = `${path}.tmp-${process.pid}`
+  removeDeadTemps(path)
   try {
     const fd = openSync(tmp, 'w')
     try {
@@ -76,6 +77,32 @@ export function writeFileAtomic(path: string, ...parts: (Buffer | string)[]): vo
     throw err
   }
   syncFolder(dirname(path))
+}
+
+/** Temporary files for `path` left by a process that was killed mid-write (its pid is gone). */
+function removeDeadTemps(path: string): void {
+  const prefix = `${basename(path)}.tmp-`
+  let names: string[]
+  try {
+    names = readdirSync(dirname(path))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length))
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue
+    rmSync(join(dirname(path), name), { force: true })
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** Flush a folder's entries (a rename into it) to disk; not possible on Windows, where it is skipped. */

@@ -47,6 +47,12 @@ export function toCallError(err: unknown): CallError {
   if (err instanceof Error && (flagged.userFacing || flagged.name === 'TokenizerError')) {
     return { status: flagged.code === 'not_found' ? 404 : 400, code: flagged.code === 'not_found' ? 'not_found' : 'bad_input', message: err.message }
   }
+  // Another process (the desktop app and a terminal command on one data folder) held the database
+  // past the busy timeout, e.g. while writing a new version of a very large dataset: try again.
+  const sqlite = (err as { code?: unknown })?.code
+  if (sqlite === 'SQLITE_BUSY' || sqlite === 'SQLITE_LOCKED' || sqlite === 'SQLITE_BUSY_SNAPSHOT') {
+    return { status: 409, code: 'conflict', message: 'Another Attention Workbench window or command is writing to the same data folder (a large dataset change takes a while). Nothing was changed; try again in a moment.' }
+  }
   // A full disk anywhere (database, model files, a trainer's writes) is the user's to fix.
   if (isDiskFull(err)) return { status: 400, code: 'bad_input', message: 'The disk is full: nothing was saved; free 100 MB or more on the drive holding the data folder and try again.' }
   const e = err as Error

@@ -1,5 +1,6 @@
 // Crash safety of model, checkpoint and run-file writes: the target is either its old or its new
 // contents, never half of one, and no temporary file is left behind when a write fails.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,5 +33,15 @@ describe('atomic writes', () => {
     writeContainer(path, { kind: 'checkpoint' }, arrays)
     writeContainer(path, { kind: 'checkpoint' }, arrays)
     expect(readdirSync(dir)).toEqual(['checkpoint.bin'])
+  })
+
+  it('removes what a process killed mid-write left behind, and leaves a live writer\'s file alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-atomic-'))
+    const path = join(dir, 'checkpoint.bin')
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!
+    writeFileSync(`${path}.tmp-${dead}`, 'half a checkpoint')
+    writeFileSync(`${path}.tmp-${process.ppid}`, 'a live writer')
+    writeFileAtomic(path, 'whole')
+    expect(readdirSync(dir).sort()).toEqual(['checkpoint.bin', `checkpoint.bin.tmp-${process.ppid}`])
   })
 })

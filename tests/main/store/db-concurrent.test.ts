@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrations } from '../../../src/main/store/migrations'
+import { openDb } from '../../../src/main/store/db'
+import { toCallError } from '../../../src/main/services/dispatch'
 
 const child = resolve(__dirname, '../../helpers/open-db-child.ts')
 
@@ -54,5 +56,25 @@ describe('migrations across processes', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wb-mig-')), 'workbench.db')
     const results = await Promise.all([opener(file), opener(file), opener(file)].map((o) => o.done))
     for (const r of results) expect(r.out.trim().split('\n').pop()).toBe('ok')
+  })
+
+  it('a write that waits past the busy timeout for another process answers a plain "try again" (409), not an internal error', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wb-mig-')), 'workbench.db')
+    const holder = openDb(file)
+    const waiter = openDb(file)
+    waiter.pragma('busy_timeout = 50')
+    holder.exec('BEGIN IMMEDIATE')
+    let caught: unknown
+    try {
+      waiter.prepare("INSERT INTO datasets (id, name, created_at) VALUES ('d1', 'x', '2026-01-01')").run()
+    } catch (err) {
+      caught = err
+    }
+    holder.exec('ROLLBACK')
+    holder.close()
+    waiter.close()
+    expect((caught as { code?: string }).code).toBe('SQLITE_BUSY')
+    expect(toCallError(caught)).toMatchObject({ status: 409, code: 'conflict' })
+    expect(toCallError(caught).message).toMatch(/try again in a moment/)
   })
 })
