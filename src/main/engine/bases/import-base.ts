@@ -1,11 +1,11 @@
 // Importing a checkpoint folder as a base: every check first (format, family, tensors, tokenizer,
 // memory), so a refusal writes nothing; then the weights are converted one at a time into the base's
 // own folder (float32 safetensors under the engine's weight names), with progress.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { tokenizerFromFiles, TokenizerError, type PretrainedTokenizerJSON } from '../tokenizers'
-import { syncFolder } from '../tensor-file'
+import { syncFolder, writeFileAtomic } from '../tensor-file'
 import { archParams, describeArch, type BaseArch } from './arch'
 import { openCheckpointFolder, type CheckpointFolder } from './checkpoint-folder'
 import { readCardInfo, type CardInfo } from './model-card'
@@ -96,8 +96,8 @@ export async function writeBase(plan: ImportPlan, outDir: string, onProgress?: (
       closeSync(fd)
     }
     const file: BaseFile = { format: 'attention-workbench-base', version: 1, arch: plan.arch, params: plan.params, card: plan.card, weightsFile: 'weights.safetensors' }
-    writeFileSync(join(tmp, 'tokenizer.json'), JSON.stringify(plan.tokenizer))
-    writeFileSync(join(tmp, 'base.json'), JSON.stringify(file, null, 1))
+    writeFileAtomic(join(tmp, 'tokenizer.json'), JSON.stringify(plan.tokenizer))
+    writeFileAtomic(join(tmp, 'base.json'), JSON.stringify(file, null, 1))
     renameSync(tmp, outDir)
     syncFolder(dirname(outDir))
     return file
