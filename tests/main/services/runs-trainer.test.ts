@@ -111,6 +111,8 @@ describe('runs with the real trainer', () => {
     expect(right / preds.length).toBeCloseTo(run.metrics!.accuracy, 6)
     // The classic baseline was trained beside it and scored on the same rows (no test split here).
     expect(run.metrics!.baseline).toMatchObject({ kind: 'tfidf-logreg', split: 'validation', rows: 18 })
+    expect(run.metrics!.baseline!.split).toBe(run.metrics!.split)
+    expect(run.metrics!.baseline!.rows).toBe(run.metrics!.rows)
     expect(run.metrics!.baseline!.accuracy).toBe(1)
   })
 
