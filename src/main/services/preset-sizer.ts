@@ -19,9 +19,9 @@ export function createPresetSizer(datasets: SizerDatasets): PresetSizer {
   const profiles = new Map<string, DataProfile>()
   return (preset, datasetId, overrides) => {
     if (!preset) return null
-    const o = (overrides ?? {}) as { task?: unknown; finetune?: { fromRunId?: unknown }; train?: { batchSize?: unknown } }
+    const o = (overrides ?? {}) as { task?: unknown; finetune?: { fromRunId?: unknown; baseId?: unknown }; train?: { batchSize?: unknown } }
     // Pretraining and fine-tunes keep their own shapes.
-    if (o.task === 'pretrain' || o.finetune?.fromRunId) return null
+    if (o.task === 'pretrain' || o.finetune?.fromRunId || o.finetune?.baseId) return null
     const { versionId } = datasets.resolveVersion(datasetId)
     let profile = profiles.get(versionId)
     if (!profile) {

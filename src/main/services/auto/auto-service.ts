@@ -3,7 +3,7 @@
 // UI and the terminal can follow it. Selection sees validation figures only.
 import { UserError, type WorkbenchHandlers } from '../../../shared/api'
 import { autoDefaultBudgetSeconds, type AutoResult } from '../../../shared/auto'
-import type { Run } from '../../../shared/domain'
+import type { Base, Run } from '../../../shared/domain'
 import type { RunService } from '../runs'
 import { autoCandidates, autoSearch, type AutoCandidate, type TrialOutcome } from './auto-search'
 
@@ -27,8 +27,21 @@ export function trialOutcome(run: Run): TrialOutcome {
   }
 }
 
-/** Build the Auto service over the runs service. */
-export function createAutoService(runs: AutoRuns, clock: () => number = () => performance.now()): AutoService {
+/** Bases Auto may fine-tune from (imported checkpoints, pretraining runs). */
+export interface AutoBases {
+  list(): Pick<Base, 'id' | 'name' | 'params'>[] | Promise<Pick<Base, 'id' | 'name' | 'params'>[]>
+}
+
+/** A fine-tune candidate from the smallest base there is (the one most likely to fit the time). */
+async function baseCandidate(bases: AutoBases | undefined): Promise<AutoCandidate | null> {
+  if (!bases) return null
+  const list = [...(await bases.list())].sort((a, b) => a.params - b.params)
+  const b = list[0]
+  return b ? { key: 'base', label: `Fine-tune from ${b.name}`, preset: 'balanced', overrides: { finetune: { baseId: b.id } } } : null
+}
+
+/** Build the Auto service over the runs service (and the bases, for a fine-tune candidate). */
+export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () => number = () => performance.now()): AutoService {
   const searches = new Map<string, { state: AutoResult; controller: AbortController; done: Promise<AutoResult> }>()
 
   function mustGet(autoId: string) {
@@ -65,7 +78,13 @@ export function createAutoService(runs: AutoRuns, clock: () => number = () => pe
       const trial = async (c: AutoCandidate, epochs: number | null): Promise<TrialOutcome> => {
         const config = epochs ? { ...c.overrides, train: { ...(c.overrides.train ?? {}), epochs } } : c.overrides
         n++
-        const run = runs.startInGroup({ datasetId: input.datasetId, preset: c.preset, config: config as Record<string, unknown>, name: `${name} #${n}: ${c.label}`, queue: true }, autoId)
+        let run: Run
+        try {
+          run = runs.startInGroup({ datasetId: input.datasetId, preset: c.preset, config: config as Record<string, unknown>, name: `${name} #${n}: ${c.label}`, queue: true }, autoId)
+        } catch (err) {
+          // A candidate this dataset cannot take (a base with another vocabulary...) is a failed row, not a failed search.
+          return { runId: null, status: 'failed', validationMacroF1: null, error: (err as Error).message }
+        }
         state.currentRunId = run.id
         const onAbort = () => void Promise.resolve()
           .then(() => runs.cancel({ id: run.id }))
@@ -87,7 +106,11 @@ export function createAutoService(runs: AutoRuns, clock: () => number = () => pe
           return null
         }
       }
-      const done = autoSearch(autoCandidates({ shortTexts }), budgetSeconds, {
+      const candidates = autoCandidates({ shortTexts })
+      const fromBase = await baseCandidate(bases).catch(() => null)
+      // Right after Quick and Balanced: a pretrained body is the likeliest gain on small data.
+      if (fromBase) candidates.splice(2, 0, fromBase)
+      const done = autoSearch(candidates, budgetSeconds, {
         now: clock,
         estimate: (c) => estimate(c),
         runTrial: trial,

@@ -51,6 +51,22 @@ describe('Auto service', () => {
     for (const row of done.leaderboard) expect(Object.keys(row)).not.toContain('test')
   })
 
+  it('tries a fine-tune from the smallest base right after Quick and Balanced, and goes on when it cannot start', async () => {
+    const fake = createFakeSpawner({ stepsPerEpoch: 1 })
+    const e = makeEnv(fake.spawn)
+    envs.push(e)
+    const bases = { list: () => [{ id: 'base_big', name: 'big', params: 9e7 }, { id: 'base_small', name: 'small', params: 4e6 }] }
+    const auto = createAutoService(e.service, bases)
+    const done = await auto.waitFor((await auto.start({ datasetId: 'ds1', budgetSeconds: 600 })).autoId)
+    const row = done.leaderboard.find((r) => r.key === 'base')!
+    expect(row.label).toBe('Fine-tune from small')
+    // This test's runs service knows no bases: the trial fails with the reason and the search goes on.
+    expect(row.status).toBe('failed')
+    expect(row.note).toBeTruthy()
+    expect(done.status).toBe('completed')
+    expect(done.leaderboard.filter((r) => r.status === 'completed').length).toBeGreaterThanOrEqual(3)
+  })
+
   it('refuses a dataset that cannot train before starting anything', async () => {
     const e = makeEnv(createFakeSpawner().spawn)
     envs.push(e)
