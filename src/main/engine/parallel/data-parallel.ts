@@ -16,9 +16,17 @@ export { resolveThreads } from './threads'
 
 type Need = 'none' | 'trainable' | 'all'
 
+/** CPU time of the last step per thread (the owner's first): with a free core per thread, a step takes about the largest. */
+export interface StepCpu {
+  ownerMs: number
+  workerMs: number[]
+}
+
 /** The owner's side of data-parallel training. */
 export class DataParallel {
   private needs: Need[]
+  /** CPU time of the last step, by thread (for benchmarks that estimate scaling on free cores). */
+  lastStepCpu: StepCpu = { ownerMs: 0, workerMs: [] }
   private readonly allOffsets = new Map<string, number>()
 
   private constructor(
@@ -62,6 +70,7 @@ export class DataParallel {
 
   /** One optimiser step on the global batch; returns its loss. `step` counts from 1. */
   async step(s: TrainStepSetup, b: StepBatch, lr: number, dropoutSeed: number, step: number): Promise<number> {
+    const cpu0 = process.threadCpuUsage()
     const shards = splitRows(b.B, this.threads)
     const factors = shardFactors(b, shards, s.objective)
     // A shard without a single masked position has no loss to take the mean of: this batch runs here whole.
@@ -100,6 +109,8 @@ export class DataParallel {
     tf.dispose([own.value, ...Object.values(own.grads)])
     this.writeWeights(this.trainable.entries.map((e) => e.name))
     this.needs = this.needs.map((n) => (n === 'all' ? 'all' : 'trainable'))
+    const cpu = process.threadCpuUsage(cpu0)
+    this.lastStepCpu = { ownerMs: (cpu.user + cpu.system) / 1000, workerMs: replies.map((r) => r.cpuMs) }
     return loss
   }
 

@@ -64,7 +64,8 @@ export interface WorkerForward {
 /** Worker -> owner. */
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'grads'; step: number; loss: number }
+  /** cpuMs: this thread's CPU time for the step (reading weights, the shard, writing the gradient). */
+  | { type: 'grads'; step: number; loss: number; cpuMs: number }
   | { type: 'probs'; probs: Float32Array }
   | { type: 'error'; message: string }
 

@@ -43,6 +43,7 @@ async function start(msg: WorkerInit): Promise<void> {
 function step(msg: WorkerStep): void {
   const w = init!
   if (w.crashAtStep !== undefined && msg.step === w.crashAtStep) process.exit(3)
+  const cpu0 = process.threadCpuUsage()
   const area = new Float32Array(w.weights)
   if (msg.sync === 'all') readWeights(w.all, area)
   else if (msg.sync === 'trainable') readWeights(w.trainable, area)
@@ -55,7 +56,8 @@ function step(msg: WorkerStep): void {
     else out.fill(0, e.offset, e.offset + e.size)
   }
   tf.dispose([value, ...Object.values(grads)])
-  reply({ type: 'grads', step: msg.step, loss })
+  const cpu = process.threadCpuUsage(cpu0)
+  reply({ type: 'grads', step: msg.step, loss, cpuMs: (cpu.user + cpu.system) / 1000 })
 }
 
 function forward(msg: WorkerForward): void {
