@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { formatDuration } from '../../src/renderer/src/lib/format'
+import { formatCount, formatDuration } from '../../src/renderer/src/lib/format'
 
 describe('formatDuration', () => {
   it('writes durations in the UI language', () => {
@@ -10,5 +10,11 @@ describe('formatDuration', () => {
     expect(formatDuration(64, 'zh-CN')).toBe('1分钟 4秒')
     expect(formatDuration(3725, 'zh-CN')).toBe('1小时 2分钟')
     expect(formatDuration(null, 'zh-CN')).toBe('—')
+  })
+
+  it('writes counts in the UI language', () => {
+    expect(formatCount(1234567, 'en')).toBe('1.23M')
+    expect(formatCount(1234567, 'zh-CN')).toBe('123.5万')
+    expect(formatCount(4321, 'zh-CN')).toBe('4,321')
   })
 })

@@ -36,9 +36,12 @@ export function formatRange(r: { low: number; high: number } | null | undefined)
   return `${(r.low * 100).toFixed(0)}–${(r.high * 100).toFixed(0)}%`
 }
 
-/** Compact counts: 1234567 -> "1.23M". */
-export function formatCount(n: number | null | undefined): string {
+/** Compact counts: 1234567 -> "1.23M" (in other UI languages through Intl: "123.5万"). */
+export function formatCount(n: number | null | undefined, locale: string = String(i18n.global.locale.value)): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—'
+  if (!locale.startsWith('en')) {
+    return Math.abs(n) >= 1e4 ? new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n) : new Intl.NumberFormat(locale).format(Math.round(n))
+  }
   if (Math.abs(n) >= 1e9) return `${(n / 1e9).toFixed(2)}B`
   if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(2)}M`
   if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`
