@@ -16,8 +16,7 @@
 // comparison script (scripts/bench-torch.py) does for the same architecture.
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend, type BackendChoice } from '../src/main/engine/backend'
-import { buildModel, resolveDims, type ModelSpec } from '../src/main/engine/models'
-import { setLastBlockShortcut } from '../src/main/engine/models/encoder'
+import { buildModel, resolveDims, withForwardDefaults, type ModelSpec } from '../src/main/engine/models'
 import { DataParallel, resolveThreads } from '../src/main/engine/parallel/data-parallel'
 import { mixSeed } from '../src/main/engine/rng'
 import { AdamW } from '../src/main/engine/training/adamw'
@@ -77,7 +76,6 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const log = (msg: string) => { if (!args.json) console.log(msg); else process.stderr.write(msg + '\n') }
   const backend = await initBackend([args.backend as BackendChoice])
-  setLastBlockShortcut(!args.full)
   // The product's defaults (AdamW lr 1e-3, weight decay 0.01, warmup + cosine, clipping at 1) on the reference sizes.
   const config = resolveConfig(null, {
     model: { arch: 'encoder', dModel: REF.dModel, nHeads: REF.nHeads, nLayers: REF.nLayers, ffnDim: REF.ffnDim, seqLen: REF.seqLen,
@@ -85,7 +83,8 @@ async function main(): Promise<void> {
     train: { batchSize: REF.batchSize },
   })
   const spec: ModelSpec = { dims: resolveDims(config.model, REF.vocabSize), head: 'classify', nClasses: REF.nClasses, lora: null }
-  const model = buildModel(spec, 1)
+  // --full: every forward pass (training and inference) runs every row of every block.
+  const model = withForwardDefaults(buildModel(spec, 1), { lastBlockShortcut: !args.full })
   const trainable = [...model.params.keys()]
   const c = config.train
   const opt = new AdamW(model.params, trainable, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: c.weightDecay })
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
   const step1 = makeTrainStep(setup)
   const threads = resolveThreads(args.threads, tf.getBackend())
   const parallel = threads > 1
-    ? await DataParallel.start(model, { threads, backend: tf.getBackend() as 'wasm' | 'cpu', seed: 1, objective: 'classify', trainable, labelSmoothing: c.labelSmoothing })
+    ? await DataParallel.start(model, { threads, backend: tf.getBackend() as 'wasm' | 'cpu', seed: 1, objective: 'classify', trainable, labelSmoothing: c.labelSmoothing, lastBlockShortcut: !args.full })
     : null
   const r = rng(7)
   const batches = Array.from({ length: 4 }, () => makeBatch(r))

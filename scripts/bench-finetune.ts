@@ -16,8 +16,7 @@ import { initBackend } from '../src/main/engine/backend'
 import { baseDims } from '../src/main/engine/bases/base-model'
 import type { BaseArch } from '../src/main/engine/bases/arch'
 import { selectTrainable } from '../src/main/engine/finetune'
-import { buildModel } from '../src/main/engine/models'
-import { setLastBlockShortcut } from '../src/main/engine/models/encoder'
+import { buildModel, withForwardDefaults } from '../src/main/engine/models'
 import { mixSeed } from '../src/main/engine/rng'
 import { AdamW } from '../src/main/engine/training/adamw'
 import { pooledFeatures } from '../src/main/engine/training/evaluate-rows'
@@ -55,12 +54,11 @@ function batchOf(B: number, T: number, seed: number): StepBatch {
 
 async function runMode(mode: 'full' | 'lora' | 'frozen', seconds: number): Promise<Record<string, number | string>> {
   await initBackend(['wasm'])
-  // Like for like with PyTorch: every row of every block is computed.
-  setLastBlockShortcut(false)
   const config = resolveConfig(null, { finetune: { baseId: 'bench', mode, lora: { rank: 8, alpha: 16 } } })
   const lora = mode === 'lora' ? { rank: 8, alpha: 16 } : null
   const spec = { dims: baseDims(arch, { dropout: 0.1 }), head: 'classify' as const, nClasses: SHAPE.classes, lora }
-  const model = buildModel(spec, 1)
+  // Like for like with PyTorch: every row of every block is computed.
+  const model = withForwardDefaults(buildModel(spec, 1), { lastBlockShortcut: false })
   if (mode === 'frozen') {
     const rows: Int32Array[] = []
     const b = batchOf(SHAPE.texts, SHAPE.seqLen, 7)

@@ -1,11 +1,12 @@
 // Run configuration: one schema with defaults and limits, shared by the engine, the services,
 // the terminal and the forms. Validated up front so a bad value is a sentence, not a stack trace.
 import { z } from 'zod'
+import { architectures, architecturesWith, modelInfo } from './models'
 
 /** Attention implementations the encoder and decoder can use. */
 export const attentionKinds = ['full', 'sliding', 'linear'] as const
-/** Model families the engine builds. */
-export const architectures = ['encoder', 'decoder', 'bag'] as const
+/** Model families the engine builds (listed once, in the model registry). */
+export { architectures }
 /** Tokenizers the engine can train on a dataset's own text. */
 export const tokenizerKinds = ['char', 'word', 'subword'] as const
 
@@ -130,11 +131,11 @@ export const RunConfigSchema = z
         message: `The number of heads (${m.nHeads}) must be a multiple of the key/value heads (${kv}).`,
       })
     }
-    if (c.task === 'pretrain' && m.arch === 'bag') {
+    if (c.task === 'pretrain' && !modelInfo(m.arch).capabilities.pretrain) {
       ctx.addIssue({
         code: 'custom',
         path: ['model', 'arch'],
-        message: 'Pretraining on unlabeled text needs a Transformer: the encoder (masked words) or the decoder (next word).',
+        message: `Pretraining on unlabeled text needs a Transformer: ${architecturesWith('pretrain').map((a) => `the ${a} (${modelInfo(a).pretrain!.predicts})`).join(' or ')}.`,
       })
     }
     if (c.finetune.fromRunId && c.finetune.baseId) {

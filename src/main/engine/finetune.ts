@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { UserError } from '../../shared/api'
 import { baseDims } from './bases/base-model'
 import { readBaseFolder } from './bases/import-base'
+import { modelInfo } from '../../shared/models'
 import { readModelFolder } from './model-folder'
 import { isLoraWeight } from './models/lora'
 import type { ModelSpec } from './models/types'
@@ -58,13 +59,14 @@ export function startFrom(src: FinetuneSource, config: RunConfig, labels: string
   const dims = src.spec.dims
   let head: ModelSpec['head'] = 'classify'
   if (config.task === 'pretrain') {
-    if (dims.arch === 'bag') throw new UserError('The bag-of-embeddings baseline cannot continue language-model pretraining.')
+    const info = modelInfo(dims.arch)
+    if (!info.capabilities.pretrain) throw new UserError(`The ${info.name.toLowerCase()} cannot continue language-model pretraining.`)
     head = pretrainObjective(dims)
   }
   if (config.model.arch !== dims.arch) log(`The base model is a ${dims.arch}; its architecture is kept (the run asked for ${config.model.arch}).`)
   const sameLabels = head === 'classify' && src.spec.head === 'classify' && src.labels.length === labels.length && src.labels.every((l, i) => l === labels[i])
   const mode = finetuneMode(config.finetune)
-  const lora = mode === 'lora' && dims.arch !== 'bag' ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha, ffn: config.finetune.lora.ffn } : null
+  const lora = mode === 'lora' && modelInfo(dims.arch).capabilities.lora ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha, ffn: config.finetune.lora.ffn } : null
   const spec: ModelSpec = {
     // The body's shape comes from the base model; regularisation and pooling from this run.
     dims: { ...dims, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },

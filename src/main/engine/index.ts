@@ -3,7 +3,6 @@
 export { initBackend, type BackendChoice } from './backend'
 export { runTraining, type TrainingJob, type TrainingResult } from './run-training'
 export { loadModel, predictTexts, evaluateModel, useInferenceThreads, type LoadedModel } from './predict'
-export { estimatePlan } from './plan'
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate'
 export type { TrainCallbacks, TrainProgress } from './training/loop'
 export { resolveThreads, withThreads } from './parallel/threads'

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { RunConfig } from '../../shared/config'
 import type { AttentionMap, Prediction, RunMetrics } from '../../shared/domain'
 import { UserError } from '../../shared/api'
+import { modelInfo } from '../../shared/models'
 import { classificationMetrics } from './metrics'
 import { readModelFolder, type ModelFile } from './model-folder'
 import { modelShapes } from './models'
@@ -103,7 +104,7 @@ export async function predictTexts(m: LoadedModel, texts: string[], opts: { atte
 function rolloutFor(model: TextModel, layers: number[][][][], T: number): number[] {
   if (!layers.length) return new Array(T).fill(1 / T) // bag of embeddings: every token counts equally
   const { arch, pooling } = model.spec.dims
-  const pooled: number | 'mean' = pooling === 'mean' ? 'mean' : arch === 'decoder' ? T - 1 : 0
+  const pooled: number | 'mean' = pooling === 'mean' ? 'mean' : modelInfo(arch).summary === 'last' ? T - 1 : 0
   return attentionRollout(layers, pooled)
 }
 

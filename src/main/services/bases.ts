@@ -10,7 +10,7 @@ import { planImport, writeBase } from '../engine/bases/import-base'
 import { createBasesRepo } from '../store/bases-repo'
 import type { Db } from '../store/db'
 import { newId } from '../store/ids'
-import { countParameters } from './run-plan'
+import { countParameters } from '../../shared/run-cost'
 import { runJob, type SpawnTrainer } from './trainer-host'
 
 /** What the bases service needs. */

@@ -1,69 +1,12 @@
-// What a config will cost before it runs: parameter count, memory and duration estimates.
-// Main never loads the engine (no tensors here), so the count is a small closed-form function
-// of the config that mirrors the engine's layer shapes.
+// What a run will take before it runs: the vocabulary and tokens it will see, its duration, and
+// warnings. The model's own size and work come from the registry's cost model (shared/run-cost).
 import type { RunConfig } from '../../shared/config'
 import { finetuneModeOf } from '../../shared/finetune-modes'
+import { flopsPerToken } from '../../shared/run-cost'
 import type { JobData } from '../../shared/trainer-protocol'
 
 /** Special tokens every tokenizer adds ([PAD] [UNK] [CLS] [SEP] [MASK]); vocabSize counts them. */
 const specialTokens = 5
-
-/**
- * Parameters of the model a config builds, for `nClasses` output classes and a vocabulary of
- * `vocabSize` tokens (the tokenizer may learn fewer than the configured size on small data).
- */
-export function countParameters(config: RunConfig, nClasses: number, vocabSize = config.tokenizer.vocabSize): number {
-  const m = config.model
-  const V = vocabSize
-  const D = m.dModel
-  const C = config.task === 'pretrain' ? V : Math.max(2, nClasses)
-  const embed = V * D
-  if (m.arch === 'bag') return embed + D * C + C
-  const H = m.nHeads
-  const Dh = D / H
-  const Hkv = m.nKvHeads || H
-  const F = m.ffnDim || 4 * D
-  const positions = m.positional === 'learned' ? (m.seqLen + 1) * D : 0
-  const attn = D * D + D /* Q */ + 2 * (D * Hkv * Dh + Hkv * Dh) /* K, V */ + D * D + D /* output */
-  const ffn = D * F + F + F * D + D
-  const block = 2 * D + attn + 2 * D + ffn
-  // Adapters on the fused QKV and the output projection of every block: r (Din + Dout) each.
-  const r = config.finetune.lora.rank
-  const loraOn = finetuneModeOf(config)?.mode === 'lora' || config.finetune.lora.enabled
-  const loraFfn = config.finetune.lora.ffn ? m.nLayers * (r * (D + F) + r * (F + D)) : 0
-  const lora = loraOn ? m.nLayers * (r * (D + (H + 2 * Hkv) * Dh) + r * (D + D)) + loraFfn : 0
-  return embed + positions + m.nLayers * block + 2 * D /* final LN */ + D * C + C + lora
-}
-
-/** Rough training memory in MB: weights, gradients and two AdamW moments, activations, runtime. */
-export function estimateMemoryMb(config: RunConfig, parameters: number): number {
-  const m = config.model
-  const B = config.train.batchSize
-  const T = m.seqLen
-  const D = m.dModel
-  const F = m.ffnDim || 4 * D
-  // A fine-tune from a base may keep fewer copies (LoRA, frozen features) and no backward activations (frozen).
-  const mode = finetuneModeOf(config)
-  const weightBytes = parameters * 4 * (mode?.weightCopies ?? 4)
-  // Per block the backward pass keeps ~ a dozen [B, T, D] tensors, the [B, T, F] hidden and the
-  // [B, H, T, T] attention weights (twice: scores and softmax) unless attention is linear; a forward
-  // pass alone holds about one block's worth at a time.
-  const attnMaps = m.arch === 'bag' || m.attention === 'linear' ? 0 : 2 * B * m.nHeads * T * (m.attention === 'sliding' ? Math.min(T, 2 * m.window + 1) : T)
-  const perBlock = m.arch === 'bag' ? 0 : (mode && !mode.keepsActivations ? 1 / Math.max(1, m.nLayers) : 1) * (12 * B * T * D + 2 * B * T * F + attnMaps)
-  const activationBytes = (perBlock * m.nLayers + 4 * B * T * D) * 4
-  const runtimeMb = 150
-  return Math.round((weightBytes + activationBytes) / 2 ** 20 + runtimeMb)
-}
-
-/** Approximate forward+backward work per token, used to carry throughput across configs. */
-export function flopsPerToken(config: RunConfig, nClasses: number): number {
-  const m = config.model
-  // Embedding rows are looked up, not multiplied: only the rest costs work per token.
-  const embed = config.tokenizer.vocabSize * m.dModel
-  const body = countParameters(config, nClasses) - embed
-  const attnCtx = m.arch === 'bag' ? 0 : m.attention === 'sliding' ? Math.min(m.seqLen, 2 * m.window + 1) : m.attention === 'linear' ? m.dModel / m.nHeads : m.seqLen
-  return 6 * body + 12 * m.nLayers * attnCtx * m.dModel + 6 * m.dModel
-}
 
 /** The vocabulary a tokenizer will learn on this data: word and char tokenizers stop at the distinct tokens. */
 export function effectiveVocab(data: JobData, config: RunConfig): number {

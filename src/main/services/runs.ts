@@ -15,8 +15,10 @@ import { writeFileAtomic } from '../engine/tensor-file'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
+import { modelInfo } from '../../shared/models'
+import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import { allLabelledRows, evaluateJobData, reportedRows, runMetrics } from './run-scoring'
-import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
 import { createPresetSizer } from './preset-sizer'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
 import { AbortedError, createPredictWorker, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
@@ -184,6 +186,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   const runDirOf = (id: string) => join(home, 'runs', id)
 
+  /** Refuses attention requests for a run whose architecture has no attention maps (the bag baseline). */
+  function requireAttentionMaps(rec: RunRecord): void {
+    const info = modelInfo(rec.run.config.model.arch)
+    if (!info.capabilities.attentionMaps) throw new UserError(`The run "${rec.run.name}" is a ${info.name.toLowerCase()} model; it has no attention to show.`)
+  }
+
   function mustGet(id: string): RunRecord {
     const rec = repo.record(id)
     if (!rec) throw new UserError(`There is no run with id "${id}".`, 'not_found')
@@ -254,7 +262,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const nClasses = data.labels.length
     const vocab = effectiveVocab(data, config)
     const parameters = countParameters(config, nClasses, vocab)
-    const memoryMb = estimateMemoryMb(config, parameters)
+    const memoryMb = estimateMemoryMb(config, parameters, nClasses, vocab)
     const warnings = planWarnings(config, data, memoryMb)
     const epochTokens = tokensPerEpoch(data, config)
     const nTrain = data.train.texts.length
@@ -878,23 +886,19 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     predict: async ({ id, text, attention }) => {
       const rec = mustGet(id)
-      if (attention && rec.run.config.model.arch === 'bag') {
-        throw new UserError('This run is a bag-of-embeddings baseline; it has no attention to show.')
-      }
+      if (attention) requireAttentionMaps(rec)
       return predictWith(rec, text, attention ?? false)
     },
 
     predictMany: async ({ id, texts, attention }) => {
       const rec = mustGet(id)
-      if (attention && rec.run.config.model.arch === 'bag') throw new UserError('This run is a bag-of-embeddings baseline; it has no attention to show.')
+      if (attention) requireAttentionMaps(rec)
       return predictBatch(rec, texts, attention ?? false)
     },
 
     attention: async ({ ids, text }) => {
       const recs = ids.map(mustGet)
-      for (const r of recs) {
-        if (r.run.config.model.arch === 'bag') throw new UserError(`The run "${r.run.name}" is a bag-of-embeddings baseline; it has no attention to show.`)
-      }
+      for (const r of recs) requireAttentionMaps(r)
       const preds = await Promise.all(recs.map((r) => predictWith(r, text, true)))
       return {
         text,

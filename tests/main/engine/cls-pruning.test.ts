@@ -33,6 +33,15 @@ describe.each(['cpu', 'wasm'] as const)('encoder with [CLS] pooling on %s', (bac
       for (let j = 0; j < g.length; j++) worst = Math.max(worst, Math.abs(g[j]! - want[j]!))
       expect(worst).toBeLessThan(1e-5)
     })
+    // The lastBlockShortcut forward option turns the shortcut off: same logits, more values computed.
+    const computed = async (shortcut: boolean) => {
+      const info = await tf.profile(() => model.forward(ids, mask, { training: false, lastBlockShortcut: shortcut }).logits)
+      return info.kernels.reduce((n, k) => n + k.outputShapes.reduce((m, s) => m + (s ?? []).reduce((a, b) => a * b, 1), 0), 0)
+    }
+    const logitsOff = tf.tidy(() => model.forward(ids, mask, { training: false, lastBlockShortcut: false }).logits.dataSync().slice())
+    const logitsOn = tf.tidy(() => model.forward(ids, mask, { training: false }).logits.dataSync().slice())
+    logitsOn.forEach((v, i) => expect(Math.abs(v - logitsOff[i]!)).toBeLessThan(1e-5))
+    expect(await computed(false)).toBeGreaterThan(await computed(true))
     // The last block's feed-forward weights do get a gradient (from position 0), so the check is not vacuous.
     const w1 = [...model.params.keys()].indexOf('block_1/ffn/w1')
     expect(gFull[w1]!.some((v) => v !== 0)).toBe(true)

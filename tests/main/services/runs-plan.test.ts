@@ -2,16 +2,18 @@
 // the UI shows before training is the size that trains. (Main never imports the engine; this test may.)
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../../src/shared/config'
+import { modelInfo } from '../../../src/shared/models'
 import { modelShapes, resolveDims } from '../../../src/main/engine/models'
-import { countParameters, effectiveVocab, estimateMemoryMb, estimateSeconds } from '../../../src/main/services/run-plan'
+import { countParameters, estimateMemoryMb } from '../../../src/shared/run-cost'
+import { effectiveVocab, estimateSeconds } from '../../../src/main/services/run-plan'
 import { twoClassData } from './runs-fixtures'
 
 function engineCount(config: ReturnType<typeof resolveConfig>, nClasses: number, vocab: number): number {
   const spec = {
     dims: resolveDims(config.model, vocab),
-    head: config.task === 'pretrain' ? ('lm' as const) : ('classify' as const),
+    head: config.task === 'pretrain' ? modelInfo(config.model.arch).pretrain!.head : ('classify' as const),
     nClasses,
-    lora: config.finetune.lora.enabled ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha } : null,
+    lora: config.finetune.lora.enabled ? { rank: config.finetune.lora.rank, alpha: config.finetune.lora.alpha, ffn: config.finetune.lora.ffn } : null,
   }
   return modelShapes(spec).reduce((sum, [, shape]) => sum + shape.reduce((a, b) => a * b, 1), 0)
 }
@@ -22,7 +24,9 @@ describe('run plan', () => {
     ['grouped-query attention, sinusoidal positions, custom ffn', { model: { dModel: 48, nHeads: 6, nKvHeads: 2, ffnDim: 100, positional: 'sinusoidal' } }, 5],
     ['bag-of-embeddings baseline', { model: { arch: 'bag', dModel: 64 } }, 4],
     ['decoder pretraining with a language-model head', { task: 'pretrain', model: { arch: 'decoder', dModel: 32, nHeads: 2, nLayers: 3 } }, 2],
+    ['encoder pretraining with a masked-language-model head', { task: 'pretrain', model: { dModel: 32, nHeads: 2, nLayers: 2 } }, 2],
     ['LoRA adapters', { model: { dModel: 32, nHeads: 4, nKvHeads: 1 }, finetune: { lora: { enabled: true, rank: 4 } } }, 2],
+    ['LoRA adapters on the feed-forward too', { model: { dModel: 32, nHeads: 4 }, finetune: { lora: { enabled: true, rank: 4, ffn: true } } }, 3],
   ]
   for (const [name, over, nClasses] of cases) {
     it(`counts parameters exactly like the engine: ${name}`, () => {

@@ -2,6 +2,7 @@
 // blocks, its weights become named variables, and encode() gives the last layer's hidden states.
 // This is what fine-tuning from a base starts from.
 import * as tf from '@tensorflow/tfjs-core'
+import { modelInfo } from '../../../shared/models'
 import { buildMasks } from '../models/masks'
 import { runBody } from '../models/body'
 import { tokenEmbedding } from '../models/embedding'
@@ -72,7 +73,7 @@ export async function hiddenStates(base: LoadedBase, ids: number[]): Promise<num
     const idsT = tf.tensor2d(Int32Array.from(ids), [1, T], 'int32')
     const mask = tf.ones([1, T])
     const x = tokenEmbedding(base.dims).embed(idsT, base.params, ctx) // [1, T] -> [1, T, D]
-    return runBody(x, buildMasks(mask, base.dims, base.dims.arch === 'decoder'), base.params, base.dims, ctx) // [1, T, D]
+    return runBody(x, buildMasks(mask, base.dims, modelInfo(base.dims.arch).causal), base.params, base.dims, ctx) // [1, T, D]
   })
   const data = await h.data()
   h.dispose()

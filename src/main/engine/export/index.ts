@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
 import { UserError } from '../../../shared/api'
+import { modelInfo } from '../../../shared/models'
 import type { JobData } from '../../../shared/trainer-protocol'
 import { readModelFolder, type ModelFile } from '../model-folder'
 import { loadModel, type LoadedModel } from '../predict'
@@ -184,7 +185,8 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     const modelData = { title, files: { model: modelJson, tokenizer: file.tokenizer, preprocessing, labels: file.labels }, weights: bin.toString('base64') }
     put('model-data.js', `// The model for index.html, as a script so the page works opened from disk.\nwindow.WORKBENCH_MODEL = ${JSON.stringify(modelData)};\n`)
     const d = file.spec.dims
-    const factsLine = d.arch === 'bag' ? 'Bag-of-embeddings baseline.' : `${d.arch === 'decoder' ? 'Transformer decoder' : 'Transformer encoder'}: ${d.nLayers} block(s), dModel ${d.dModel}, ${d.nHeads} heads, up to ${seqLen} tokens.`
+    const info = modelInfo(d.arch)
+    const factsLine = info.blocks ? `${info.name}: ${d.nLayers} block(s), dModel ${d.dModel}, ${d.nHeads} heads, up to ${seqLen} tokens.` : info.description
     put(bundleFiles.demo, demoHtml({ title, labels: file.labels, facts: factsLine }))
   }
   if (p.formats.includes('onnx')) {

@@ -1,6 +1,7 @@
 // MODEL_CARD.md: what the model is, what it was trained on, how well it does per class, how to use
 // it, and where it should not be trusted. Written from the saved model and the run's recorded facts.
 import type { RunMetrics } from '../../../shared/domain'
+import { modelInfo } from '../../../shared/models'
 import type { ModelFile } from '../model-folder'
 import type { ExportVerification } from './verify'
 
@@ -22,14 +23,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 function describe(file: ModelFile, parameters: number): string {
-  const d = file.spec.dims
-  const size = `${parameters.toLocaleString('en-US')} parameters`
-  if (d.arch === 'bag') return `a bag-of-embeddings baseline (the mean of ${d.dModel}-wide token embeddings, then a linear layer; ${size}). It ignores word order.`
-  const attn = d.attention === 'sliding' ? `sliding-window attention (±${d.window} tokens)` : d.attention === 'linear' ? 'linear (kernel) attention' : 'full softmax attention'
-  const heads = d.nKvHeads !== d.nHeads ? `${d.nHeads} query heads sharing ${d.nKvHeads} key/value heads` : `${d.nHeads} heads`
-  const kind = d.arch === 'decoder' ? 'causal Transformer decoder, fine-tuned as a classifier from its last token' : 'Transformer encoder classifier'
-  const pool = d.arch === 'decoder' ? (d.pooling === 'mean' ? 'mean pooling' : 'last-token pooling') : d.pooling === 'mean' ? 'mean pooling' : '[CLS] pooling'
-  return `a ${kind} with ${d.nLayers} pre-LN block(s), dModel ${d.dModel}, ${heads}, feed-forward width ${d.ffnDim}, ${attn}, ${d.positional} positions and ${pool} (${size}).`
+  return modelInfo(file.spec.dims.arch).describe(file.spec.dims, parameters)
 }
 
 /** Writes the card's Markdown; `image` is the confusion-matrix picture's file name (or null). */

@@ -2,6 +2,7 @@
 // foreign bundle is refused with a plain reason. No TensorFlow.js here: the main process uses this to
 // rebuild the app's model folder from the bundle's bytes.
 import { UserError } from '../../../shared/api'
+import { modelInfo } from '../../../shared/models'
 import type { NamedArray } from '../tensor-file'
 import type { TokenizerJSON } from '../tokenizers'
 import { bundleFiles, type BundleMeta } from './bundle-meta'
@@ -118,7 +119,7 @@ function checkSpecShapes(meta: BundleMeta, weights: Map<string, NamedArray>): vo
     ['head/w', [dims.dModel, nClasses]],
     ['head/b', [nClasses]],
   ]
-  for (let i = 0; i < (dims.arch === 'bag' ? 0 : dims.nLayers); i++) need.push([`block_${i}/ffn/w1`, [dims.dModel, dims.ffnDim]])
+  for (let i = 0; i < (modelInfo(dims.arch).blocks ? dims.nLayers : 0); i++) need.push([`block_${i}/ffn/w1`, [dims.dModel, dims.ffnDim]])
   for (const [name, shape] of need) {
     const w = weights.get(name)
     if (!w) throw new UserError(`The bundle is damaged: the weight ${name} is missing.`)

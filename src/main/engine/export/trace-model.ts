@@ -5,6 +5,7 @@
 // exactly as in the app, so they receive zero weight and change nothing.
 import type { NamedArray } from '../tensor-file'
 import type { ModelDims, ModelSpec } from '../models/types'
+import { modelInfo } from '../../../shared/models'
 import { DIM, GraphBuilder } from './graph-ir'
 
 const NEG = -1e9
@@ -34,6 +35,8 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   }
   if (spec.lora) throw new Error('LoRA adapters must be merged before export')
   const { dims } = spec
+  const info = modelInfo(dims.arch)
+  if (!info.capabilities.export) throw new Error(`The ${info.name.toLowerCase()} cannot be exported.`)
   const g = new GraphBuilder()
   const maxT = seqLen // constants are sized for the longest input
   const T = DIM.seq // the run-time length
@@ -54,12 +57,12 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   let logits: string
   let pooled: TracedModel['pooled']
   const attention: string[] = []
-  if (dims.arch === 'bag') {
+  if (!info.blocks) {
     const x = g.gather('embed', w('embed/tok'), ids) // [B, T] -> [B, T, D]
     pooled = 'mean'
     logits = dense('head', poolMean(g, x, mask), 'head/w', 'head/b') // [B, D] -> [B, C]
   } else {
-    const causal = dims.arch === 'decoder'
+    const causal = info.causal
     let x = embeddings(g, ids, dims, maxT, w)
     const bias = maskBias(g, mask, dims, maxT, causal) // [B, 1, T|1, T]
     for (let i = 0; i < dims.nLayers; i++) {
@@ -71,7 +74,7 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
     if (dims.pooling === 'mean') {
       pooled = 'mean'
       logits = dense('head', poolMean(g, h, mask), 'head/w', 'head/b')
-    } else if (causal) {
+    } else if (info.summary === 'last') {
       pooled = 'last'
       logits = dense('head', poolLast(g, h, mask, maxT, D), 'head/w', 'head/b')
     } else {

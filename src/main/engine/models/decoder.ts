@@ -14,9 +14,10 @@ import type { ForwardContext, ModelSpec } from './types'
 /** Names and shapes of a decoder's weights (language-model head or classifier head). */
 export function decoderShapes(spec: ModelSpec): [string, number[], WeightKind][] {
   const { dims } = spec
+  // A tied language-model head reads the token embedding transposed and has no weights of its own.
   const head: [string, number[], WeightKind][] =
     spec.head === 'lm'
-      ? [['lm_head/w', [dims.dModel, dims.vocabSize], 'w'], ['lm_head/b', [dims.vocabSize], 'b']]
+      ? dims.tiedLmHead ? [] : [['lm_head/w', [dims.dModel, dims.vocabSize], 'w'], ['lm_head/b', [dims.vocabSize], 'b']]
       : [['head/w', [dims.dModel, spec.nClasses], 'w'], ['head/b', [spec.nClasses], 'b']]
   return [...tokenEmbedding(dims).shapes(), ...bodyShapes(dims), ...head]
 }
@@ -29,7 +30,9 @@ export function decoderForward(spec: ModelSpec, params: Params, ids: tf.Tensor, 
   const h = runBody(x, buildMasks(mask, dims, true), params, dims, ctx) // [B, T, D], position t sees 0..t
   if (spec.head === 'lm') {
     const flat = tf.reshape(h, [B * T, dims.dModel]) // [B, T, D] -> [B*T, D]
-    const logits = dense(flat, param(params, 'lm_head/w'), param(params, 'lm_head/b')) // [B*T, D] -> [B*T, V]
+    const logits = dims.tiedLmHead
+      ? dense(flat, tf.transpose(param(params, 'embed/tok'))) // [B*T, D] @ [D, V] -> [B*T, V]
+      : dense(flat, param(params, 'lm_head/w'), param(params, 'lm_head/b')) // [B*T, D] -> [B*T, V]
     return tf.reshape(logits, [B, T, dims.vocabSize]) // -> [B, T, V]
   }
   const pooled = dims.pooling === 'mean' ? poolMean(h, mask) : poolLast(h, mask) // [B, T, D] -> [B, D]

@@ -1,4 +1,4 @@
-// Transformer encoder classifier (BERT-style): token + position embedding, bidirectional pre-LN
+// Transformer encoder classifier (BERT-style): token + position embedding, bidirectional
 // blocks, [CLS] or mean pooling, a linear head to class logits.
 import * as tf from '@tensorflow/tfjs-core'
 import { dense } from '../ops'
@@ -19,21 +19,6 @@ export function encoderShapes(spec: ModelSpec): [string, number[], WeightKind][]
   return [...tokenEmbedding(dims).shapes(), ...bodyShapes(dims), ...head]
 }
 
-let lastBlockShortcut = true
-
-/**
- * Turns the [CLS] last-block shortcut on (default) or off. Off, the encoder runs every row of every block,
- * the same computation as a textbook encoder (the benchmark's like-for-like comparison with PyTorch).
- */
-export function setLastBlockShortcut(enabled: boolean): void {
-  lastBlockShortcut = enabled
-}
-
-/** Whether the [CLS] last-block shortcut is on. */
-export function lastBlockShortcutEnabled(): boolean {
-  return lastBlockShortcut
-}
-
 /** ids [B, T], mask [B, T] -> class logits [B, C] (or masked-token logits [N, V] for head 'mlm'). */
 export function encoderForward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor {
   const { dims } = spec
@@ -46,7 +31,7 @@ export function encoderForward(spec: ModelSpec, params: Params, ids: tf.Tensor, 
   // Under [CLS] pooling only position 0 of the last block reaches the logits: that block computes just
   // its row (same logits and gradients, about a third less work for two blocks). Attention maps for
   // display need every row, and a band mask would need its rows sliced, so those keep the full pass.
-  const firstOnly = lastBlockShortcut && dims.pooling !== 'mean' && dims.attention === 'full' && !ctx.attention
+  const firstOnly = ctx.lastBlockShortcut === true && dims.pooling !== 'mean' && dims.attention === 'full' && !ctx.attention
   const h = runBody(x, buildMasks(mask, dims, false), params, dims, ctx, firstOnly) // [B, T, D] (or [B, 1, D])
   const pooled = dims.pooling === 'mean' ? poolMean(h, mask) : poolFirst(h) // [B, T|1, D] -> [B, D]
   if (ctx.pooled) return pooled

@@ -1,50 +1,17 @@
-// Builds the model a config asks for: resolved sizes, seeded weights, and a forward function.
+// Builds the model a spec asks for: seeded weights and a forward function, through the model registry.
 import * as tf from '@tensorflow/tfjs-core'
-import type { ModelConfig } from '../../../shared/config'
 import { ParamBuilder, type Params } from '../params'
 import { SeedStream } from '../rng'
-import { bagForward, bagShapes } from './bag'
-import { decoderForward, decoderShapes } from './decoder'
-import { encoderForward, encoderShapes } from './encoder'
-import { loraShapes } from './lora'
-import type { ForwardContext, ModelDims, ModelSpec, TextModel } from './types'
+import { checkSpec, engineFor, modelShapes } from './registry'
+import type { ForwardContext, ForwardOptions, ModelSpec, TextModel } from './types'
 
 export type { ModelDims, ModelSpec, TextModel, HeadKind, ForwardOptions } from './types'
-
-/** Fills in derived sizes: headDim = dModel / nHeads, ffnDim 0 -> 4 dModel, nKvHeads 0 -> nHeads. */
-export function resolveDims(m: ModelConfig, vocabSize: number): ModelDims {
-  const nKvHeads = m.nKvHeads || m.nHeads
-  if (m.dModel % m.nHeads !== 0) throw new Error(`dModel (${m.dModel}) must be divisible by nHeads (${m.nHeads})`)
-  if (m.nHeads % nKvHeads !== 0) throw new Error(`nHeads (${m.nHeads}) must be a multiple of nKvHeads (${nKvHeads})`)
-  return {
-    arch: m.arch,
-    vocabSize,
-    dModel: m.dModel,
-    nHeads: m.nHeads,
-    nKvHeads,
-    headDim: m.dModel / m.nHeads,
-    nLayers: m.nLayers,
-    ffnDim: m.ffnDim || 4 * m.dModel,
-    maxLen: m.seqLen + 1,
-    dropout: m.dropout,
-    attnDropout: m.attnDropout,
-    attention: m.attention,
-    window: m.window,
-    positional: m.positional,
-    pooling: m.pooling,
-  }
-}
-
-/** Names and shapes of every weight of a spec, in creation order. */
-export function modelShapes(spec: ModelSpec) {
-  const base = spec.dims.arch === 'bag' ? bagShapes(spec) : spec.dims.arch === 'decoder' ? decoderShapes(spec) : encoderShapes(spec)
-  return [...base, ...loraShapes(spec)]
-}
+export { resolveDims } from '../../../shared/models'
+export { modelShapes } from './registry'
 
 /** Creates a model with freshly initialised weights (same seed -> same weights on every backend). */
 export function buildModel(spec: ModelSpec, seed: number): TextModel {
-  if (spec.head === 'lm' && spec.dims.arch !== 'decoder') throw new Error('Only the decoder has a next-token head')
-  if (spec.head === 'mlm' && spec.dims.arch !== 'encoder') throw new Error('Only the encoder has a masked-language-model head')
+  checkSpec(spec)
   const builder = new ParamBuilder(seed)
   const residualStd = 0.02 / Math.sqrt(2 * Math.max(1, spec.dims.nLayers))
   for (const [name, shape, kind] of modelShapes(spec)) {
@@ -59,7 +26,8 @@ export function buildModel(spec: ModelSpec, seed: number): TextModel {
 
 /** Wraps existing weights in a model (used when loading). */
 export function modelFromParams(spec: ModelSpec, params: Params): TextModel {
-  const forwardFn = spec.dims.arch === 'bag' ? bagForward : spec.dims.arch === 'decoder' ? decoderForward : encoderForward
+  checkSpec(spec)
+  const forwardFn = engineFor(spec.dims.arch).forward
   return {
     spec,
     params,
@@ -71,11 +39,17 @@ export function modelFromParams(spec: ModelSpec, params: Params): TextModel {
         attention: opts.returnAttention ? [] : null,
         positions: opts.positions ?? null,
         pooled: opts.pooled ?? false,
+        lastBlockShortcut: opts.lastBlockShortcut ?? true,
       }
       const logits = forwardFn(spec, params, ids, mask, ctx)
       return { logits, attention: ctx.attention ?? [] }
     },
   }
+}
+
+/** The same model with some forward options defaulted (a caller's options still win). */
+export function withForwardDefaults(model: TextModel, defaults: Partial<ForwardOptions>): TextModel {
+  return { spec: model.spec, params: model.params, forward: (ids, mask, opts) => model.forward(ids, mask, { ...defaults, ...opts }) }
 }
 
 /** Runs a forward pass and keeps only the outputs (intermediates freed). */

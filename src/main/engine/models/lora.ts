@@ -2,12 +2,13 @@
 // Only A [Din, r] and B [r, Dout] train, about r (Din + Dout) numbers per projection instead of Din Dout.
 // Adapters sit on the attention projections (fused QKV and output) of every block, and with `ffn` on the
 // two feed-forward projections too.
+import { modelInfo } from '../../../shared/models'
 import type { WeightKind } from './block'
 import type { ModelSpec } from './types'
 
 /** Names and shapes of every adapter weight; A draws small random values, B starts at zero. */
 export function loraShapes(spec: ModelSpec): [string, number[], WeightKind | 'loraA'][] {
-  if (!spec.lora || spec.dims.arch === 'bag') return []
+  if (!spec.lora || !modelInfo(spec.dims.arch).capabilities.lora) return []
   const { dModel: D, nHeads: H, nKvHeads: Hkv, headDim: Dh } = spec.dims
   const r = spec.lora.rank
   const s: [string, number[], WeightKind | 'loraA'][] = []

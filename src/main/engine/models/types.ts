@@ -1,61 +1,11 @@
 // Shapes and contracts shared by the engine's models.
 import type * as tf from '@tensorflow/tfjs-core'
-import type { ModelConfig } from '../../../shared/config'
 import type { Params } from '../params'
 import type { SeedStream } from '../rng'
 
-/** The model hyperparameters with derived sizes filled in (names from the Transformer paper). */
-export interface ModelDims {
-  arch: ModelConfig['arch']
-  vocabSize: number
-  dModel: number
-  nHeads: number
-  /** K/V heads (== nHeads for standard multi-head attention). */
-  nKvHeads: number
-  /** dModel / nHeads. */
-  headDim: number
-  nLayers: number
-  ffnDim: number
-  /** Longest sequence the model accepts: seqLen plus the [CLS] slot. */
-  maxLen: number
-  dropout: number
-  attnDropout: number
-  attention: ModelConfig['attention']
-  window: number
-  positional: ModelConfig['positional']
-  pooling: ModelConfig['pooling']
-  // Variants pretrained bases need (left out: the engine's own pre-LN models). The shared embedding and
-  // block code read them, so BERT, RoBERTa, ELECTRA, DistilBERT and GPT-2 bodies are this one model.
-  /** 'pre' (default): x + f(LN(x)); 'post' (BERT): LN(x + f(x)). */
-  norm?: 'pre' | 'post'
-  /** Layer-norm epsilon (default 1e-5; BERT uses 1e-12). */
-  lnEps?: number
-  /** Feed-forward GELU: 'tanh' (default, the tanh form) or 'erf' (exact, BERT). */
-  gelu?: 'tanh' | 'erf'
-  /** A layer norm after the last block (default true). */
-  finalLn?: boolean
-  /** Token-type embedding rows (`embed/type`); texts use type 0. Default 0 = none. */
-  typeVocab?: number
-  /** Position ids start here (RoBERTa: padding_idx + 1); default 0. */
-  positionOffset?: number
-  /** A layer norm on the summed embeddings (`embed/ln`), as BERT has. Default false. */
-  embedLn?: boolean
-  /** Embedding width when it differs from dModel (ELECTRA): then `embed/proj` maps it to dModel. */
-  embedSize?: number
-}
-
-/** What a model outputs: class logits, next-token logits (decoder pretraining) or masked-token logits (encoder pretraining). */
-export type HeadKind = 'classify' | 'lm' | 'mlm'
-
-/** Everything needed to rebuild a model's weights and forward pass. */
-export interface ModelSpec {
-  dims: ModelDims
-  head: HeadKind
-  /** Output classes (ignored for 'lm'). */
-  nClasses: number
-  /** LoRA adapters on the attention projections (and the feed-forward when `ffn`), or null. */
-  lora: { rank: number; alpha: number; ffn?: boolean } | null
-}
+// The model description (dims, spec) is plain data defined once in the registry's shared half.
+import type { ModelSpec } from '../../../shared/models'
+export type { HeadKind, ModelDims, ModelFamily, ModelSpec } from '../../../shared/models'
 
 /** Per-call state of a forward pass. */
 export interface ForwardContext {
@@ -70,6 +20,8 @@ export interface ForwardContext {
   positions?: tf.Tensor | null
   /** Return the pooled body output [B, D] instead of the head's logits (frozen-feature fine-tuning). */
   pooled?: boolean
+  /** See ForwardOptions.lastBlockShortcut (modelFromParams turns it on unless asked not to). */
+  lastBlockShortcut?: boolean
 }
 
 /** Options of one forward pass. */
@@ -83,6 +35,12 @@ export interface ForwardOptions {
   positions?: tf.Tensor
   /** Return the pooled body output [B, D] (what the classifier head reads) instead of logits. */
   pooled?: boolean
+  /**
+   * Let the last block of a [CLS]-pooled encoder compute position 0 only (default true: same logits and
+   * gradients, less work). Off runs every row of every block, like a textbook encoder (the benchmark's
+   * like-for-like comparison with PyTorch).
+   */
+  lastBlockShortcut?: boolean
 }
 
 /** A built model: named weights plus a pure forward function. */

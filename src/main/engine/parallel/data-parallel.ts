@@ -5,7 +5,6 @@
 // dropout masks (each shard draws its rows of the global masks) and the data order are the single-thread
 // run's, so the result matches it within float rounding, whatever the number of threads.
 import * as tf from '@tensorflow/tfjs-core'
-import { lastBlockShortcutEnabled } from '../models/encoder'
 import type { TextModel } from '../models/types'
 import { batchGradients, type Objective, type StepBatch, type TrainStepSetup } from '../training/train-step'
 import { GradientPool } from './pool'
@@ -48,7 +47,7 @@ export class DataParallel {
   /** Starts threads - 1 workers for the model; the owner's current weights are what they start from. */
   static async start(
     model: TextModel,
-    opts: { threads: number; backend: 'wasm' | 'cpu'; seed: number; objective: Objective; trainable: string[]; labelSmoothing: number; crashAtStep?: { worker: number; step: number } },
+    opts: { threads: number; backend: 'wasm' | 'cpu'; seed: number; objective: Objective; trainable: string[]; labelSmoothing: number; lastBlockShortcut?: boolean; crashAtStep?: { worker: number; step: number } },
   ): Promise<DataParallel> {
     const shapes = (names: string[]): [string, number[]][] => names.map((n) => [n, model.params.get(n)!.shape.slice()])
     const all = flatLayout(shapes([...model.params.keys()]))
@@ -56,7 +55,7 @@ export class DataParallel {
     const weights = new SharedArrayBuffer(all.total * 4)
     const pool = await GradientPool.start(
       opts.threads - 1,
-      { backend: opts.backend, spec: model.spec, seed: opts.seed, objective: opts.objective, labelSmoothing: opts.labelSmoothing, shortcut: lastBlockShortcutEnabled(), all, trainable, weights },
+      { backend: opts.backend, spec: model.spec, seed: opts.seed, objective: opts.objective, labelSmoothing: opts.labelSmoothing, shortcut: opts.lastBlockShortcut ?? true, all, trainable, weights },
       { crashAtStep: opts.crashAtStep },
     )
     return new DataParallel(model, pool, trainable, all)

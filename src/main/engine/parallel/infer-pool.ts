@@ -3,7 +3,6 @@
 // hold a copy of the model. Every batch is computed whole by one replica with the same weights, so the
 // probabilities are exactly those of one thread.
 import * as tf from '@tensorflow/tfjs-core'
-import { lastBlockShortcutEnabled } from '../models/encoder'
 import type { TextModel } from '../models/types'
 import { evalBatches, padRows, type Row } from '../training/batching'
 import { GradientPool } from './pool'
@@ -27,7 +26,7 @@ export class InferencePool {
     const area = new Float32Array(weights)
     for (const e of all.entries) area.set(model.params.get(e.name)!.dataSync() as Float32Array, e.offset)
     const pool = await GradientPool.start(n - 1, {
-      backend: backend as 'wasm' | 'cpu', spec: model.spec, seed: 0, objective: 'classify', labelSmoothing: 0, shortcut: lastBlockShortcutEnabled(),
+      backend: backend as 'wasm' | 'cpu', spec: model.spec, seed: 0, objective: 'classify', labelSmoothing: 0, shortcut: true, // the app's forward default
       all, trainable: flatLayout([]), weights,
     })
     return new InferencePool(model, pool)

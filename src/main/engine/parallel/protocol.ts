@@ -32,7 +32,7 @@ export interface WorkerInit {
   seed: number
   objective: Objective
   labelSmoothing: number
-  /** Whether the encoder's [CLS] last-block shortcut is on in the owner. */
+  /** The owner's lastBlockShortcut forward option (the encoder's [CLS] last-block shortcut). */
   shortcut: boolean
   /** Every weight of the model. */
   all: FlatLayout

@@ -4,8 +4,7 @@
 import { parentPort } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../backend'
-import { buildModel } from '../models'
-import { setLastBlockShortcut } from '../models/encoder'
+import { buildModel, withForwardDefaults } from '../models'
 import type { TextModel } from '../models/types'
 import { withDropoutRowOffset } from '../ops'
 import { batchGradients, type GradientSetup } from '../training/train-step'
@@ -33,8 +32,7 @@ function readWeights(layout: FlatLayout, area: Float32Array): void {
 async function start(msg: WorkerInit): Promise<void> {
   init = msg
   await initBackend([msg.backend])
-  setLastBlockShortcut(msg.shortcut)
-  model = buildModel(msg.spec, msg.seed)
+  model = withForwardDefaults(buildModel(msg.spec, msg.seed), { lastBlockShortcut: msg.shortcut })
   setup = { model, objective: msg.objective, trainable: msg.trainable.entries.map((e) => e.name), labelSmoothing: msg.labelSmoothing }
   readWeights(msg.all, new Float32Array(msg.weights))
   reply({ type: 'ready' })

@@ -1,0 +1,221 @@
+// The model registry, tfjs-free half: which architectures exist, what each can do, how it is described
+// and how it is costed. Main, the renderer and the engine all read it; the engine's half
+// (src/main/engine/models/registry.ts) adds weight shapes and the forward pass under the same id.
+//
+// How to add an architecture:
+//   1. Add its id to `architectures` below and an entry to `modelRegistry` (capabilities, description,
+//      how a classifier reads it, its cost model; `transformerCost` or `bagCost` cover the shapes built
+//      from the engine's blocks).
+//   2. Add its engine entry (shapes, forward) in src/main/engine/models/registry.ts.
+//   3. Add its label and help to the i18n tables (fields.model.arch.options).
+//   4. Add a case to tests/main/services/runs-plan.test.ts: the cost model's parameter count must
+//      equal the engine's weight shapes.
+// Nothing else tests architecture names: code asks `modelInfo(arch)` what a model can do.
+//
+// A family that differs in details (post-LN, erf GELU, token types, position offsets, tied heads) is not
+// a new architecture: it sets the `ModelFamily` fields of its dims and the shared blocks read them.
+import type { ModelConfig } from './config'
+import { bagCost, transformerCost, type CostModel } from './model-cost'
+
+/** Model families the engine builds. */
+export const architectures = ['encoder', 'decoder', 'bag'] as const
+/** One architecture id. */
+export type Architecture = (typeof architectures)[number]
+
+/** What a model of an architecture can be used for; code asks these instead of testing names. */
+export interface ModelCapabilities {
+  /** Trains as a text classifier. */
+  classify: boolean
+  /** Can be pretrained on unlabeled text (see ArchitectureInfo.pretrain for how). */
+  pretrain: boolean
+  /** Has attention weights to show (heatmaps, rollout). */
+  attentionMaps: boolean
+  /** Exports to the tfjs graph / ONNX bundle. */
+  export: boolean
+  /** Accepts LoRA adapters on its attention projections. */
+  lora: boolean
+}
+
+/**
+ * Details in which model families differ, as fields of the description rather than copies of the model.
+ * All optional: the app's own models leave them out (so their saved files are unchanged) and get
+ * `familyDefaults`; imported bases set them from their checkpoint's config. Read them through `familyOf`.
+ */
+export interface ModelFamily {
+  /** 'pre' (default): x + f(LN(x)), GPT-2 and the app's models; 'post' (BERT): LN(x + f(x)). */
+  norm?: 'pre' | 'post'
+  /** Feed-forward GELU: 'tanh' (default, the tanh form) or 'erf' (exact, BERT). */
+  gelu?: 'tanh' | 'erf'
+  /** Layer-norm epsilon (default 1e-5; BERT uses 1e-12). */
+  lnEps?: number
+  /** A layer norm after the last block (default true). */
+  finalLn?: boolean
+  /** Token-type embedding rows (`embed/type`); texts use type 0. Default 0 = none. */
+  typeVocab?: number
+  /** Position ids start here (RoBERTa: padding_idx + 1); default 0. The table keeps maxLen rows. */
+  positionOffset?: number
+  /** A layer norm on the summed embeddings (`embed/ln`), as BERT has. Default false. */
+  embedLn?: boolean
+  /** Embedding width when it differs from dModel (ELECTRA): then `embed/proj` maps it to dModel. */
+  embedSize?: number
+  /** The language-model head reuses the token embedding (transposed) instead of its own weights. Default false. */
+  tiedLmHead?: boolean
+}
+
+/** Today's behaviour: what every model gets unless its family says otherwise (embedSize 0 = dModel). */
+export const familyDefaults: Required<ModelFamily> = {
+  norm: 'pre', gelu: 'tanh', lnEps: 1e-5, finalLn: true, typeVocab: 0, positionOffset: 0, embedLn: false, embedSize: 0, tiedLmHead: false,
+}
+
+/** The family fields of dims with the defaults filled in (embedSize resolved to a width). */
+export function familyOf(d: ModelFamily & { dModel: number }): Required<ModelFamily> {
+  const f = { ...familyDefaults }
+  for (const k of Object.keys(familyDefaults) as (keyof ModelFamily)[]) if (d[k] !== undefined) (f as Record<string, unknown>)[k] = d[k]
+  if (!f.embedSize) f.embedSize = d.dModel
+  return f
+}
+
+/** The model hyperparameters with derived sizes filled in (names from the Transformer paper). */
+export interface ModelDims extends ModelFamily {
+  arch: Architecture
+  vocabSize: number
+  dModel: number
+  nHeads: number
+  /** K/V heads (== nHeads for standard multi-head attention). */
+  nKvHeads: number
+  /** dModel / nHeads. */
+  headDim: number
+  nLayers: number
+  ffnDim: number
+  /** Longest sequence the model accepts: seqLen plus the [CLS] slot. */
+  maxLen: number
+  dropout: number
+  attnDropout: number
+  attention: ModelConfig['attention']
+  window: number
+  positional: ModelConfig['positional']
+  /** 'cls' reads the architecture's summary position (`ArchitectureInfo.summary`), 'mean' averages real tokens. */
+  pooling: ModelConfig['pooling']
+}
+
+/** What a model outputs: class logits, next-token logits (decoder pretraining) or masked-token logits (encoder pretraining). */
+export type HeadKind = 'classify' | 'lm' | 'mlm'
+
+/** Everything needed to rebuild a model's weights and forward pass (plain data: saved with the model). */
+export interface ModelSpec {
+  dims: ModelDims
+  head: HeadKind
+  /** Output classes (ignored for 'lm' and 'mlm'). */
+  nClasses: number
+  /** LoRA adapters on the attention projections (and the feed-forward when `ffn`), or null. */
+  lora: { rank: number; alpha: number; ffn?: boolean } | null
+}
+
+/** One registered architecture: everything main and the renderer may know about it. */
+export interface ArchitectureInfo {
+  id: Architecture
+  /** Short English name ("Transformer encoder"). */
+  name: string
+  /** One line for the UI and the terminal. */
+  description: string
+  capabilities: ModelCapabilities
+  /** How it pretrains on unlabeled text: its language-model head and what that predicts; null when it cannot. */
+  pretrain: { head: 'lm' | 'mlm'; predicts: string } | null
+  /** Has a stack of Transformer blocks (layers, heads and attention settings apply). */
+  blocks: boolean
+  /** Each position sees only itself and earlier ones. */
+  causal: boolean
+  /** Which position 'cls' pooling reads: the first token, or the last real one. */
+  summary: 'first' | 'last'
+  /** The model card's sentence about this model ("a Transformer encoder classifier with ..."). */
+  describe(dims: ModelDims, parameters: number): string
+  cost: CostModel
+}
+
+const size = (n: number) => `${n.toLocaleString('en-US')} parameters`
+
+function describeBlocks(kind: string, lastToken: boolean) {
+  return (d: ModelDims, parameters: number): string => {
+    const attn = d.attention === 'sliding' ? `sliding-window attention (±${d.window} tokens)` : d.attention === 'linear' ? 'linear (kernel) attention' : 'full softmax attention'
+    const heads = d.nKvHeads !== d.nHeads ? `${d.nHeads} query heads sharing ${d.nKvHeads} key/value heads` : `${d.nHeads} heads`
+    const pool = d.pooling === 'mean' ? 'mean pooling' : lastToken ? 'last-token pooling' : '[CLS] pooling'
+    return `a ${kind} with ${d.nLayers} ${familyOf(d).norm}-LN block(s), dModel ${d.dModel}, ${heads}, feed-forward width ${d.ffnDim}, ${attn}, ${d.positional} positions and ${pool} (${size(parameters)}).`
+  }
+}
+
+/** The registry: one entry per architecture. */
+export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
+  encoder: {
+    id: 'encoder',
+    name: 'Transformer encoder',
+    description: 'Reads the whole text at once; the best choice for classifying. Pretrains by guessing masked words.',
+    capabilities: { classify: true, pretrain: true, attentionMaps: true, export: true, lora: true },
+    pretrain: { head: 'mlm', predicts: 'masked words' },
+    blocks: true,
+    causal: false,
+    summary: 'first',
+    describe: describeBlocks('Transformer encoder classifier', false),
+    cost: transformerCost(false),
+  },
+  decoder: {
+    id: 'decoder',
+    name: 'Transformer decoder',
+    description: 'Reads left to right (GPT-style); can be pretrained on unlabeled text, then fine-tuned.',
+    capabilities: { classify: true, pretrain: true, attentionMaps: true, export: true, lora: true },
+    pretrain: { head: 'lm', predicts: 'next word' },
+    blocks: true,
+    causal: true,
+    summary: 'last',
+    describe: describeBlocks('causal Transformer decoder, fine-tuned as a classifier from its last token', true),
+    cost: transformerCost(true),
+  },
+  bag: {
+    id: 'bag',
+    name: 'Bag of embeddings',
+    description: 'A fast baseline: the mean of the word vectors, blind to word order.',
+    capabilities: { classify: true, pretrain: false, attentionMaps: false, export: true, lora: false },
+    pretrain: null,
+    blocks: false,
+    causal: false,
+    summary: 'first',
+    describe: (d, parameters) => `a bag-of-embeddings baseline (the mean of ${d.dModel}-wide token embeddings, then a linear layer; ${size(parameters)}). It ignores word order.`,
+    cost: bagCost,
+  },
+}
+
+/** The registry entry of an architecture. */
+export function modelInfo(arch: Architecture): ArchitectureInfo {
+  const info = modelRegistry[arch]
+  if (!info) throw new Error(`Unknown model architecture "${String(arch)}".`)
+  return info
+}
+
+/** Architectures that have a capability, in registry order. */
+export function architecturesWith(capability: keyof ModelCapabilities): Architecture[] {
+  return architectures.filter((a) => modelRegistry[a].capabilities[capability])
+}
+
+/** Fills in derived sizes: headDim = dModel / nHeads, ffnDim 0 -> 4 dModel, nKvHeads 0 -> nHeads; family fields as given. */
+export function resolveDims(m: ModelConfig, vocabSize: number, family: Partial<ModelFamily> = {}): ModelDims {
+  const nKvHeads = m.nKvHeads || m.nHeads
+  if (m.dModel % m.nHeads !== 0) throw new Error(`dModel (${m.dModel}) must be divisible by nHeads (${m.nHeads})`)
+  if (m.nHeads % nKvHeads !== 0) throw new Error(`nHeads (${m.nHeads}) must be a multiple of nKvHeads (${nKvHeads})`)
+  return {
+    ...family,
+    arch: m.arch,
+    vocabSize,
+    dModel: m.dModel,
+    nHeads: m.nHeads,
+    nKvHeads,
+    headDim: m.dModel / m.nHeads,
+    nLayers: m.nLayers,
+    ffnDim: m.ffnDim || 4 * m.dModel,
+    maxLen: m.seqLen + 1,
+    dropout: m.dropout,
+    attnDropout: m.attnDropout,
+    attention: m.attention,
+    window: m.window,
+    positional: m.positional,
+    pooling: m.pooling,
+  }
+}
