@@ -27,7 +27,10 @@ export interface BaselineModel {
 export interface BaselineOptions {
   tfidf?: TfidfOptions
   Cs?: number[]
-  /** Stop the optimiser after this long per fit (ms). */
+  /**
+   * Safety stop for the optimiser per fit (ms). Fits normally end on their tolerance or iteration
+   * cap long before; a time cap that bites would make results depend on the machine's load.
+   */
   maxMsPerFit?: number
 }
 
@@ -57,7 +60,7 @@ export function trainBaseline(data: JobData, opts: BaselineOptions = {}): { mode
   let previous: FittedLogistic | null = null
   // Ascending C, each fit starting from the last one's solution (the optimum moves little).
   for (const C of [...(opts.Cs ?? baselineCs)].sort((a, b) => a - b)) {
-    const model = fitLogistic(trainRows, data.train.labels, vec.nFeatures, labels.length, C, { maxMs: opts.maxMsPerFit ?? 10_000, init: previous?.params })
+    const model = fitLogistic(trainRows, data.train.labels, vec.nFeatures, labels.length, C, { maxMs: opts.maxMsPerFit ?? 300_000, init: previous?.params })
     previous = model
     const probs = predictProba(model, valRows)
     const m = classificationMetrics(data.validation.labels, probs.map(argmax), [], labels, 0)
