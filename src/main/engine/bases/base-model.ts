@@ -38,6 +38,7 @@ export function baseDims(arch: BaseArch, opts: { dropout?: number; pooling?: Mod
     positionOffset: arch.positionOffset,
     embedLn: arch.embedLn,
     embedSize: arch.embedSize,
+    tiedLmHead: arch.tiedLmHead,
   }
 }
 
