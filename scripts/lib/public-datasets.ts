@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { seededRandom, shuffleInPlace } from '../../src/main/data/rng'
+import { seededRandom, shuffleInPlace } from '../../src/main/data/seeded-random'
 import type { JobData } from '../../src/shared/trainer-protocol'
 
 /** A labelled set before splitting. */

@@ -1,6 +1,6 @@
 // Random oversampling for imbalanced data, applied when a version's training rows are loaded
 // (the stored rows stay as they are, so the doctor and evaluation see the real data).
-import { seededRandom, shuffleInPlace } from './rng'
+import { seededRandom, shuffleInPlace } from './seeded-random'
 
 /** Most copies a row may get, so one tiny class cannot swamp training with repeats. */
 export const maxOversampleFactor = 20

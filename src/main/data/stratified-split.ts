@@ -1,7 +1,7 @@
 // Stratified train/validation/test assignment with a seed. Each class is shuffled and cut by the
 // ratios; a class big enough keeps at least one example in every split that has a ratio above 0.
 import { UserError } from '../../shared/api'
-import { seededRandom, shuffleInPlace } from './rng'
+import { seededRandom, shuffleInPlace } from './seeded-random'
 import { splitCodes, type SplitSpec } from './types'
 
 /** Check ratios (they must add up to 1) and return them normalised. */

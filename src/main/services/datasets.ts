@@ -22,6 +22,7 @@ import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo
 import { newId } from '../store/ids'
 import { bestEffort, diskFullError, isDiskFull, reclaimWal } from './disk-full'
 import { removeStaleUploads, saveUpload } from './uploads'
+import { processAlive } from './process-alive'
 
 /** What the service needs from the composition root. */
 export interface DatasetServiceDeps {
@@ -126,15 +127,6 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     if (s.pid === null || !processAlive(s.pid)) bestEffort(() => repo.discard(s.id), 'removing an unfinished import')
   }
   void removeStaleUploads(uploadsDir)
-
-  function processAlive(pid: number): boolean {
-    try {
-      process.kill(pid, 0)
-      return true
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM'
-    }
-  }
 
   function toDataset(r: DatasetRecord): Dataset {
     const v = r.version

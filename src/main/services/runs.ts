@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../engine/tensor-file'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
+import { processAlive } from './process-alive'
 import { modelInfo } from '../../shared/models'
 import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import { allLabelledRows, evaluateJobData, reportedRows, runMetrics } from './run-scoring'
@@ -89,20 +90,6 @@ type Calibration = NonNullable<RunPlan['calibration']>
 /** What decides a calibration's speed: the model's shape, the batch, the objective and the vocabulary. */
 function calibrationKey(config: RunConfig, vocabSize: number, nClasses: number): string {
   return JSON.stringify([config.task, config.model, config.train.batchSize, vocabSize, config.task === 'pretrain' ? 0 : nClasses])
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Write a file so a crash never leaves half of it behind (flushed, renamed, temp removed on error). */
-function writeAtomic(path: string, text: string): void {
-  writeFileAtomic(path, text)
 }
 
 function readJobData(path: string): JobData {
@@ -219,7 +206,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (!rec.ownerId) return false
     if (liveOwners.has(rec.ownerId)) return true
     if (rec.ownerPid === null || rec.ownerPid === process.pid) return false
-    if (!pidAlive(rec.ownerPid)) return false
+    if (!processAlive(rec.ownerPid)) return false
     return rec.heartbeatAt !== null && Date.now() - rec.heartbeatAt < staleAfterMs
   }
 
@@ -516,7 +503,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const { split, rows } = reportedRows(data)
     if (!rows.texts.length) return null
     const path = join(rec.runDir, 'scoring.json')
-    writeAtomic(path, JSON.stringify(evaluateJobData(data.labels, rows)))
+    writeFileAtomic(path, JSON.stringify(evaluateJobData(data.labels, rows)))
     try {
       const res = await runJob(spawn, { kind: 'evaluate', modelDir: join(rec.runDir, 'model'), dataPath: path })
       if (res.kind !== 'evaluate') return null
@@ -545,7 +532,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       } catch {
         copyFileSync(p.dataFile.linkFrom, dataPath)
       }
-    } else writeAtomic(dataPath, JSON.stringify(p.dataFile.data))
+    } else writeFileAtomic(dataPath, JSON.stringify(p.dataFile.data))
     const from = p.config.finetune.fromRunId
     const start = from || p.config.finetune.baseId ? starts.resolve(p.config) : null
     const run = repo.insert({
@@ -865,7 +852,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const rows = scored.rows
       if (!rows.texts.length) throw new UserError('The dataset has no labelled rows to evaluate on. Split it first.')
       const dataPath = join(rec.runDir, `evaluate-${Date.now().toString(36)}.json`)
-      writeAtomic(dataPath, JSON.stringify(evaluateJobData(data.labels, rows)))
+      writeFileAtomic(dataPath, JSON.stringify(evaluateJobData(data.labels, rows)))
       try {
         const res = await runJob(spawn, { kind: 'evaluate', modelDir, dataPath })
         if (res.kind !== 'evaluate') throw new Error('The trainer returned an unexpected result.')

@@ -1,7 +1,7 @@
 // Sweeps: turn a search space into concrete configs (grid or seeded random) and pick the best run.
 import { UserError } from '../../shared/api'
 import type { Run } from '../../shared/domain'
-import { seededRandom } from '../data/rng'
+import { seededRandom } from '../data/seeded-random'
 
 /** Hyperparameter values a sweep can try. */
 export type SweepValue = number | string | boolean

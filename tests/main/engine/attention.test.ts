@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
-import { multiHeadAttention } from '../../../src/main/engine/models/attention'
+import { multiHeadAttention } from '../../../src/main/engine/models/multi-head-attention'
 import { transformerBlock } from '../../../src/main/engine/models/block'
 import { linearAttention } from '../../../src/main/engine/models/linear-attention'
 import { buildMasks } from '../../../src/main/engine/models/masks'

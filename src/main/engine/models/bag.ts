@@ -5,7 +5,7 @@ import type * as tf from '@tensorflow/tfjs-core'
 import { dense, embeddingLookup } from '../ops'
 import { param, type Params } from '../params'
 import type { WeightKind } from './block'
-import { dropout } from './dropout'
+import { trainingDropout } from './training-dropout'
 import { poolMean } from './pooling'
 import type { ForwardContext, ModelSpec } from './types'
 
@@ -18,7 +18,7 @@ export function bagShapes(spec: ModelSpec): [string, number[], WeightKind][] {
 /** ids [B, T], mask [B, T] -> class logits [B, C]. */
 export function bagForward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor {
   const x = embeddingLookup(param(params, 'embed/tok'), ids) // [B, T] -> [B, T, D]
-  const pooled = dropout(poolMean(x, mask), spec.dims.dropout, ctx) // [B, T, D] -> [B, D]
+  const pooled = trainingDropout(poolMean(x, mask), spec.dims.dropout, ctx) // [B, T, D] -> [B, D]
   if (ctx.pooled) return pooled
   return dense(pooled, param(params, 'head/w'), param(params, 'head/b')) // [B, D] -> [B, C]
 }

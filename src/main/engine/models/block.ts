@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { gelu, geluExact, layerNorm } from '../ops'
 import { param, type Params } from '../params'
-import { attentionShapes, multiHeadAttention } from './attention'
-import { dropout } from './dropout'
+import { attentionShapes, multiHeadAttention } from './multi-head-attention'
+import { trainingDropout } from './training-dropout'
 import { linearAttention } from './linear-attention'
 import { projection } from './projection'
 import type { AttentionMasks, ForwardContext, ModelDims } from './types'
@@ -55,11 +55,11 @@ export function transformerBlock(x: tf.Tensor, masks: AttentionMasks, params: Pa
     : (dims.attention === 'linear' ? linearAttention : multiHeadAttention)(h1, masks, params, `${p}/attn`, dims, ctx) // [B, T, D]
   const rows = firstOnly ? 1 : T
   const residual = firstOnly ? tf.slice(x, [0, 0, 0], [B, 1, D]) : x // [B, T|1, D]
-  x = tf.add(residual, dropout(attended, dims.dropout, ctx)) // [B, T|1, D]
+  x = tf.add(residual, trainingDropout(attended, dims.dropout, ctx)) // [B, T|1, D]
   if (post) x = ln(x, 1)
   const h2 = tf.reshape(post ? x : ln(x, 2), [B * rows, D]) // [B*T, D]
   const hidden = act(projection(h2, params, `${p}/ffn/w1`, ctx)) // [B*T, D] -> [B*T, F]
   const ffn = tf.reshape(projection(hidden, params, `${p}/ffn/w2`, ctx), [B, rows, D]) // [B*T, F] -> [B, T, D]
-  const out = tf.add(x, dropout(ffn, dims.dropout, ctx)) // [B, T|1, D]
+  const out = tf.add(x, trainingDropout(ffn, dims.dropout, ctx)) // [B, T|1, D]
   return post ? ln(out, 2) : out
 }

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { dense, embeddingLookup, layerNorm } from '../ops'
 import { param, type Params } from '../params'
-import { dropout } from './dropout'
+import { trainingDropout } from './training-dropout'
 import type { WeightKind } from './block'
 import type { ForwardContext, ModelDims } from './types'
 
@@ -44,7 +44,7 @@ export function tokenEmbedding(dims: ModelDims): InputEmbedding<tf.Tensor> {
       let x = tf.add(tok, pos) // [B, T, E] + [T, E]
       if (dims.embedLn) x = layerNorm(x, param(params, 'embed/ln/gamma'), param(params, 'embed/ln/beta'), dims.lnEps ?? 1e-5)
       if (E !== dims.dModel) x = tf.reshape(dense(tf.reshape(x, [B * T, E]), param(params, 'embed/proj'), param(params, 'embed/proj_b')), [B, T, dims.dModel]) // [B*T, E] -> [B, T, D]
-      return dropout(x, dims.dropout, ctx) // [B, T, D]
+      return trainingDropout(x, dims.dropout, ctx) // [B, T, D]
     },
   }
 }

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { matMulBatched } from '../ops'
 import type { Params } from '../params'
-import { mergeHeads, projectQkv } from './attention'
+import { mergeAndProject, projectQkv } from './multi-head-attention'
 import { allowedPairs } from './masks'
 import type { AttentionMasks, ForwardContext, ModelDims } from './types'
 
@@ -44,7 +44,7 @@ export function linearAttention(
     const num = matMulBatched(phiQ, kv) // [B, Hkv, g*T, Dh] @ [B, Hkv, Dh, Dh] -> [B, Hkv, g*T, Dh]
     const den = tf.sum(tf.mul(phiQ, z), -1, true) // [B, Hkv, g*T, 1]
     const heads = tf.div(num, tf.add(den, EPS)) // [B, Hkv, g*T, Dh]
-    return mergeHeads(tf.reshape(heads, [B, H, T, Dh]), params, prefix, dims, ctx)
+    return mergeAndProject(tf.reshape(heads, [B, H, T, Dh]), params, prefix, dims, ctx)
   }
 
   // Explicit form: A = phi(Q) phi(K)^T, masked, rows normalised.
@@ -54,5 +54,5 @@ export function linearAttention(
   const weights = tf.div(a, tf.add(tf.sum(a, -1, true), EPS)) // [B, H, T, T], rows sum to 1
   if (ctx.attention) ctx.attention.push(weights)
   const heads = matMulBatched(tf.reshape(weights, [B, Hkv, g * T, T]), v) // -> [B, Hkv, g*T, Dh]
-  return mergeHeads(tf.reshape(heads, [B, H, T, Dh]), params, prefix, dims, ctx)
+  return mergeAndProject(tf.reshape(heads, [B, H, T, Dh]), params, prefix, dims, ctx)
 }

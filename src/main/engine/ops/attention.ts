@@ -3,7 +3,7 @@
 // on the right, the 1/sqrt(Dh) scale applied to q ([T, Dh]) rather than to the scores ([T, T]), and
 // gradients that never use transpose flags.
 import * as tf from '@tensorflow/tfjs-core'
-import { ensureBackendFixes } from './backend-fixes'
+import { ensureBackendFixes } from './registration'
 import { softmaxGradWithTranspose, transposeLastFast } from './attention-kernels'
 import { customOp, dim } from './custom-op'
 import { applyDropoutMask } from './dropout'

@@ -14,24 +14,13 @@ import { registerDropoutKernels } from './dropout'
 import { registerGeluKernels } from './gelu'
 import { registerLayerNormKernels } from './layer-norm'
 import { registerMatMulKernels } from './matmul'
+import { SUM_ROWS } from './kernel-names'
+import { setBackendFixer } from './registration'
 
-const fixedBackends = new Set<string>()
-
-/** Kernel name of the column-sum kernel ([N, D] -> [D]) registered for wasm. */
-export const SUM_ROWS = 'AwSumRows'
-
-/** Registers kernels a backend lacks and routes around its slow paths; call once after tf.setBackend(). Idempotent. */
-export function registerBackendFixes(backendName: string): void {
-  if (fixedBackends.has(backendName)) return
-  fixedBackends.add(backendName)
+// Installed in the leaf registration module: the ops ask it to register these, never importing this file.
+setBackendFixer((backendName) => {
   if (backendName === 'wasm') registerWasmFixes()
-}
-
-/** Applies registerBackendFixes to the active backend; ops call it so they are fast even if the caller forgot. */
-export function ensureBackendFixes(): void {
-  const name = tf.getBackend()
-  if (!fixedBackends.has(name)) registerBackendFixes(name)
-}
+})
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }
 type RawKernel = (args: KernelArgs) => tf.TensorInfo

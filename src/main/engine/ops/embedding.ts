@@ -1,7 +1,7 @@
 // Embedding lookup whose gradient is a scatter-add of rows (O(B*T*D)), never a one-hot matmul
 // (O(B*T*V*D)). On wasm the scatter is the UnsortedSegmentSum kernel registered by backend-fixes.
 import * as tf from '@tensorflow/tfjs-core'
-import { ensureBackendFixes } from './backend-fixes'
+import { ensureBackendFixes } from './registration'
 import { customOp, dim } from './custom-op'
 
 /** Looks up rows of an embedding table: table [V, D], ids int32 [B, T] (any shape) -> [B, T, D]. */

@@ -13,7 +13,9 @@
 //   with paddingMaskBias(mask) (add a causal [1, 1, T, T] bias yourself for decoders);
 // - gelu() for the feed-forward activation (tanh form without tanh), layerNorm() for pre-LN,
 //   embeddingLookup() for tokens (never a one-hot matmul), dropout(x, rate, seed) for training masks.
-export { registerBackendFixes } from './backend-fixes'
+// Loading backend-fixes installs the kernels that registration.ts registers per backend.
+import './backend-fixes'
+export { registerBackendFixes } from './registration'
 export { dense, matMulBatched, transposeLast, sumRows } from './matmul'
 export { gelu, geluExact } from './gelu'
 export { embeddingLookup } from './embedding'

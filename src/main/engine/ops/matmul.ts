@@ -1,7 +1,8 @@
 // Matrix products with gradients that use only plain (untransposed-flag) products: on wasm the
 // transposed-flag and batched kernels are 10-20x slower than the 2-D path these reach.
 import * as tf from '@tensorflow/tfjs-core'
-import { ensureBackendFixes, SUM_ROWS } from './backend-fixes'
+import { SUM_ROWS } from './kernel-names'
+import { ensureBackendFixes } from './registration'
 import { customOp, dim } from './custom-op'
 import { hasKernel, registerJsKernel, runKernel, type JsKernelArgs } from './js-kernel'
 import { heapF32, sliceMatMulInto } from './wasm-heap'

@@ -6,7 +6,7 @@ import { dropout as seededDropout } from '../ops'
 import type { ForwardContext } from './types'
 
 /** Inverted dropout during training; identity otherwise. */
-export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
+export function trainingDropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
   if (!ctx.training || rate <= 0 || !ctx.seeds) return x
   return seededDropout(x, rate, ctx.seeds.next())
 }

@@ -57,7 +57,7 @@ export function projectQkv(x: tf.Tensor, params: Params, prefix: string, dims: M
 }
 
 /** Merges heads [B, H, T, Dh] back and applies the output projection -> [B, T, D]. */
-export function mergeHeads(heads: tf.Tensor, params: Params, prefix: string, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
+export function mergeAndProject(heads: tf.Tensor, params: Params, prefix: string, dims: ModelDims, ctx: ForwardContext): tf.Tensor {
   const [B, , T] = heads.shape as [number, number, number, number]
   const D = dims.dModel
   const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B * T, D]) // [B, H, T, Dh] -> [B*T, D]
@@ -78,11 +78,11 @@ export function multiHeadAttention(
   firstQueryOnly = false,
 ): tf.Tensor {
   const { q, k, v } = projectQkv(x, params, prefix, dims, ctx, firstQueryOnly) // q [B, H, T|1, Dh]
-  // Attention dropout draws its seed at the same point of the step's seed stream as models/dropout would.
+  // Attention dropout draws its seed at the same point of the step's seed stream as models/training-dropout would.
   const rate = ctx.training && ctx.seeds && dims.attnDropout > 0 ? dims.attnDropout : 0
   const seed = rate > 0 ? ctx.seeds!.next() : 0
   // q [B, H, T, Dh], k, v [B, Hkv, T, Dh] -> heads [B, H, T, Dh], weights [B, H, T, T] (rows sum to 1; + mask [B, 1, T|1, T])
   const { output: heads, weights } = attention(q, k, v, { maskBias: masks.bias, dropoutRate: rate, seed })
   if (ctx.attention) ctx.attention.push(weights)
-  return mergeHeads(heads, params, prefix, dims, ctx) // -> [B, T, D]
+  return mergeAndProject(heads, params, prefix, dims, ctx) // -> [B, T, D]
 }
