@@ -703,7 +703,7 @@ export default {
     demo: { plain: 'Open it in a web browser to try the model, even offline.', details: 'index.html: a self-contained demo page with attention highlighting.' },
     card: { plain: 'A readable report: what the model is, how well it did and where not to trust it.', details: 'MODEL_CARD.md (Markdown).' },
     verification: { plain: 'The result of checking that the exported files give the app’s answers.', details: 'verification.json: per format, the largest probability difference and label mismatches.' },
-    zip: { plain: 'Everything above in one file, to keep or share.', details: 'model-bundle.zip: the whole TensorFlow.js bundle; this app can import it back.' },
+    zip: { plain: 'All the other files in one, to keep or share.', details: 'model-bundle.zip: the whole TensorFlow.js bundle; this app can import it back.' },
     picture: { plain: 'A picture of the confusion matrix used in the report.', details: 'PNG image referenced by MODEL_CARD.md.' },
     other: { plain: 'Part of the exported model.', details: 'A file the export wrote.' },
   },

@@ -707,7 +707,7 @@ const zhCN: Schema<typeof en> = {
     demo: { plain: '在浏览器中打开即可试用模型，离线也行。', details: 'index.html：自包含的演示页面，带注意力高亮。' },
     card: { plain: '一份易读的报告：模型是什么、效果如何、哪些情况不可信。', details: 'MODEL_CARD.md（Markdown）。' },
     verification: { plain: '检查导出文件与应用给出相同答案的结果。', details: 'verification.json：每种格式的最大概率差和标签不一致数。' },
-    zip: { plain: '以上所有内容打包成一个文件，便于保存或分享。', details: 'model-bundle.zip：完整的 TensorFlow.js 包；本应用可以把它导入回来。' },
+    zip: { plain: '其余所有文件打包成一个，便于保存或分享。', details: 'model-bundle.zip：完整的 TensorFlow.js 包；本应用可以把它导入回来。' },
     picture: { plain: '报告中使用的混淆矩阵图片。', details: 'MODEL_CARD.md 引用的 PNG 图片。' },
     other: { plain: '导出模型的一部分。', details: '导出时写入的文件。' },
   },
