@@ -1,7 +1,7 @@
 // Run configuration: one schema with defaults and limits, shared by the engine, the services,
 // the terminal and the forms. Validated up front so a bad value is a sentence, not a stack trace.
 import { z } from 'zod'
-import { architectures, architecturesWith, modelInfo } from './models'
+import { architectures, architecturesWith, modelInfo, textArchitectures } from './models'
 
 /** Attention implementations the encoder and decoder can use. */
 export const attentionKinds = ['full', 'sliding', 'linear'] as const
@@ -12,7 +12,7 @@ export const tokenizerKinds = ['char', 'word', 'subword'] as const
 
 /** Model hyperparameters (names follow the Transformer paper). */
 export const ModelConfigSchema = z.object({
-  arch: z.enum(architectures).default('encoder'),
+  arch: z.enum(textArchitectures).default('encoder'),
   dModel: z.number().int().min(8).max(1024).default(128),
   nHeads: z.number().int().min(1).max(32).default(4),
   /** K/V heads: equal to nHeads is standard multi-head, 1 is multi-query, between is grouped-query. 0 = nHeads. */

@@ -81,3 +81,29 @@ export const bagCost: CostModel = {
   flopsPerToken: (spec) => 6 * headParameters(spec) + 6 * spec.dims.dModel,
   activationFloats: (spec, B, T) => 4 * B * T * spec.dims.dModel,
 }
+
+/**
+ * Cost of the table encoder (FT-Transformer): per numeric column a vector, a bias and a "missing" vector;
+ * per categorical column a table of its values plus missing and other, and a bias; a [CLS] vector; then
+ * the encoder's blocks and head. Each column is one token.
+ */
+export const tableCost: CostModel = (() => {
+  const lookup = (d: ModelDims) => (d.table?.categorical ?? []).reduce((n, c) => n + (c.size + 2) * d.dModel, 0)
+  const parameters = (spec: ModelSpec): number => {
+    const { dModel: D, nHeads: H, nKvHeads: Hkv, headDim: Dh, ffnDim: F, nLayers: L } = spec.dims
+    const t = spec.dims.table ?? { numeric: [], categorical: [] }
+    const qkv = (H + 2 * Hkv) * Dh
+    const block = 4 * D + (D * qkv + qkv + D * D + D) + (D * F + F + F * D + D)
+    const columns = D + 3 * t.numeric.length * D + lookup(spec.dims) + t.categorical.length * D
+    return columns + L * block + (familyOf(spec.dims).finalLn ? 2 * D : 0) + headParameters(spec)
+  }
+  return {
+    lookupParameters: lookup,
+    parameters,
+    flopsPerToken: (spec, T) => 6 * (parameters(spec) - lookup(spec.dims)) + 12 * spec.dims.nLayers * T * spec.dims.dModel + 6 * spec.dims.dModel,
+    activationFloats(spec, B, T) {
+      const { dModel: D, ffnDim: F, nHeads: H, nLayers: L } = spec.dims
+      return L * (12 * B * T * D + 2 * B * T * F + 2 * B * H * T * T) + 4 * B * T * D
+    },
+  }
+})()

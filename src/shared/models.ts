@@ -15,10 +15,12 @@
 // A family that differs in details (post-LN, erf GELU, token types, position offsets, tied heads) is not
 // a new architecture: it sets the `ModelFamily` fields of its dims and the shared blocks read them.
 import type { ModelConfig } from './config'
-import { bagCost, transformerCost, type CostModel } from './model-cost'
+import { bagCost, tableCost, transformerCost, type CostModel } from './model-cost'
 
-/** Model families the engine builds. */
-export const architectures = ['encoder', 'decoder', 'bag'] as const
+/** Model families that read text: the ones a run configuration may choose. */
+export const textArchitectures = ['encoder', 'decoder', 'bag'] as const
+/** Model families the engine builds (text ones, then the table encoder, which reads a table's columns). */
+export const architectures = [...textArchitectures, 'table'] as const
 /** One architecture id. */
 export type Architecture = (typeof architectures)[number]
 
@@ -75,6 +77,15 @@ export function familyOf(d: ModelFamily & { dModel: number }): Required<ModelFam
   return f
 }
 
+/**
+ * The columns a table model reads, in token order after [CLS]: numeric columns first, then categorical
+ * ones. A categorical column of `size` known values has ids 0 = missing, 1 = other (unseen), 2.. = values.
+ */
+export interface TableColumns {
+  numeric: string[]
+  categorical: { name: string; size: number }[]
+}
+
 /** The model hyperparameters with derived sizes filled in (names from the Transformer paper). */
 export interface ModelDims extends ModelFamily {
   arch: Architecture
@@ -96,6 +107,8 @@ export interface ModelDims extends ModelFamily {
   positional: ModelConfig['positional']
   /** 'cls' reads the architecture's summary position (`ArchitectureInfo.summary`), 'mean' averages real tokens. */
   pooling: ModelConfig['pooling']
+  /** The table model's columns (architecture 'table' only). */
+  table?: TableColumns
 }
 
 /** What a model outputs: class logits, next-token logits (decoder pretraining) or masked-token logits (encoder pretraining). */
@@ -130,6 +143,8 @@ export interface ArchitectureInfo {
   /** The model card's sentence about this model ("a Transformer encoder classifier with ..."). */
   describe(dims: ModelDims, parameters: number): string
   cost: CostModel
+  /** What it reads: text (token ids) or a table's columns. */
+  reads: 'text' | 'table'
 }
 
 const size = (n: number) => `${n.toLocaleString('en-US')} parameters`
@@ -156,6 +171,7 @@ export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
     summary: 'first',
     describe: describeBlocks('Transformer encoder classifier', false),
     cost: transformerCost(false),
+    reads: 'text',
   },
   decoder: {
     id: 'decoder',
@@ -168,6 +184,7 @@ export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
     summary: 'last',
     describe: describeBlocks('causal Transformer decoder, fine-tuned as a classifier from its last token', true),
     cost: transformerCost(true),
+    reads: 'text',
   },
   bag: {
     id: 'bag',
@@ -180,6 +197,23 @@ export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
     summary: 'first',
     describe: (d, parameters) => `a bag-of-embeddings baseline (the mean of ${d.dModel}-wide token embeddings, then a linear layer; ${size(parameters)}). It ignores word order.`,
     cost: bagCost,
+    reads: 'text',
+  },
+  table: {
+    id: 'table',
+    name: 'Table encoder',
+    description: 'Reads a table row: each column becomes a token (FT-Transformer), and [CLS] sums them up.',
+    capabilities: { classify: true, pretrain: false, attentionMaps: true, export: false, lora: false },
+    pretrain: null,
+    blocks: true,
+    causal: false,
+    summary: 'first',
+    describe: (d, parameters) => {
+      const t = d.table ?? { numeric: [], categorical: [] }
+      return `a table encoder (FT-Transformer) reading ${t.numeric.length} numeric and ${t.categorical.length} categorical column(s) as tokens, with ${d.nLayers} pre-LN block(s), dModel ${d.dModel}, ${d.nHeads} heads and [CLS] pooling (${size(parameters)}).`
+    },
+    cost: tableCost,
+    reads: 'table',
   },
 }
 
@@ -193,6 +227,13 @@ export function modelInfo(arch: Architecture): ArchitectureInfo {
 /** Architectures that have a capability, in registry order. */
 export function architecturesWith(capability: keyof ModelCapabilities): Architecture[] {
   return architectures.filter((a) => modelRegistry[a].capabilities[capability])
+}
+
+/** Dims of a table model over `columns`: the block settings of `m`, one token per column plus [CLS]. */
+export function tableDims(m: ModelConfig, columns: TableColumns): ModelDims {
+  const F = columns.numeric.length + columns.categorical.length
+  if (F === 0) throw new Error('A table model needs at least one numeric or categorical column.')
+  return { ...resolveDims(m, 0), arch: 'table', maxLen: F + 1, attention: 'full', positional: 'learned', pooling: 'cls', table: columns }
 }
 
 /** Fills in derived sizes: headDim = dModel / nHeads, ffnDim 0 -> 4 dModel, nKvHeads 0 -> nHeads; family fields as given. */

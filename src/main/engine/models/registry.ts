@@ -18,6 +18,7 @@ import type { WeightKind } from './block'
 import { decoderForward, decoderShapes } from './decoder'
 import { encoderForward, encoderShapes } from './encoder'
 import { loraShapes } from './lora'
+import { tableForward, tableShapes } from './table'
 import type { ForwardContext, ModelSpec } from './types'
 
 /** One weight: hierarchical name, shape, and how to initialise it. */
@@ -27,7 +28,10 @@ export type WeightShape = [string, number[], WeightKind | 'loraA']
 export interface ArchitectureEngine {
   /** Names and shapes of the weights (adapters excluded), in creation order. */
   shapes(spec: ModelSpec): [string, number[], WeightKind][]
-  /** ids [B, T], mask [B, T] -> class logits [B, C], or next-token logits [B, T, V] for an 'lm' head. */
+  /**
+   * ids [B, T], mask [B, T] -> class logits [B, C], or next-token logits [B, T, V] for an 'lm' head. A model that
+   * reads tables (ArchitectureInfo.reads) takes a row's value ids [B, F] and scaled numeric values [B, F] instead.
+   */
   forward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor
 }
 
@@ -36,6 +40,7 @@ export const engineRegistry: Record<Architecture, ArchitectureEngine> = {
   encoder: { shapes: encoderShapes, forward: encoderForward },
   decoder: { shapes: decoderShapes, forward: decoderForward },
   bag: { shapes: bagShapes, forward: bagForward },
+  table: { shapes: tableShapes, forward: tableForward },
 }
 
 /** The engine entry of an architecture. */

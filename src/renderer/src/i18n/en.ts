@@ -352,7 +352,7 @@ export default {
       arch: {
         label: 'Architecture',
         help: 'Encoder: reads the whole text at once (best for classifying). Decoder: reads left to right (needed for pretraining). Bag: a fast baseline that ignores word order.',
-        options: { encoder: 'Encoder (Transformer)', decoder: 'Decoder (GPT-style)', bag: 'Bag of embeddings (baseline)' },
+        options: { encoder: 'Encoder (Transformer)', decoder: 'Decoder (GPT-style)', bag: 'Bag of embeddings (baseline)', table: 'Table encoder (a token per column)' },
       },
       dModel: { label: 'Model width (dModel)', help: 'Size of each token\'s internal representation. Wider learns more but is slower.' },
       nHeads: { label: 'Attention heads', help: 'How many different things each layer can look for at once. Must divide the width.' },

@@ -356,7 +356,7 @@ const zhCN: Schema<typeof en> = {
       arch: {
         label: '架构',
         help: '编码器：一次读取整段文本（最适合分类）。解码器：从左到右读取（预训练需要）。词袋：忽略词序的快速基线。',
-        options: { encoder: '编码器（Transformer）', decoder: '解码器（GPT 式）', bag: '词袋嵌入（基线）' },
+        options: { encoder: '编码器（Transformer）', decoder: '解码器（GPT 式）', bag: '词袋嵌入（基线）', table: '表格编码器（每列一个词元）' },
       },
       dModel: { label: '模型宽度（dModel）', help: '每个词元内部表示的大小。越宽学得越多，但更慢。' },
       nHeads: { label: '注意力头数', help: '每层能同时关注多少种不同的东西。必须能整除宽度。' },

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, toRaw, watch } from 'vue'
 import type { RunPlan } from '../../../shared/api'
 import { mergeConfig, presets as sharedPresets, resolveConfig, type FinetuneMode, type PresetName, type RunConfig } from '../../../shared/config'
-import { architecturesWith, modelInfo } from '../../../shared/models'
+import { modelInfo, textArchitectures } from '../../../shared/models'
 import { errorMessage, useApi } from '../api'
 import { setPath, validateConfig } from '../lib/config-fields'
 import { useAppStore } from './app'
@@ -80,7 +80,7 @@ export const useTrainStore = defineStore('train', () => {
     c.task = task
     if (task === 'pretrain') {
       // The encoder pretrains as a masked-language model, the decoder by next-token prediction.
-      if (!modelInfo(c.model.arch).capabilities.pretrain) c.model.arch = architecturesWith('pretrain')[0]!
+      if (!modelInfo(c.model.arch).capabilities.pretrain) c.model.arch = textArchitectures.find((a) => modelInfo(a).capabilities.pretrain)!
       c.finetune.fromRunId = null
       c.finetune.baseId = null
     }
