@@ -10,7 +10,6 @@ import { ContentHasher } from '../data/content-hash'
 import { diagnose } from '../data/doctor'
 import { planFixes } from '../data/fixes'
 import { openTable } from '../data/open-table'
-import { oversampleExtras } from '../data/oversample'
 import { FactsBuilder } from '../data/row-facts'
 import { checkMapping, mapRecord } from '../data/row-mapping'
 import { checkSplitSpec, resolveSplits, stratifiedSplit } from '../data/stratified-split'
@@ -22,6 +21,8 @@ import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo
 import { newId } from '../store/ids'
 import { bestEffort, diskFullError, isDiskFull, reclaimWal } from './disk-full'
 import { removeStaleUploads, saveUpload } from './uploads'
+import { loadSplitRows, pageSize, scanRows, scanRowsSync, summarizeRows, type LoadedSplits } from './dataset-rows'
+import { IntList, LabelIndex } from './label-index'
 import { processAlive } from './process-alive'
 
 /** What the service needs from the composition root. */
@@ -46,22 +47,7 @@ export interface ImportProgress {
   etaSec: number | null
 }
 
-/** One split's rows, ready for training or evaluation (labels as indices into `labels`). */
-export interface SplitRows {
-  texts: string[]
-  labels: number[]
-}
-
-/** A version's rows by split, for the runs service. `indices` are the rows' stored idx. */
-export interface LoadedSplits {
-  labels: string[]
-  /** `indices` covers the stored rows; oversampled copies are appended after them. */
-  train: SplitRows & { indices: number[] }
-  validation: SplitRows & { indices: number[] }
-  test: SplitRows & { indices: number[] }
-  /** Texts of rows without a label (for pretraining a language model). */
-  unlabeled: string[]
-}
+export type { LoadedSplits, SplitRows } from './dataset-rows'
 
 /** The API handlers plus what the runs service and the terminal need. */
 export type DatasetService = WorkbenchHandlers['datasets'] & {
@@ -81,36 +67,15 @@ export type DatasetService = WorkbenchHandlers['datasets'] & {
   close(): void
 }
 
-const pageSize = 5000
 const progressEveryMs = 200
 const exampleChars = 300
 const defaultSeqLen = 128
-
-/** Growable Int32 array for per-row label ids during a streaming import. */
-class IntList {
-  data = new Int32Array(1024)
-  length = 0
-  push(v: number) {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = v
-  }
-  view() {
-    return this.data.subarray(0, this.length)
-  }
-}
-
 
 class Cancelled extends UserError {
   constructor() {
     super('The import was cancelled. Nothing was saved.', 'conflict')
   }
 }
-
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
 
 /** Build the datasets service over the store. */
 export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
@@ -226,7 +191,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       stagingId = datasetId
       onStaging?.(datasetId)
 
-      const labelIndex = new Map<string, number>()
+      const labelIndex = new LabelIndex()
       const labelIds = new IntList()
       const declared = new IntList()
       const hasher = new ContentHasher()
@@ -252,12 +217,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       for await (const rec of all as AsyncIterable<SourceRecord>) {
         if (signal?.aborted) throw new Cancelled()
         const row = mapRecord(rec, mapping, where.shown)
-        let id = -1
-        if (row.label !== null) {
-          id = labelIndex.get(row.label) ?? -1
-          if (id < 0) labelIndex.set(row.label, (id = labelIndex.size))
-        }
-        labelIds.push(id)
+        labelIds.push(labelIndex.idOf(row.label))
         declared.push(row.split ? splitCodes[row.split] : 0)
         hasher.add(row.text, row.label)
         if (row.text.trim() !== '') texts++
@@ -290,7 +250,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
         repo.setSplits(versionId, changes.slice(i, i + batchSize * 4))
       }
       const contentHash = hasher.finish(codes)
-      const summary = summarize([...labelIndex.keys()], labelIds.view(), codes)
+      const summary = summarizeRows(labelIndex.names(), labelIds.view(), codes)
       report(true)
       if (signal?.aborted) throw new Cancelled()
       const existing = repo.findByContentHash(contentHash, datasetId)
@@ -322,43 +282,6 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     }
   }
 
-  function summarize(labelNames: string[], labelIds: ArrayLike<number>, codes: Uint8Array): VersionSummary {
-    const counts = new Array<number>(labelNames.length).fill(0)
-    const splitCounts: Partial<Record<SplitName, number>> = {}
-    for (let i = 0; i < labelIds.length; i++) {
-      if (labelIds[i] >= 0) counts[labelIds[i]]++
-      const s = splitByCode[codes[i]]
-      if (s) splitCounts[s] = (splitCounts[s] ?? 0) + 1
-    }
-    const labels = labelNames.filter((_, i) => counts[i] > 0).sort()
-    const labelCounts: Record<string, number> = {}
-    for (const l of labels) labelCounts[l] = counts[labelNames.indexOf(l)]
-    return { labels, labelCounts, splitCounts }
-  }
-
-  /** Visit every row of a version in idx order, a page at a time, letting other work in between. */
-  async function scan(versionId: string, visit: (r: RowRecord) => void): Promise<void> {
-    let after = -1
-    for (;;) {
-      const page = repo.rowsAfter(versionId, after, pageSize)
-      for (const r of page) visit(r)
-      if (page.length < pageSize) return
-      after = page[page.length - 1].idx
-      await yieldToLoop()
-    }
-  }
-
-  /** Same, synchronously (inside a transaction). */
-  function scanSync(versionId: string, visit: (r: RowRecord) => void): void {
-    let after = -1
-    for (;;) {
-      const page = repo.rowsAfter(versionId, after, pageSize)
-      for (const r of page) visit(r)
-      if (page.length < pageSize) return
-      after = page[page.length - 1].idx
-    }
-  }
-
   /** Write a new version from the current one: each row mapped (or dropped with null). */
   function deriveVersion(d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): string {
     const versionId = newId('dsv')
@@ -380,21 +303,16 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       { datasetId: d.id, versionId, parentVersionId: d.version.id, createdAt: new Date().toISOString(), source: d.version.source, split, note },
       (insert) => {
         const hasher = new ContentHasher()
-        const labelIndex = new Map<string, number>()
+        const labelIndex = new LabelIndex()
         const labelIds: number[] = []
         const codes: number[] = []
         let batch: RowRecord[] = []
         let position = 0
-        scanSync(d.version.id, (r) => {
+        scanRowsSync(repo, d.version.id, (r) => {
           const out = map(r, position++)
           if (!out) return
           hasher.add(out.text, out.label)
-          let id = -1
-          if (out.label !== null) {
-            id = labelIndex.get(out.label) ?? -1
-            if (id < 0) labelIndex.set(out.label, (id = labelIndex.size))
-          }
-          labelIds.push(id)
+          labelIds.push(labelIndex.idOf(out.label))
           codes.push(out.split ? splitCodes[out.split] : 0)
           batch.push(out)
           if (batch.length >= pageSize) {
@@ -405,14 +323,14 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
         insert(batch)
         if (labelIds.length === 0) throw new UserError('These fixes would remove every row. Nothing was changed.', 'conflict')
         const splitArr = Uint8Array.from(codes)
-        return { contentHash: hasher.finish(splitArr), rowCount: labelIds.length, summary: summarize([...labelIndex.keys()], labelIds, splitArr) }
+        return { contentHash: hasher.finish(splitArr), rowCount: labelIds.length, summary: summarizeRows(labelIndex.names(), labelIds, splitArr) }
       },
     )
   }
 
   async function facts(versionId: string) {
     const b = new FactsBuilder()
-    await scan(versionId, (r) => b.add(r))
+    await scanRows(repo, versionId, (r) => b.add(r))
     return b.finish()
   }
 
@@ -510,14 +428,9 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       const d = mustGet(id)
       const spec: SplitSpec = checkSplitSpec(ratios)
       const groupIds: number[] = []
-      const labelIndex = new Map<string, number>()
-      await scan(d.version.id, (r) => {
-        let g = -1
-        if (r.label !== null) {
-          g = labelIndex.get(r.label) ?? -1
-          if (g < 0) labelIndex.set(r.label, (g = labelIndex.size))
-        }
-        groupIds.push(g)
+      const labelIndex = new LabelIndex()
+      await scanRows(repo, d.version.id, (r) => {
+        groupIds.push(labelIndex.idOf(r.label))
       })
       const codes = stratifiedSplit(groupIds, spec)
       const split: SplitInfo = { ...ratios, note: `stratified (seed ${ratios.seed})`, ...(d.version.split?.oversample ? { oversample: true } : {}) }
@@ -528,7 +441,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     async stats({ id, seqLen }) {
       const d = mustGet(id)
       const lengths: number[] = []
-      await scan(d.version.id, (r) => lengths.push(countTokens(r.text)))
+      await scanRows(repo, d.version.id, (r) => lengths.push(countTokens(r.text)))
       const limit = seqLen ?? defaultSeqLen
       const summary = d.version.summary ?? { labels: [], labelCounts: {}, splitCounts: {} }
       return {
@@ -565,39 +478,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       return { datasetId: d.id, versionId: d.version.id }
     },
 
-    loadSplitRows(versionId) {
-      const v = repo.version(versionId)
-      if (!v) throw new UserError(`Dataset version "${versionId}" not found.`, 'not_found')
-      const labels = (v.summary?.labels ?? []).slice().sort()
-      const labelOf = new Map(labels.map((l, i) => [l, i]))
-      const out: LoadedSplits = {
-        labels,
-        train: { texts: [], labels: [], indices: [] },
-        validation: { texts: [], labels: [], indices: [] },
-        test: { texts: [], labels: [], indices: [] },
-        unlabeled: [],
-      }
-      scanSync(versionId, (r) => {
-        if (r.label === null) {
-          if (r.text.trim()) out.unlabeled.push(r.text)
-          return
-        }
-        if (r.split === null) return
-        const y = labelOf.get(r.label)
-        if (y === undefined) return
-        const part = out[r.split]
-        part.texts.push(r.text)
-        part.labels.push(y)
-        if ('indices' in part) part.indices.push(r.idx)
-      })
-      if (v.split?.oversample) {
-        for (const p of oversampleExtras(out.train.labels, v.split.seed)) {
-          out.train.texts.push(out.train.texts[p])
-          out.train.labels.push(out.train.labels[p])
-        }
-      }
-      return out
-    },
+    loadSplitRows: (versionId) => loadSplitRows(repo, versionId),
 
     close() {
       closed = true
