@@ -43,6 +43,12 @@ const labels: Record<string, string> = {
   'finetune.lora.rank': 'LoRA rank',
   'finetune.lora.alpha': 'LoRA alpha',
   'finetune.bodyLrScale': 'Body learning-rate scale',
+  'finetune.baseId': 'Base',
+  'finetune.mode': 'Fine-tune mode',
+  'finetune.probeFirst': 'Head fitted first',
+  'finetune.lora.ffn': 'LoRA on feed-forward',
+  'pretrain.maskRate': 'Masked share',
+  'pretrain.textDir': 'Extra pretraining text',
 }
 
 /** A readable name for a dotted config key. */
