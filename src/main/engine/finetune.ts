@@ -21,6 +21,8 @@ export interface FinetuneSource {
   tokenizer: TokenizerJSON
   labels: string[]
   weights: Map<string, NamedArray>
+  /** An imported checkpoint (its tokenizer has its own special tokens). */
+  imported?: boolean
 }
 
 /** What a fine-tuning run starts from. */
@@ -43,7 +45,7 @@ export function readFinetuneSource(dir: string): FinetuneSource {
       throw new UserError(`The base in ${dir} cannot be read: ${(err as Error).message}`)
     }
     // An imported checkpoint is a body without a head: every fine-tune gives it a new one.
-    return { spec: { dims: baseDims(base.file.arch), head: 'classify', nClasses: 0, lora: null }, tokenizer: base.tokenizer, labels: [], weights: base.weights }
+    return { spec: { dims: baseDims(base.file.arch), head: 'classify', nClasses: 0, lora: null }, tokenizer: base.tokenizer, labels: [], weights: base.weights, imported: true }
   }
   const { file, weights } = readModelFolder(dir)
   return { spec: file.spec, tokenizer: file.tokenizer, labels: file.labels, weights }
@@ -61,6 +63,8 @@ export function startFrom(src: FinetuneSource, config: RunConfig, labels: string
   if (config.task === 'pretrain') {
     const info = modelInfo(dims.arch)
     if (!info.capabilities.pretrain) throw new UserError(`The ${info.name.toLowerCase()} cannot continue language-model pretraining.`)
+    // Masking and next-token targets use the app's own special tokens; an imported tokenizer has others.
+    if (src.imported) throw new UserError('Continuing pretraining works on bases pretrained in this app; an imported base can be fine-tuned as a classifier.')
     head = pretrainObjective(dims)
   }
   if (config.model.arch !== dims.arch) log(`The base model is a ${dims.arch}; its architecture is kept (the run asked for ${config.model.arch}).`)

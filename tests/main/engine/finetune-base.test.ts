@@ -56,6 +56,11 @@ describe.each(['bert-tiny', 'gpt2-tiny'])('fine-tuning from the imported %s base
     baseDir = await importFixture(fixture)
   })
 
+  it('refuses to continue pretraining an imported base (its tokenizer has its own special tokens)', async () => {
+    const config = resolveConfig(null, { task: 'pretrain', model: { arch: fixture.startsWith('gpt2') ? 'decoder' : 'encoder' }, finetune: { baseId: 'base_fixture' } })
+    await expect(runTraining({ config, data: { ...data, unlabeled: train.texts }, runDir: join(root, `${fixture}-pre`), resume: false, initFrom: baseDir }, quiet, new AbortController().signal)).rejects.toThrow(/Continuing pretraining works on bases pretrained in this app/)
+  })
+
   it.each(['frozen', 'lora', 'full'] as FinetuneMode[])('mode %s learns the task and exports a bundle that predicts like the app', { timeout: 300_000 }, async (mode) => {
     const before = tf.memory().numTensors
     const runDir = join(root, `${fixture}-${mode}`)

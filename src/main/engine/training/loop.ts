@@ -170,8 +170,7 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
 
   const session = { start: performance.now(), tokens: 0, steps: 0, lastCkpt: performance.now(), lastWriteMs: 0 }
   const hasValidation = input.validation.rows.length > 0
-  // Language models have no F1: their kept epoch always follows the validation loss.
-  const keptBy: LoopResult['keptBy'] = objective === 'lm' ? 'loss' : (c.keepBest ?? 'macroF1')
+  const keptBy: LoopResult['keptBy'] = objective !== 'classify' ? 'loss' : (c.keepBest ?? 'macroF1') // language models have no macro-F1
   if (!hasValidation) cb.onLog('warn', 'There are no validation rows: no early stopping, and the last epoch is kept.')
 
   const saveCheckpoint = async () => {
