@@ -8,7 +8,7 @@
 // The two inputs of the registry's forward are read as a table row: `ids` int32 [B, F] holds, per column,
 // 0 / 1 (present / missing) for numeric columns and the value id for categorical ones; `values` float32
 // [B, F] holds the scaled numeric values (0 where missing, ignored for categorical columns). Columns are
-// in the order of dims.table: numeric first, then categorical (src/main/engine/tables/encode.ts builds them).
+// in the order of dims.table: numeric first, then categorical (src/shared/table-prep.ts encodes rows so).
 import * as tf from '@tensorflow/tfjs-core'
 import { dense, embeddingLookup } from '../ops'
 import { param, type Params } from '../params'
