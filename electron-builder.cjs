@@ -39,6 +39,9 @@ module.exports = {
     // Natives of other systems and processors are never shipped (${platform}, ${arch}: the target's).
     '!node_modules/better-sqlite3/prebuilds/!(${platform}-${arch}).node',
     '!node_modules/onnxruntime-node/bin/napi-v*/!(${platform})/**',
+    // WebGPU (Dawn): one folder per system and processor (macOS: one universal build).
+    '!node_modules/webgpu/dist/!(${platform}-*)/**',
+    '!node_modules/webgpu/dist/${platform}-!(${arch}|universal)/**',
     '!node_modules/onnxruntime-node/bin/napi-v*/*/!(${arch})/**',
     // onnxruntime-node: only its CPU build is used.
     '!node_modules/onnxruntime-node/bin/napi-v*/*/*/*{cuda,tensorrt,CUDA,TensorRT}*',

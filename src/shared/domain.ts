@@ -7,11 +7,13 @@ export type RunStatus = (typeof runStatuses)[number]
 
 /** Which tfjs backend a trainer process uses, and why that one. */
 export interface BackendInfo {
-  name: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu' | string
-  /** Human-readable, e.g. "WebAssembly (SIMD, 1 thread)". */
+  name: 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu' | string
+  /** Human-readable, e.g. "WebAssembly (SIMD, 1 thread)" or "WebGPU (nvidia ampere)". */
   description: string
   /** Backends tried before this one, with the reason each failed. */
   skipped: { name: string; reason: string }[]
+  /** WebGPU only: the adapter as it describes itself; software = a CPU implementation (SwiftShader, lavapipe). */
+  adapter?: { vendor: string; architecture: string; description: string; software: boolean; maxBufferBytes: number }
 }
 
 /** What the app is and where it keeps its data. */

@@ -1,25 +1,30 @@
-// Compute backend selection: the first that loads of tfjs-node-gpu -> tfjs-node -> wasm -> cpu.
-// The native two are optional dependencies (their installers need a network download), so each is
-// a dynamic import that may fail; only one of them is ever loaded in a process.
+// Compute backend selection: the first usable of tfjs-node-gpu -> WebGPU (a real GPU adapter) -> tfjs-node
+// -> wasm -> cpu (the decisions are pure functions in backend-select.ts). The native ones and WebGPU are
+// optional dependencies, so each is a dynamic import that may fail; only one native TensorFlow package is
+// ever loaded in a process.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import type { BackendInfo } from '../../shared/domain'
 import { registerBackendFixes } from './ops'
+import { adapterWords, backendPlan, isSoftwareAdapter, judgeBackend, type BackendChoice } from './backend-select'
+import { startWebgpuBackend, webgpuAdapter } from './webgpu'
 
-/** Backends in the order the engine prefers them. */
-export type BackendChoice = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
-export const defaultBackendOrder: BackendChoice[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+export { defaultBackendOrder, type BackendChoice } from './backend-select'
 
 let current: BackendInfo | null = null
 
-/** Picks and activates a backend (WORKBENCH_BACKEND=wasm|cpu|tensorflow forces one); idempotent per process. */
+/**
+ * Picks and activates a backend; idempotent per process. Without `order`, WORKBENCH_BACKEND (auto or one
+ * of the backends) pins one; an explicit order of one backend is a pin too (a software WebGPU adapter is
+ * used only when pinned).
+ */
 export async function initBackend(order?: BackendChoice[]): Promise<BackendInfo> {
   // Production mode: no "install tfjs-node" banner on stderr in the trainer, no debug-only checks.
   tf.enableProdMode()
-  const forced = process.env.WORKBENCH_BACKEND as BackendChoice | undefined
-  const wanted = order ?? (forced && defaultBackendOrder.includes(forced) ? [forced] : defaultBackendOrder)
+  const plan = order ? { order, pinned: order.length === 1 } : backendPlan(process.env.WORKBENCH_BACKEND)
+  const wanted = plan.order
   if (current && wanted.includes(current.name as BackendChoice) && tf.getBackend() === tfName(current.name as BackendChoice)) return current
   const skipped: BackendInfo['skipped'] = []
   let nativeLoaded = false
@@ -29,9 +34,9 @@ export async function initBackend(order?: BackendChoice[]): Promise<BackendInfo>
         skipped.push({ name: choice, reason: 'another native TensorFlow package is already loaded in this process' })
         continue
       }
-      const description = await activate(choice, () => (nativeLoaded = true))
+      const { description, adapter } = await activate(choice, plan.pinned, () => (nativeLoaded = true))
       registerBackendFixes(tf.getBackend())
-      current = { name: choice, description, skipped }
+      current = { name: choice, description, skipped, ...(adapter ? { adapter } : {}) }
       return current
     } catch (err) {
       skipped.push({ name: choice, reason: firstLine(err) })
@@ -44,7 +49,23 @@ function tfName(choice: BackendChoice): string {
   return choice === 'tensorflow-gpu' || choice === 'tensorflow' ? 'tensorflow' : choice
 }
 
-async function activate(choice: BackendChoice, markNative: () => void): Promise<string> {
+type Activated = { description: string; adapter?: BackendInfo['adapter'] }
+
+async function activate(choice: BackendChoice, pinned: boolean, markNative: () => void): Promise<Activated> {
+  if (choice === 'webgpu') {
+    const found = await webgpuAdapter()
+    const verdict = judgeBackend('webgpu', { loaded: true, adapter: found?.facts ?? null }, pinned)
+    if (!verdict.use) throw new Error(verdict.reason)
+    await startWebgpuBackend((name) => tf.setBackend(name))
+    await tf.ready()
+    const facts = found!.facts
+    const adapter = { vendor: facts.vendor, architecture: facts.architecture, description: facts.description, software: isSoftwareAdapter(facts), maxBufferBytes: found!.maxBufferBytes }
+    return { description: `WebGPU (${adapterWords(facts)})`, adapter }
+  }
+  return { description: await activateOther(choice, markNative) }
+}
+
+async function activateOther(choice: Exclude<BackendChoice, 'webgpu'>, markNative: () => void): Promise<string> {
   switch (choice) {
     case 'tensorflow-gpu':
     case 'tensorflow': {

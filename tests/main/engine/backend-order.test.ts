@@ -26,7 +26,7 @@ function probe(order: string[] | null, env: Record<string, string> = {}) {
   const line = r.stdout.trim().split('\n').pop() ?? ''
   expect(line, r.stderr).not.toBe('')
   return JSON.parse(line) as
-    | { ok: true; info: { name: string; description: string; skipped: { name: string; reason: string }[] } }
+    | { ok: true; info: { name: string; description: string; skipped: { name: string; reason: string }[]; adapter?: { software: boolean } } }
     | { ok: false; message: string }
 }
 
@@ -41,16 +41,18 @@ function installed(pkg: string): boolean {
 }
 
 describe('compute backend chain', () => {
-  it('tries tensorflow-gpu, then tensorflow, then wasm, reporting why each skipped one did not load', () => {
+  it('tries tensorflow-gpu, then webgpu, then tensorflow, then wasm, reporting why each skipped one did not load', () => {
     const r = probe(null)
     expect(r.ok).toBe(true)
     if (!r.ok) return
     const gpu = installed('@tensorflow/tfjs-node-gpu')
     const cpuNative = installed('@tensorflow/tfjs-node')
-    const expected = gpu ? 'tensorflow-gpu' : cpuNative ? 'tensorflow' : 'wasm'
+    // WebGPU wins only on a machine with a real GPU adapter (never in CI: no GPU, no Vulkan driver in this env).
+    const expected = gpu ? 'tensorflow-gpu' : r.info.name === 'webgpu' ? 'webgpu' : cpuNative ? 'tensorflow' : 'wasm'
     expect(r.info.name).toBe(expected)
+    if (expected === 'webgpu') expect(r.info.adapter?.software).toBe(false)
     // Every backend before the chosen one is listed, in order, with a reason.
-    const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+    const order = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']
     expect(r.info.skipped.map((s) => s.name)).toEqual(order.slice(0, order.indexOf(expected)))
     for (const s of r.info.skipped) expect(s.reason.length).toBeGreaterThan(0)
     if (expected === 'wasm') expect(r.info.description).toMatch(/^WebAssembly \((SIMD|no SIMD)/)
@@ -78,5 +80,10 @@ describe('compute backend chain', () => {
     const r = probe(null, { WORKBENCH_BACKEND: 'tensorflow' })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.message).toMatch(/No compute backend could start: tensorflow: /)
+  })
+
+  it('an unknown WORKBENCH_BACKEND is a plain error, not a silent fallback', () => {
+    const r = probe(null, { WORKBENCH_BACKEND: 'cuda' })
+    expect(r).toEqual({ ok: false, message: '"cuda" is not a compute backend; use one of: auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu' })
   })
 })

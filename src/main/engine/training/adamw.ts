@@ -3,6 +3,7 @@
 // can store and restore them exactly.
 import * as tf from '@tensorflow/tfjs-core'
 import { adamwUpdate, hasFusedAdamW, sumSquares } from '../ops/adamw-kernel'
+import { addMany } from '../ops/add-many'
 import type { Params } from '../params'
 
 /** AdamW hyperparameters. */
@@ -77,7 +78,7 @@ export class AdamW {
     if (!names.length) return
     tf.tidy(() => {
       const scale = maxNorm > 0
-        ? tf.minimum(1, tf.div(maxNorm, tf.add(tf.sqrt(tf.addN(names.map((n) => sumSquares(grads[n]!)))), 1e-6))) // 1 when within bounds
+        ? tf.minimum(1, tf.div(maxNorm, tf.add(tf.sqrt(addMany(names.map((n) => sumSquares(grads[n]!)))), 1e-6))) // 1 when within bounds
         : tf.scalar(1)
       for (const name of names) {
         const p = this.params.get(name)!
@@ -104,7 +105,7 @@ export class AdamW {
 /** Scales gradients so their global L2 norm is at most maxNorm; returns the norm before clipping. */
 export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { grads: Record<string, tf.Tensor>; norm: tf.Scalar } {
   const list = Object.values(grads)
-  const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g))))) as tf.Scalar
+  const norm = tf.sqrt(addMany(list.map((g) => tf.sum(tf.square(g))))) as tf.Scalar
   if (maxNorm <= 0) return { grads, norm }
   const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6))) // 1 when already within bounds
   const out: Record<string, tf.Tensor> = {}

@@ -1,0 +1,39 @@
+// Child process of the WebGPU parity test: trains a tiny model of one architecture on one pinned
+// backend from a fixed seed and prints one JSON line {backend, description, losses, labels, positive, stepMs}.
+//   node --import tsx train-child.ts <backend> <arch> <runDir>
+import { initBackend, loadModel, predictTexts, runTraining } from '../../../../src/main/engine'
+import type { BackendChoice } from '../../../../src/main/engine/backend-select'
+import { resolveConfig } from '../../../../src/shared/config'
+import type { JobData } from '../../../../src/shared/trainer-protocol'
+import { tinyTexts } from '../../../helpers/tiny-data'
+
+const [backendName, arch, runDir] = process.argv.slice(2) as [BackendChoice, 'encoder' | 'decoder' | 'bag', string]
+
+try {
+  const backend = await initBackend([backendName])
+  const train = tinyTexts(24, 7)
+  const val = tinyTexts(8, 99)
+  const data: JobData = { labels: ['negative', 'positive'], train, validation: { ...val, indices: val.texts.map((_, i) => i) } }
+  const config = resolveConfig(null, {
+    model: { arch, dModel: 16, nHeads: 2, nLayers: 1, ffnDim: 32, seqLen: 16, dropout: 0.1, attnDropout: 0.1 },
+    tokenizer: { kind: 'word', vocabSize: 64 },
+    train: { epochs: 1, batchSize: 8, learningRate: 3e-3, patience: 0, seed: 5 },
+  })
+  const losses: number[] = []
+  const t0 = performance.now()
+  await runTraining(
+    { config, data, runDir, resume: false, initFrom: null, checkpointEverySteps: 0 },
+    { onProgress() {}, onMetric: (m) => void (m.split === 'train' && losses.push(m.loss)), onCheckpoint() {}, onLog() {} },
+    new AbortController().signal,
+  )
+  const stepMs = (performance.now() - t0) / Math.max(1, losses.length)
+  const model = await loadModel(`${runDir}/model`)
+  const predictions = await predictTexts(model, val.texts, { attention: false })
+  const labels = predictions.map((p) => p.label)
+  const positive = predictions.map((p) => p.probabilities.positive)
+  console.log(JSON.stringify({ ok: true, backend: backend.name, description: backend.description, losses, labels, positive, stepMs }))
+} catch (err) {
+  console.log(JSON.stringify({ ok: false, message: (err as Error).message }))
+}
+// Dawn keeps the process alive after its device is created.
+process.exit(0)
