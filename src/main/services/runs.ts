@@ -7,7 +7,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, rmSync, readFileSync } f
 import { join } from 'node:path'
 import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
-import { type BackendInfo, type Prediction, type Run, type RunEvent, type RunMetrics, type RunStatus } from '../../shared/domain'
+import { type BackendInfo, type Run, type RunEvent, type RunMetrics, type RunStatus } from '../../shared/domain'
 import type { JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
 import type { Db } from '../store/db'
 import { newId } from '../store/ids'
@@ -15,14 +15,16 @@ import { writeFileAtomic } from '../engine/tensor-file'
 import { createRunsRepo, type RunRecord, type StoredPrediction } from '../store/runs-repo'
 import { configDiff, predictionDiff, thinSeries } from './compare'
 import { EventThrottle, MetricWriter } from './run-live'
-import { processAlive } from './process-alive'
+import { createRunCalibrations, type Calibration } from './run-calibrations'
+import { createOwner, ownerAlive } from './run-ownership'
+import { createRunPredictions } from './run-predictions'
 import { modelInfo } from '../../shared/models'
 import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import { allLabelledRows, evaluateJobData, reportedRows, runMetrics } from './run-scoring'
 import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
 import { createPresetSizer } from './preset-sizer'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
-import { AbortedError, createPredictWorker, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
+import { AbortedError, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
 
 /** What the runs service needs from the rest of the app. */
 export interface RunServiceDeps {
@@ -60,15 +62,10 @@ export type RunService = WorkbenchHandlers['runs'] & {
 
 /** States after which nothing more happens to a run unless the user acts. */
 const settledStatuses: RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'paused']
-/** A run whose owner has not written a heartbeat for this long is considered abandoned. */
-const staleAfterMs = 30_000
 const heartbeatMs = 2_000
 const flushMs = 250
 /** How long cancel/pause wait for the trainer before answering with the run as it is. */
 const answerWithinMs = 5_000
-
-/** Service instances alive in this process, so a same-pid owner can be told apart from a dead one. */
-const liveOwners = new Set<string>()
 
 interface ActiveJob {
   controller: AbortController
@@ -83,14 +80,6 @@ interface ActiveJob {
 }
 
 type StartInput = Parameters<WorkbenchHandlers['runs']['start']>[0]
-
-/** A speed measurement of one config on one backend. */
-type Calibration = NonNullable<RunPlan['calibration']>
-
-/** What decides a calibration's speed: the model's shape, the batch, the objective and the vocabulary. */
-function calibrationKey(config: RunConfig, vocabSize: number, nClasses: number): string {
-  return JSON.stringify([config.task, config.model, config.train.batchSize, vocabSize, config.task === 'pretrain' ? 0 : nClasses])
-}
 
 function readJobData(path: string): JobData {
   return JSON.parse(readFileSync(path, 'utf8')) as JobData
@@ -126,24 +115,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
   const starts = createFinetuneStarts({ db, home, runRecord: (id) => repo.record(id) })
   const concurrency = Math.max(1, deps.concurrency ?? 1)
   const sizer = createPresetSizer(datasets)
-  const owner = { pid: process.pid, id: newId('owner') }
-  liveOwners.add(owner.id)
+  const owner = createOwner()
   const active = new Map<string, ActiveJob>()
   const waiters = new Map<string, Set<(r: Run) => void>>()
   const writer = new MetricWriter(repo)
   const throttle = new EventThrottle(emit)
   let closed = false
-  /** The backend trainers last announced; calibrations are only reused on the same one. */
-  let backendName: string | null = null
-  /** Calibrations of this session by `${backend}|${calibrationKey}`, and those being measured. */
-  const calibrations = new Map<string, Calibration>()
-  const measuring = new Map<string, Promise<Calibration>>()
-  /** Closing the service cancels calibrations still running. */
-  const stopCalibrations = new AbortController()
-  const noteBackend = (b: BackendInfo) => {
-    backendName = b.name
-    deps.onBackend?.(b)
-  }
+  const calibrations = createRunCalibrations(spawn, (b) => deps.onBackend?.(b))
+  const noteBackend = calibrations.noteBackend
 
   const flushTimer = setInterval(() => safely(() => writer.flush()), flushMs)
   flushTimer.unref()
@@ -201,15 +180,6 @@ export function createRunService(deps: RunServiceDeps): RunService {
     for (const w of ws) w(run)
   }
 
-  /** Is the process that owns this run still alive (and not us after a restart)? */
-  function ownerAlive(rec: RunRecord): boolean {
-    if (!rec.ownerId) return false
-    if (liveOwners.has(rec.ownerId)) return true
-    if (rec.ownerPid === null || rec.ownerPid === process.pid) return false
-    if (!processAlive(rec.ownerPid)) return false
-    return rec.heartbeatAt !== null && Date.now() - rec.heartbeatAt < staleAfterMs
-  }
-
   function resolve(preset: PresetName | undefined, ...overrides: unknown[]): RunConfig {
     try {
       return resolveConfig(preset ?? null, ...overrides)
@@ -254,7 +224,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const epochTokens = tokensPerEpoch(data, config)
     const nTrain = data.train.texts.length
     // A calibration of this very config beats scaling other configs' throughput.
-    const calibration = measured ?? (backendName ? calibrations.get(`${backendName}|${calibrationKey(config, vocab, nClasses)}`) : undefined)
+    const calibration = measured ?? calibrations.known(config, vocab, nClasses)
     if (calibration) {
       const estimatedSeconds = estimateSecondsAt(config, epochTokens, nTrain, calibration.tokensPerSec)
       return { config, parameters, memoryMb, estimatedSeconds, warnings, calibration }
@@ -262,37 +232,6 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const samples = repo.throughput().map((s) => ({ ...s, nClasses: 2 }))
     const estimatedSeconds = estimateSeconds(config, nClasses, epochTokens, nTrain, samples)
     return { config, parameters, memoryMb, estimatedSeconds, warnings }
-  }
-
-  /** Time the config's training steps in a trainer process, once per config and backend this session. */
-  async function measure(config: RunConfig, vocabSize: number, nClasses: number): Promise<Calibration> {
-    const key = calibrationKey(config, vocabSize, nClasses)
-    const known = backendName ? calibrations.get(`${backendName}|${key}`) : undefined
-    if (known) return known
-    // Two asks for the same config while it is being measured share one trainer job.
-    const pending = measuring.get(key)
-    if (pending) return pending
-    const job = runJob(
-      spawn,
-      { kind: 'calibrate', config, vocabSize, nClasses },
-      {
-        signal: stopCalibrations.signal,
-        onMessage: (m) => {
-          if (m.type === 'ready') safely(() => noteBackend(m.backend))
-        },
-      },
-    ).then((res) => {
-      if (res.kind !== 'calibrate') throw new Error('The trainer returned an unexpected result.')
-      const c: Calibration = { tokensPerSec: res.tokensPerSec, msPerStep: res.msPerStep, backend: res.backend }
-      calibrations.set(`${res.backend}|${key}`, c)
-      return c
-    })
-    measuring.set(key, job)
-    try {
-      return await job
-    } finally {
-      measuring.delete(key)
-    }
   }
 
   function refuseAbsurd(plan: RunPlan): void {
@@ -554,45 +493,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return run
   }
 
-  // Recent predictions per (run, text): the try-it box asks again for text it has seen (typing,
-  // deleting), and a finished model's answer never changes. Concurrent identical asks share one job.
-  const predictions = new Map<string, Promise<Prediction>>()
-  const predictWorker = createPredictWorker(spawn, { onBackend: noteBackend })
-  const maxCachedPredictions = 256
-
-  function predictWith(rec: RunRecord, text: string, attention: boolean): Promise<Prediction> {
-    const modelDir = join(rec.runDir, 'model')
-    if (!existsSync(modelDir)) {
-      throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
-    }
-    const key = `${rec.run.id}\u0000${attention ? 1 : 0}\u0000${text}`
-    const hit = predictions.get(key)
-    if (hit) {
-      predictions.delete(key)
-      predictions.set(key, hit)
-      return hit
-    }
-    // A warm worker keeps the model loaded, so a keystroke costs a forward pass, not a process start.
-    const p = predictWorker.predict({ modelDir, texts: [text], attention }).then((res) => {
-      if (!res[0]) throw new Error('The model returned no prediction.')
-      return res[0]
-    })
-    predictions.set(key, p)
-    p.catch(() => predictions.delete(key))
-    if (predictions.size > maxCachedPredictions) predictions.delete(predictions.keys().next().value!)
-    return p
-  }
-
-  // A batch (a file's lines) goes to the warm worker in one request; it is not cached.
-  function predictBatch(rec: RunRecord, texts: string[], attention: boolean): Promise<Prediction[]> {
-    const modelDir = join(rec.runDir, 'model')
-    if (!existsSync(modelDir)) throw new UserError(`The run "${rec.run.name}" has no trained model yet (it is ${rec.run.status}).`)
-    return predictWorker.predict({ modelDir, texts, attention })
-  }
-
-  function forgetPredictions(runId: string): void {
-    for (const k of predictions.keys()) if (k.startsWith(`${runId}\u0000`)) predictions.delete(k)
-  }
+  const predictions = createRunPredictions(spawn, noteBackend)
 
   /**
    * Ask a running job to cancel or pause. Waits until it has stopped, or at most `waitMs`: a trainer
@@ -653,7 +554,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const plan = planFor(config, data)
       // Refuse what could never train before spending a trainer process on it.
       refuseAbsurd(plan)
-      const calibration = await measure(config, effectiveVocab(data, config), data.labels.length)
+      const calibration = await calibrations.measure(config, effectiveVocab(data, config), data.labels.length)
       return planFor(config, data, calibration)
     },
 
@@ -740,7 +641,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         throw new UserError('This run is training in another window or terminal. Cancel it first.', 'conflict')
       }
       const deleted = repo.delete(id)
-      forgetPredictions(id)
+      predictions.forget(id)
       rmSync(rec.runDir, { recursive: true, force: true })
       return { deleted }
     },
@@ -874,19 +775,19 @@ export function createRunService(deps: RunServiceDeps): RunService {
     predict: async ({ id, text, attention }) => {
       const rec = mustGet(id)
       if (attention) requireAttentionMaps(rec)
-      return predictWith(rec, text, attention ?? false)
+      return predictions.predict(rec, text, attention ?? false)
     },
 
     predictMany: async ({ id, texts, attention }) => {
       const rec = mustGet(id)
       if (attention) requireAttentionMaps(rec)
-      return predictBatch(rec, texts, attention ?? false)
+      return predictions.predictMany(rec, texts, attention ?? false)
     },
 
     attention: async ({ ids, text }) => {
       const recs = ids.map(mustGet)
       for (const r of recs) requireAttentionMaps(r)
-      const preds = await Promise.all(recs.map((r) => predictWith(r, text, true)))
+      const preds = await Promise.all(recs.map((r) => predictions.predict(r, text, true)))
       return {
         text,
         runs: recs.map((r, i) => {
@@ -936,13 +837,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (closed) return
       closed = true
       clearInterval(beatTimer)
-      stopCalibrations.abort('cancel')
-      predictWorker.close()
+      calibrations.close()
+      predictions.close()
       const running = [...active.entries()]
       await Promise.all(running.map(([id, a]) => stopActive(id, a, 'pause')))
       clearInterval(flushTimer)
       writer.flush()
-      liveOwners.delete(owner.id)
+      owner.release()
     },
 
     runDir: (runId) => mustGet(runId).runDir,
