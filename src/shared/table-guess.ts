@@ -42,7 +42,7 @@ export const maxCategories = 100
  * Guesses every column of `rows` (one object per row, column name -> cell). `label` names the label column
  * when the user chose it; otherwise a column named like a label, else the last categorical column.
  */
-export function guessColumns(columns: string[], rows: Record<string, string>[], label?: string): ColumnGuess[] {
+export function guessTableColumns(columns: string[], rows: Record<string, string>[], label?: string): ColumnGuess[] {
   if (label !== undefined && !columns.includes(label)) throw new Error(`The table has no column named "${label}".`)
   const guesses = columns.map((name) => guessOne(name, rows.map((r) => r[name])))
   const chosen = label ?? columns.find((c) => labelNames.test(c.trim())) ?? [...guesses].reverse().find((g) => g.kind === 'categorical')?.name

@@ -2,7 +2,7 @@
 // preprocessing fits on training rows only (median / IQR, category lists, labels) and encodes rows to the
 // table encoder's inputs, with missing cells and unseen categories on their own ids.
 import { describe, expect, it } from 'vitest'
-import { guessColumns, isMissing } from '../../src/shared/table-guess'
+import { guessTableColumns, isMissing } from '../../src/shared/table-guess'
 import { clip, encodeTableRows, fitTablePrep, tableColumnsOf } from '../../src/shared/table-prep'
 
 function table(n: number): Record<string, string>[] {
@@ -18,7 +18,7 @@ function table(n: number): Record<string, string>[] {
 
 describe('column guesser', () => {
   const rows = table(40)
-  const guesses = guessColumns(['id', 'height', 'colour', 'comment', 'species'], rows)
+  const guesses = guessTableColumns(['id', 'height', 'colour', 'comment', 'species'], rows)
   const kind = (name: string) => guesses.find((g) => g.name === name)!
 
   it('tells id, numeric, categorical, text and label columns apart, each with a reason', () => {
@@ -39,14 +39,14 @@ describe('column guesser', () => {
 
   it('takes the last categorical column as the label when none is named like one, and honours a chosen label', () => {
     const rows2 = rows.map((r) => ({ a: r.height, kind: r.colour, outcomeName: r.species }))
-    expect(guessColumns(['a', 'kind', 'outcomeName'], rows2).find((g) => g.kind === 'label')!.name).toBe('outcomeName')
-    const chosen = guessColumns(['a', 'kind', 'outcomeName'], rows2, 'kind')
+    expect(guessTableColumns(['a', 'kind', 'outcomeName'], rows2).find((g) => g.kind === 'label')!.name).toBe('outcomeName')
+    const chosen = guessTableColumns(['a', 'kind', 'outcomeName'], rows2, 'kind')
     expect(chosen.find((g) => g.kind === 'label')).toMatchObject({ name: 'kind', reason: 'You chose it as the label.' })
-    expect(() => guessColumns(['a'], rows2, 'nope')).toThrow(/no column named "nope"/)
+    expect(() => guessTableColumns(['a'], rows2, 'nope')).toThrow(/no column named "nope"/)
   })
 
   it('calls a column that counts up by one a row number, not a measurement', () => {
-    const g = guessColumns(['n', 'y'], Array.from({ length: 12 }, (_, i) => ({ n: String(i + 1), y: i % 2 ? 'a' : 'b' })))
+    const g = guessTableColumns(['n', 'y'], Array.from({ length: 12 }, (_, i) => ({ n: String(i + 1), y: i % 2 ? 'a' : 'b' })))
     expect(g[0]).toMatchObject({ kind: 'id' })
     expect(g[0]!.reason).toMatch(/counts up by one/)
   })
@@ -54,7 +54,7 @@ describe('column guesser', () => {
 
 describe('table preprocessing', () => {
   const rows = table(40)
-  const guesses = guessColumns(['id', 'height', 'colour', 'comment', 'species'], rows)
+  const guesses = guessTableColumns(['id', 'height', 'colour', 'comment', 'species'], rows)
 
   it('fits median and interquartile range on the training rows, and lists categories by frequency', () => {
     const train = [
@@ -64,7 +64,7 @@ describe('table preprocessing', () => {
       { x: '4', c: 'NA', y: 'yes' },
       { x: '1000', c: 'b', y: 'no' },
     ]
-    const prep = fitTablePrep(guessColumns(['x', 'c', 'y'], train, 'y'), train)
+    const prep = fitTablePrep(guessTableColumns(['x', 'c', 'y'], train, 'y'), train)
     expect(prep.numeric).toEqual([{ name: 'x', median: 3, scale: 2 }]) // quartiles 2 and 4
     expect(prep.categorical).toEqual([{ name: 'c', values: ['b', 'a'] }])
     expect(prep.labels).toEqual(['no', 'yes'])

@@ -59,8 +59,11 @@ export interface PaddedBatch {
   tokens: number
 }
 
-/** Pads the chosen rows to their longest (padding id 0). */
-export function padRows(rows: Row[], idx: number[]): PaddedBatch {
+/**
+ * Pads the chosen rows to their longest (padding id 0). With `values` (table rows: one value per column, all
+ * rows one width) the mask slot carries each row's scaled values instead, as the table encoder reads it.
+ */
+export function padRows(rows: Row[], idx: number[], values?: Float32Array[]): PaddedBatch {
   const B = idx.length
   let T = 1
   for (const i of idx) T = Math.max(T, rows[i].length)
@@ -70,7 +73,8 @@ export function padRows(rows: Row[], idx: number[]): PaddedBatch {
   idx.forEach((i, b) => {
     const r = rows[i]
     ids.set(r, b * T)
-    mask.fill(1, b * T, b * T + r.length)
+    if (values) mask.set(values[i], b * T)
+    else mask.fill(1, b * T, b * T + r.length)
     tokens += r.length
   })
   return { ids, mask, B, T, tokens }

@@ -6,12 +6,15 @@ import { languageModelLoss, maskedLmLoss } from './loss'
 import { maskBatch } from './masking'
 import { mixSeed } from '../rng'
 
-/** Class probabilities for every row (in input order) and the mean cross-entropy against `labels` (NaN without labels). */
-export async function classifyRows(model: TextModel, rows: Row[], labels: number[] | null, batchSize = 64): Promise<{ probs: number[][]; loss: number }> {
+/**
+ * Class probabilities for every row (in input order) and the mean cross-entropy against `labels` (NaN without labels).
+ * Table rows pass their scaled values too (see padRows).
+ */
+export async function classifyRows(model: TextModel, rows: Row[], labels: number[] | null, batchSize = 64, values?: Float32Array[]): Promise<{ probs: number[][]; loss: number }> {
   const probs: number[][] = new Array(rows.length)
   let lossSum = 0
   for (const idx of evalBatches(rows.map((r) => r.length), batchSize)) {
-    const b = padRows(rows, idx)
+    const b = padRows(rows, idx, values)
     const p = tf.tidy(() => {
       const ids = tf.tensor2d(b.ids, [b.B, b.T], 'int32')
       const mask = tf.tensor2d(b.mask, [b.B, b.T])

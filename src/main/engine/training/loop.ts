@@ -63,8 +63,9 @@ export interface LoopInput {
   objective: Objective
   /** Objective 'mlm': share of tokens masked per text. */
   maskRate?: number
-  train: { rows: Row[]; labels: number[] }
-  validation: { rows: Row[]; labels: number[] }
+  /** Rows and labels; a table model's rows also carry their scaled values (ids are then the value ids). */
+  train: { rows: Row[]; labels: number[]; values?: Float32Array[] }
+  validation: { rows: Row[]; labels: number[]; values?: Float32Array[] }
   /** Class names (classify). */
   labels: string[]
   config: TrainConfig
@@ -209,7 +210,7 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
           throw abortError()
         }
         const idx = state.order[state.batchInEpoch]
-        const b = padRows(input.train.rows, idx)
+        const b = padRows(input.train.rows, idx, input.train.values)
         const lr = learningRate(state.step, state.totalSteps, c)
         const dropoutSeed = mixSeed(c.seed, state.step, 0xd0)
         const labels = objective === 'classify' ? idx.map((i) => input.train.labels[i]) : null
@@ -288,7 +289,7 @@ async function validate(input: LoopInput, model: TextModel, signal: AbortSignal)
   const bs = Math.max(input.config.batchSize, 32)
   if (input.objective === 'lm') return { loss: await languageModelRowsLoss(model, input.validation.rows, bs), metrics: null }
   if (input.objective === 'mlm') return { loss: await maskedLmRowsLoss(model, input.validation.rows, input.maskRate ?? 0.15, input.config.seed, bs), metrics: null }
-  const { probs, loss } = await classifyRows(model, input.validation.rows, input.validation.labels, bs)
+  const { probs, loss } = await classifyRows(model, input.validation.rows, input.validation.labels, bs, input.validation.values)
   const metrics = classificationMetrics(input.validation.labels, probs.map(argmax), probs, input.labels, loss)
   return { loss, metrics }
 }
