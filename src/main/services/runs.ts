@@ -1,9 +1,8 @@
 // The runs service: turns training into a durable history. It validates and queues runs, runs
 // each in a trainer process, records metrics, checkpoints and results, pauses/resumes/cancels,
 // detects runs a dead process left behind, and serves sweeps, comparisons and predictions.
-import { readPretrainTexts } from './pretrain-text'
 import { createFinetuneStarts, type FinetuneStartPoint } from './finetune-start'
-import { existsSync, linkSync, copyFileSync, mkdirSync, rmSync, readFileSync } from 'node:fs'
+import { existsSync, linkSync, copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
@@ -18,10 +17,11 @@ import { EventThrottle, MetricWriter } from './run-live'
 import { createRunCalibrations, type Calibration } from './run-calibrations'
 import { createOwner, ownerAlive } from './run-ownership'
 import { createRunPredictions } from './run-predictions'
+import { joinPredictions, loadRunData, readJobData } from './run-job-data'
+import { planRun, refuseAbsurd } from './run-planning'
 import { modelInfo } from '../../shared/models'
-import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import { allLabelledRows, evaluateJobData, reportedRows, runMetrics } from './run-scoring'
-import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { effectiveVocab } from './run-plan'
 import { createPresetSizer } from './preset-sizer'
 import { bestRun, checkSpaceKeys, describePoint, dottedToNested, expandSpace } from './sweeps'
 import { AbortedError, runJob, TrainerCrashError, type JobResult, type SpawnTrainer, type TrainerHandle } from './trainer-host'
@@ -80,33 +80,6 @@ interface ActiveJob {
 }
 
 type StartInput = Parameters<WorkbenchHandlers['runs']['start']>[0]
-
-function readJobData(path: string): JobData {
-  return JSON.parse(readFileSync(path, 'utf8')) as JobData
-}
-
-/** Join an evaluate job's predictions with the rows they were made for. */
-function joinPredictions(
-  data: JobData,
-  rows: JobData['validation'],
-  preds: Extract<JobResult, { kind: 'evaluate' }>['predictions'],
-): StoredPrediction[] {
-  const byPosition = preds.length === rows.texts.length
-  const posOfIndex = new Map(rows.indices.map((ix, i) => [ix, i]))
-  const out: StoredPrediction[] = []
-  preds.forEach((p, i) => {
-    const pos = byPosition ? i : (posOfIndex.get(p.index) ?? -1)
-    if (pos < 0 || pos >= rows.texts.length) return
-    out.push({
-      index: rows.indices[pos],
-      text: rows.texts[pos],
-      label: data.labels[rows.labels[pos]],
-      predicted: p.predicted,
-      probabilities: p.probabilities,
-    })
-  })
-  return out
-}
 
 /** Build the runs service over an open database. */
 export function createRunService(deps: RunServiceDeps): RunService {
@@ -189,62 +162,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
-  /** Load the dataset's rows and refuse what cannot train, in plain words. */
-  function loadData(datasetId: string, config: RunConfig): { versionId: string; data: JobData } {
-    const { versionId } = datasets.resolveVersion(datasetId)
-    const data = datasets.loadSplitRows(versionId)
-    if (config.task === 'pretrain') {
-      // A language model learns from every text it may see: unlabeled rows and the training split.
-      const unlabeled = [...(data.unlabeled ?? []), ...data.train.texts, ...(config.pretrain.textDir ? readPretrainTexts(config.pretrain.textDir) : [])]
-      if (!unlabeled.length) throw new UserError('The dataset has no text to pretrain on.')
-      return { versionId, data: { ...data, unlabeled, train: { texts: [], labels: [] } } }
-    }
-    // A classifier's job file does not need the unlabeled texts.
-    data.unlabeled = undefined
-    if (!data.train.texts.length) throw new UserError('The dataset has no training rows. Split it into train and validation first.')
-    const classes = new Set(data.train.labels)
-    if (data.labels.length < 2 || classes.size < 2) {
-      const only = data.labels[data.train.labels[0]] ?? data.labels[0]
-      throw new UserError(
-        `A classifier needs at least two classes, but this dataset's training rows all have the label "${only ?? '(none)'}". Add examples of another class.`,
-      )
-    }
-    if (!data.validation.texts.length) {
-      throw new UserError('The dataset has no validation rows, so accuracy cannot be measured. Split it into train and validation first.')
-    }
-    return { versionId, data }
-  }
-
+  /** The plan of a config on this data, with this session's calibration of it when there is one. */
   function planFor(config: RunConfig, data: JobData, measured?: Calibration): RunPlan {
-    const nClasses = data.labels.length
-    const vocab = effectiveVocab(data, config)
-    const parameters = countParameters(config, nClasses, vocab)
-    const memoryMb = estimateMemoryMb(config, parameters, nClasses, vocab)
-    const warnings = planWarnings(config, data, memoryMb)
-    const epochTokens = tokensPerEpoch(data, config)
-    const nTrain = data.train.texts.length
-    // A calibration of this very config beats scaling other configs' throughput.
-    const calibration = measured ?? calibrations.known(config, vocab, nClasses)
-    if (calibration) {
-      const estimatedSeconds = estimateSecondsAt(config, epochTokens, nTrain, calibration.tokensPerSec)
-      return { config, parameters, memoryMb, estimatedSeconds, warnings, calibration }
-    }
-    const samples = repo.throughput().map((s) => ({ ...s, nClasses: 2 }))
-    const estimatedSeconds = estimateSeconds(config, nClasses, epochTokens, nTrain, samples)
-    return { config, parameters, memoryMb, estimatedSeconds, warnings }
-  }
-
-  function refuseAbsurd(plan: RunPlan): void {
-    if (plan.parameters > planLimits.maxParameters) {
-      throw new UserError(
-        `This model would have ${(plan.parameters / 1e6).toFixed(0)} million parameters; the limit is ${planLimits.maxParameters / 1e6} million. Use a smaller width, fewer layers or a smaller vocabulary.`,
-      )
-    }
-    if (plan.memoryMb > planLimits.maxMemoryMb) {
-      throw new UserError(
-        `Training this model would need about ${(plan.memoryMb / 1024).toFixed(0)} GB of memory. Reduce the batch size, the sequence length or the model width.`,
-      )
-    }
+    const known = measured ?? calibrations.known(config, effectiveVocab(data, config), data.labels.length)
+    return planRun(config, data, known, () => repo.throughput())
   }
 
   /** Where a fine-tune starts (an earlier run or a base), checked to exist; null from scratch. */
@@ -516,7 +437,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   function startRun(input: StartInput, sweepId: string | null): Run {
     if (closed) throw new UserError('The app is shutting down; start the run again after it restarts.', 'conflict')
     const config = resolveRun(input.preset, input.config, input.datasetId)
-    const { versionId, data } = loadData(input.datasetId, config)
+    const { versionId, data } = loadRunData(datasets, input.datasetId, config)
     refuseAbsurd(planFor(config, data))
     if (input.queue === false && active.size >= concurrency) {
       throw new UserError('Another run is training. Add this one to the queue, or wait until it finishes.', 'conflict')
@@ -543,14 +464,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     plan: (input) => {
       const config = resolveRun(input.preset, input.config, input.datasetId)
-      const { data } = loadData(input.datasetId, config)
+      const { data } = loadRunData(datasets, input.datasetId, config)
       const sizing = sizer(input.preset, input.datasetId, input.config)
       return { ...planFor(config, data), ...(sizing ? { sizing } : {}) }
     },
 
     calibrate: async (input) => {
       const config = resolveRun(input.preset, input.config, input.datasetId)
-      const { data } = loadData(input.datasetId, config)
+      const { data } = loadRunData(datasets, input.datasetId, config)
       const plan = planFor(config, data)
       // Refuse what could never train before spending a trainer process on it.
       refuseAbsurd(plan)
@@ -689,7 +610,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
       })
       finetuneParent(base)
-      const { versionId, data } = loadData(input.datasetId, base)
+      const { versionId, data } = loadRunData(datasets, input.datasetId, base)
       for (const c of configs) refuseAbsurd(planFor(c, data))
       const sweepId = newId('sweep')
       const name = input.name?.trim() || `Sweep of ${Object.keys(input.space).map((k) => k.split('.').pop()).join(', ')}`
