@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
 import { Rng } from '../../../src/main/engine/rng'
+import { predictTableRows } from '../../../src/main/engine/predict-table'
 import { trainTable } from '../../../src/main/engine/train-table'
 import { resolveConfig } from '../../../src/shared/config'
 
@@ -49,6 +50,18 @@ describe('training a table', () => {
     expect(result.prep.labels).toEqual(['no', 'yes'])
     console.log(`table training from string cells: test accuracy ${(result.testAccuracy * 100).toFixed(1)}%, validation macro-F1 ${result.validation?.macroF1.toFixed(3)}`)
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0.9)
+    // Predicting the test rows again gives the same accuracy, with [CLS]'s attention on every column.
+    const test = rows(400, 3, 1200)
+    const pred = predictTableRows(result.model, result.prep, test, { attention: true, batchSize: 64 })
+    expect(pred.columns).toEqual(['a', 'b', 'colour'])
+    expect(pred.probs.filter((p, i) => pred.labels[p.indexOf(Math.max(...p))] === test[i]!.label).length / 400).toBeCloseTo(result.testAccuracy, 6)
+    expect(pred.attention!.length).toBe(400)
+    for (const row of pred.attention!) {
+      expect(row.length).toBe(3)
+      expect(row.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-5)
+    }
+    expect(pred.meanAttention![0]).toBeCloseTo(pred.attention!.reduce((n, r) => n + r[0]!, 0) / 400, 5)
+    console.log(`mean [CLS] attention per column: ${pred.columns.map((c, j) => `${c} ${pred.meanAttention![j]!.toFixed(3)}`).join(', ')}`)
     for (const v of result.model.params.values()) v.dispose()
     expect(tf.memory().numTensors).toBe(before)
   })
