@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { presetNames, RunConfigSchema } from './config'
 import type { PresetSizing } from './preset-sizing'
 import { autoDefaultBudgetSeconds, type AutoResult } from './auto'
+import { exportFormats, importFormats } from './formats'
 import type { PresetName, RunConfig } from './config'
 import type {
   AppInfo,
@@ -40,7 +41,7 @@ export const ImportSourceSchema = z.union([
 
 /** Options that say how to read a file; anything left out is detected. */
 export const ReadOptionsSchema = z.object({
-  format: z.enum(['csv', 'tsv', 'json', 'jsonl', 'xlsx', 'folder']).optional(),
+  format: z.enum(importFormats).optional(),
   encoding: z.string().min(1).max(40).optional(),
   sheet: z.string().max(200).optional(),
   textColumns: z.array(z.string().max(500)).min(1).max(20).optional(),
@@ -101,7 +102,7 @@ export const AutoSchema = z.object({
 export const ExportSchema = z.object({
   runId: id,
   outDir: z.string().min(1).max(4096).optional(),
-  formats: z.array(z.enum(['tfjs', 'onnx', 'zip'])).min(1).default(['tfjs']),
+  formats: z.array(z.enum(exportFormats)).min(1).default(['tfjs']),
 })
 
 /** Every request/response method, grouped by service. */

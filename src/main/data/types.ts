@@ -1,8 +1,9 @@
 // Plain data types shared by the readers, the doctor, the fixes and the splitter. No I/O here.
 import type { SplitName } from '../../shared/domain'
+import type { ImportFormat } from '../../shared/formats'
 
 /** File formats the readers understand. */
-export type DataFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'xlsx' | 'folder'
+export type DataFormat = ImportFormat
 
 /** One record as a reader yields it: cell values by column name, and where it came from. */
 export interface SourceRecord {

@@ -2,13 +2,11 @@
 import { resolve } from 'node:path'
 import { UserError, type DoctorReport } from '../../../shared/api'
 import type { Dataset, DatasetEvent } from '../../../shared/domain'
+import { importFormats, isImportFormat } from '../../../shared/formats'
 import { table } from '../format'
 import { createProgress } from '../progress'
 import { defineVerb, need } from '../verb'
 
-const formats = ['csv', 'tsv', 'json', 'jsonl', 'xlsx', 'folder'] as const
-type Format = (typeof formats)[number]
-const isFormat = (f: string): f is Format => (formats as readonly string[]).includes(f)
 
 const importVerb = defineVerb({
   words: ['import'],
@@ -25,7 +23,7 @@ const importVerb = defineVerb({
   async run({ api, flags, args, out, tty }) {
     const path = need(args[0], 'the file or folder to import (workbench import PATH)')
     const format = flags.format
-    if (format !== undefined && !isFormat(format)) throw new UserError(`Unknown format "${format}". Choose one of: ${formats.join(', ')}.`)
+    if (format !== undefined && !isImportFormat(format)) throw new UserError(`Unknown format "${format}". Choose one of: ${importFormats.join(', ')}.`)
     const progress = createProgress(tty)
     let jobId: string | null = null
     const early: DatasetEvent[] = []

@@ -3,20 +3,21 @@ import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError } from '../../../shared/api'
+import { exportFormats, type ExportFormat } from '../../../shared/formats'
 import { defineVerb, need } from '../verb'
 
-const exportFormats = ['tfjs', 'onnx', 'zip', 'all'] as const
+const choices = [...exportFormats, 'all'] as const
 
 const exportVerb = defineVerb({
   words: ['export'],
-  usage: '--run ID --out DIR [--format tfjs|onnx|zip|all]',
+  usage: `--run ID --out DIR [--format ${choices.join('|')}]`,
   summary: 'Export a trained run (tfjs bundle with predict.mjs and a model card; ONNX; a zip), verified against the app.',
   options: { run: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
   async run({ api, flags, out }) {
-    const fmt = exportFormats.find((f) => f === (flags.format ?? 'tfjs'))
-    if (!fmt) throw new UserError(`Unknown export format "${flags.format}". Choose tfjs, onnx, zip or all.`)
+    const fmt = choices.find((f) => f === (flags.format ?? 'tfjs'))
+    if (!fmt) throw new UserError(`Unknown export format "${flags.format}". Choose ${choices.join(', ')}.`)
     // Every export includes the tfjs bundle; "all" adds ONNX and a zip of everything.
-    const formats: ('tfjs' | 'onnx' | 'zip')[] = fmt === 'all' ? ['tfjs', 'onnx', 'zip'] : fmt === 'tfjs' ? ['tfjs'] : ['tfjs', fmt]
+    const formats: ExportFormat[] = fmt === 'all' ? [...exportFormats] : fmt === 'tfjs' ? ['tfjs'] : ['tfjs', fmt]
     const res = await api.exports.create({ runId: need(flags.run, '--run ID'), outDir: need(flags.out, '--out DIR'), formats })
     await out.result(res, () => `Exported to ${res.outDir}: ${res.files.join(', ')}\nverification: ${res.verification.ok ? 'passed' : 'FAILED'} on ${res.verification.rows} rows (max probability difference ${res.verification.maxProbDiff.toExponential(2)})`)
     // A failed verification throws (exit 1) before we get here: what was written is verified.

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
 import { UserError } from '../../../shared/api'
+import { exportFormats } from '../../../shared/formats'
 import { modelInfo } from '../../../shared/models'
 import type { JobData } from '../../../shared/trainer-protocol'
 import { readModelFolder, type ModelFile } from '../model-folder'
@@ -28,8 +29,8 @@ export { bundleFiles, type BundleMeta } from './bundle-meta'
 export { verifyExport, type ExportVerification } from './verify'
 export type { CardFacts } from './model-card'
 
-/** Formats an export can write. */
-export const exportFormats = ['tfjs', 'onnx', 'zip'] as const
+/** Formats an export can write (listed once, in shared/formats). */
+export { exportFormats }
 
 /** Validation rows checked at most (the check re-runs every format on each). */
 const maxCheckRows = 1000

@@ -2,11 +2,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ExportResult } from '../../../shared/api'
+import { exportFormats, type ExportFormat } from '../../../shared/formats'
 import { errorMessage, useApi } from '../api'
 
-/** Formats the services can write. */
-export const exportFormats = ['tfjs', 'onnx', 'zip'] as const
-export type ExportFormat = (typeof exportFormats)[number]
+/** Formats the services can write (listed once, in shared/formats). */
+export { exportFormats, type ExportFormat }
 
 function readExported(): boolean {
   try {
