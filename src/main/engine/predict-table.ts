@@ -26,12 +26,13 @@ export function predictTableRows(model: TextModel, prep: TablePrep, rows: Record
   const attention: number[][] = []
   for (let s = 0; s < rows.length; s += bs) {
     const B = Math.min(bs, rows.length - s)
-    const [p, a] = tf.tidy(() => {
+    const { p, a } = tf.tidy(() => {
       const ids = tf.tensor2d(enc.ids.subarray(s * F, (s + B) * F), [B, F], 'int32')
       const values = tf.tensor2d(enc.values.subarray(s * F, (s + B) * F), [B, F])
       const out = model.forward(ids, values, { training: false, returnAttention: opts.attention === true })
-      return [tf.softmax(out.logits), opts.attention ? columnAttention(out.attention) : null] as const // [B, C], [B, F]
-    })
+      const p = tf.softmax(out.logits) // [B, C]
+      return opts.attention ? { p, a: columnAttention(out.attention) } : { p } // attention [B, F]
+    }) as { p: tf.Tensor; a?: tf.Tensor }
     probs.push(...(p.arraySync() as number[][]))
     if (a) attention.push(...(a.arraySync() as number[][]))
     p.dispose()
