@@ -2,7 +2,7 @@
 // each in a trainer process, records metrics, checkpoints and results, pauses/resumes/cancels,
 // detects runs a dead process left behind, and serves sweeps, comparisons and predictions.
 import { createFinetuneStarts, type FinetuneStartPoint } from './finetune-start'
-import { existsSync, linkSync, copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
@@ -17,6 +17,7 @@ import { EventThrottle, MetricWriter } from './run-live'
 import { createRunCalibrations, type Calibration } from './run-calibrations'
 import { createOwner, ownerAlive } from './run-ownership'
 import { createRunPredictions } from './run-predictions'
+import { createRunFolder, runDirOf as runDirOfHome } from './run-folder'
 import { joinPredictions, loadRunData, readJobData } from './run-job-data'
 import { planRun, refuseAbsurd } from './run-planning'
 import { modelInfo } from '../../shared/models'
@@ -123,7 +124,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
-  const runDirOf = (id: string) => join(home, 'runs', id)
+  const runDirOf = (id: string) => runDirOfHome(home, id)
 
   /** Refuses attention requests for a run whose architecture has no attention maps (the bag baseline). */
   function requireAttentionMaps(rec: RunRecord): void {
@@ -383,16 +384,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     sweepId?: string | null
   }): Run {
     const id = newId('run')
-    const dir = runDirOf(id)
-    mkdirSync(dir, { recursive: true })
-    const dataPath = join(dir, 'data.json')
-    if (p.dataFile.linkFrom) {
-      try {
-        linkSync(p.dataFile.linkFrom, dataPath)
-      } catch {
-        copyFileSync(p.dataFile.linkFrom, dataPath)
-      }
-    } else writeFileAtomic(dataPath, JSON.stringify(p.dataFile.data))
+    const dir = createRunFolder(home, id, p.dataFile)
     const from = p.config.finetune.fromRunId
     const start = from || p.config.finetune.baseId ? starts.resolve(p.config) : null
     const run = repo.insert({
