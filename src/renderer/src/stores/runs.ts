@@ -2,20 +2,16 @@
 // lifecycle actions (start, queue, sweep, pause, resume, cancel, edit, delete).
 import { defineStore } from 'pinia'
 import { computed, markRaw, reactive, ref, shallowReactive } from 'vue'
-import type { RunPlan, SweepResult } from '../../../shared/api'
+import type { RunPlan, SweepResult, WorkbenchApi } from '../../../shared/api'
 import type { MetricPoint, Run, RunEvent } from '../../../shared/domain'
 import { errorMessage, transportHooks, useApi } from '../api'
 import { useAppStore } from './app'
 import { trackedActions } from '../lib/tracked-actions'
 
-/** What the Train view sends to start, plan or queue a run. */
-export interface StartInput {
-  datasetId: string
-  name?: string
-  preset?: 'quick' | 'balanced' | 'thorough'
-  config?: Record<string, unknown>
-  queue?: boolean
-}
+/** What the Train view sends to start, plan or queue a run (the contract's own input type). */
+export type StartInput = Parameters<WorkbenchApi['runs']['start']>[0]
+/** What it sends to start a sweep. */
+export type SweepInput = Parameters<WorkbenchApi['runs']['sweep']>[0]
 
 /** The latest live numbers of a running run. */
 export interface LiveStats {
@@ -173,7 +169,7 @@ export const useRunsStore = defineStore('runs', () => {
     return act('new', 'plan', () => useApi().runs.plan(input))
   }
 
-  async function sweep(input: StartInput & { space: Record<string, (number | string | boolean)[]>; strategy: 'grid' | 'random'; budget?: number; metric: 'accuracy' | 'macroF1' | 'loss' }): Promise<{ sweepId: string; runs: Run[] } | undefined> {
+  async function sweep(input: SweepInput & { queue?: boolean }): Promise<{ sweepId: string; runs: Run[] } | undefined> {
     subscribe()
     const { queue: _q, ...rest } = input
     const r = await act('new', 'sweep', () => useApi().runs.sweep(rest))
