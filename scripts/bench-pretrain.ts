@@ -161,7 +161,17 @@ const variants: Record<string, { pretrain: 'encoder' | 'decoder' | null; config:
   'clm-full': { pretrain: 'decoder', config: { model: { ...body, arch: 'decoder', pooling: 'mean' }, train: { epochs: 10, learningRate: 1e-3, patience: 3 }, finetune: { mode: 'full' } } },
 }
 
-const quiet = { onProgress() {}, onMetric() {}, onCheckpoint() {}, onLog() {} }
+const verbose = process.env.BENCH_VERBOSE === '1'
+const quiet = {
+  onProgress() {},
+  onMetric(p: { split: string; epoch: number; loss: number; accuracy?: number }) {
+    if (verbose && p.split === 'validation') console.error(`  epoch ${p.epoch} validation loss ${p.loss.toFixed(3)}${p.accuracy !== undefined ? ` accuracy ${p.accuracy.toFixed(3)}` : ''}`)
+  },
+  onCheckpoint() {},
+  onLog(_level: string, message: string) {
+    if (verbose) console.error(`  ${message}`)
+  },
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
@@ -207,7 +217,7 @@ async function main(): Promise<void> {
           }
           const dir = join(work, `${set}-${seed}-${name}`)
           const t0 = performance.now()
-          const config = resolveConfig(null, v.config, { train: { seed }, ...(initFrom ? { finetune: { fromRunId: 'base' } } : {}) })
+          const config = resolveConfig(null, v.config, { train: { seed, ...(process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {}) }, ...(initFrom ? { finetune: { fromRunId: 'base' } } : {}) })
           await runTraining({ config, data, runDir: dir, resume: false, initFrom }, quiet, new AbortController().signal)
           const seconds = (performance.now() - t0) / 1000
           const m = await loadModel(join(dir, 'model'))

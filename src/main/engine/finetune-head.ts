@@ -25,6 +25,7 @@ export async function fitHeadOnFeatures(
   labels: string[],
   cb: TrainCallbacks | null,
   signal: AbortSignal,
+  opts: { l2?: number; standardize?: boolean } = {},
 ): Promise<{ iterations: number; metrics: RunMetrics | null }> {
   const t0 = performance.now()
   const tokens = [...train.rows, ...validation.rows].reduce((n, r) => n + r.length, 0)
@@ -39,6 +40,8 @@ export async function fitHeadOnFeatures(
     { x: xVal, y: validation.labels },
     {
       nClasses: labels.length,
+      l2: opts.l2,
+      standardize: opts.standardize,
       signal,
       onReport: cb
         ? ({ progress, points }) => {

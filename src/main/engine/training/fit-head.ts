@@ -24,6 +24,11 @@ export interface FitHeadOptions {
   onReport?: (p: { progress: TrainingProgress; points: MetricPoint[] }) => void
   reportEvery?: number
   signal?: AbortSignal
+  /**
+   * Standardise the features for the fit (default). Only exact while the features stay fixed: folding the scaling
+   * back gives large weights that cancel large offsets, which a body that goes on training turns into huge logits.
+   */
+  standardize?: boolean
 }
 
 /** The fitted head: w [D, C] row-major and b [C], as the model's head/w and head/b. */
@@ -47,7 +52,15 @@ export function fitHead(train: FeatureSet, validation: FeatureSet, o: FitHeadOpt
   const std = new Float64Array(D)
   for (const x of train.x) for (let d = 0; d < D; d++) mean[d] += x[d] / train.x.length
   for (const x of train.x) for (let d = 0; d < D; d++) std[d] += (x[d] - mean[d]) ** 2 / train.x.length
-  for (let d = 0; d < D; d++) std[d] = Math.sqrt(std[d]) + 1e-6
+  for (let d = 0; d < D; d++) std[d] = Math.sqrt(std[d])
+  // A near-constant dimension would get a weight of fit / std: harmless while the features stay fixed, explosive
+  // once a full fine-tune moves the body. No dimension is scaled up more than 10x past the typical one.
+  const typical = std.reduce((a, b) => a + b, 0) / D
+  for (let d = 0; d < D; d++) std[d] = Math.max(std[d], 0.1 * typical, 1e-6)
+  if (o.standardize === false) {
+    mean.fill(0)
+    std.fill(1)
+  }
   const scale = (set: FeatureSet): FeatureSet => ({ y: set.y, x: set.x.map((x) => Float32Array.from(x, (v, d) => (v - mean[d]) / std[d])) })
   const tr = scale(train)
   const va = scale(validation)
