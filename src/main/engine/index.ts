@@ -6,6 +6,7 @@ export { loadModel, predictTexts, evaluateModel, useInferenceThreads, type Loade
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate'
 export type { TrainCallbacks, TrainProgress } from './training/loop'
 export { resolveThreads, withThreads } from './parallel/threads'
-export { loadBase, encodeText, encodeBaseTexts, hiddenStates, baseDims, type LoadedBase } from './bases/base-model'
+export { loadBase, encodeText, hiddenStates, bodyHiddenStates, baseDims, type LoadedBase } from './bases/base-model'
+export { encodeBaseTexts } from './bases/encode-texts'
 export { planImport, writeBase, readBaseFolder, type BaseFile, type ImportPlan } from './bases/import-base'
 export type { BaseArch, BaseFamily } from './bases/arch'

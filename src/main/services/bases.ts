@@ -1,13 +1,14 @@
 // Bases: import a Hugging Face checkpoint folder (checked completely before anything is written, so a
-// refusal leaves the store as it was), list and show them, encode a text through one (in a trainer
-// process: tensors never enter main), delete them unless runs started from them, and record each
-// completed pretraining run as a base.
+// refusal leaves the store as it was), list and show them, encode a text through one, imported or
+// pretrained here (in a trainer process: tensors never enter main), delete them unless runs started
+// from them, and record each completed pretraining run as a base.
 import { existsSync, rmSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { UserError, type WorkbenchHandlers } from '../../shared/api'
 import type { Base, BaseEncoding, BaseEvent, Run } from '../../shared/domain'
 import { planImport, writeBase } from '../engine/bases/import-base'
 import { createBasesRepo } from '../store/bases-repo'
+import { createRunsRepo } from '../store/runs-repo'
 import type { Db } from '../store/db'
 import { newId } from '../store/ids'
 import { countParameters } from '../../shared/run-cost'
@@ -48,11 +49,25 @@ function asUserError(err: unknown): unknown {
 /** Creates the bases service over the app's database and home folder. */
 export function createBaseService(deps: BaseServiceDeps): BaseService {
   const repo = createBasesRepo(deps.db)
+  const runs = createRunsRepo(deps.db)
   const dirOf = (id: string) => join(deps.home, 'bases', id)
   const mustGet = (id: string): Base => {
     const b = repo.get(id)
     if (!b) throw new UserError(`Base "${id}" not found.`, 'not_found')
     return b
+  }
+
+  // Where a base's body lives: an imported base's folder, or its pretraining run's saved model.
+  const bodyDir = (base: Base): string => {
+    if (base.runId) {
+      const run = runs.record(base.runId)
+      const dir = run ? join(run.runDir, 'model') : null
+      if (!dir || !existsSync(join(dir, 'model.json'))) throw new UserError(`The pretraining run of base "${base.name}" has no saved model any more.`)
+      return dir
+    }
+    const dir = dirOf(base.id)
+    if (!existsSync(join(dir, 'base.json'))) throw new UserError(`The files of base "${base.name}" are missing from the data folder; import it again.`)
+    return dir
   }
 
   return {
@@ -98,11 +113,7 @@ export function createBaseService(deps: BaseServiceDeps): BaseService {
     },
 
     async encode({ id, text }): Promise<BaseEncoding> {
-      const base = mustGet(id)
-      if (base.source !== 'import' || !existsSync(join(dirOf(id), 'base.json'))) {
-        throw new UserError(`Base "${base.name}" came from a pretraining run; encode works on imported checkpoints.`)
-      }
-      const res = await runJob(deps.spawn, { kind: 'encode', baseDir: dirOf(id), texts: [text] })
+      const res = await runJob(deps.spawn, { kind: 'encode', baseDir: bodyDir(mustGet(id)), texts: [text] })
       if (res.kind !== 'encode' || !res.encodings[0]) throw new Error('The trainer returned an unexpected result.')
       return res.encodings[0]
     },

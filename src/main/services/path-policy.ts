@@ -84,9 +84,12 @@ export function createPathPolicy(home: string, allowed: string[] = allowedFromEn
       const { source, outDir } = input as { source?: { kind?: unknown; path?: unknown }; outDir?: unknown }
       if (source && typeof source === 'object' && source.kind === 'path' && typeof source.path === 'string') policy.check(source.path, 'read')
       if (typeof outDir === 'string') policy.check(outDir, 'write')
-      // A pretraining run may name a folder of extra text to read.
-      const textDir = (input as { config?: { pretrain?: { textDir?: unknown } } }).config?.pretrain?.textDir
+      // A pretraining run may name a folder of extra text to read, in its config or as a sweep's candidates.
+      const call = input as { config?: { pretrain?: { textDir?: unknown } }; space?: Record<string, unknown> }
+      const textDir = call.config?.pretrain?.textDir
       if (typeof textDir === 'string') policy.check(textDir, 'read')
+      const candidates = call.space?.['pretrain.textDir']
+      if (Array.isArray(candidates)) for (const c of candidates) if (typeof c === 'string') policy.check(c, 'read')
     },
   }
   policy.allow(allowed)

@@ -150,7 +150,7 @@ async function run(job: TrainerJob): Promise<void> {
         break
       }
       case 'encode': {
-        const { encodeBaseTexts } = await import('../engine/bases/base-model')
+        const { encodeBaseTexts } = await import('../engine/bases/encode-texts')
         post({ type: 'done', result: { kind: 'encode', encodings: await encodeBaseTexts(job.baseDir, job.texts) } })
         break
       }

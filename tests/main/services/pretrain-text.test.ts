@@ -1,6 +1,6 @@
 // Extra pretraining text: the paragraphs of a folder's .txt files, in name order; a missing folder, a
-// folder without .txt files or one over the size limit is refused in a sentence; web mode's path policy
-// checks the folder a run config names like any other path.
+// folder without .txt files, one with too many files or over the size limit is refused in a sentence, a
+// paragraph is cut at its limit; web mode's path policy checks the folder a run config or a sweep names.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -27,6 +27,16 @@ describe('extra pretraining text', () => {
     expect(() => readPretrainTexts(dir, { files: 10, bytes: 1000, paragraphChars: 100 })).toThrow(/more than 0 MB/)
     writeFileSync(join(dir, 'big.txt'), '\n\n   \n\n')
     expect(() => readPretrainTexts(dir)).toThrow(/are empty/)
+
+  })
+
+  it('refuses a folder with more files than the limit, and cuts a paragraph at its limit', () => {
+    const dir = tempDir('wb-pretext-')
+    for (let i = 0; i < 4; i++) writeFileSync(join(dir, `${i}.txt`), `file ${i} ${'word '.repeat(40)}`)
+    expect(() => readPretrainTexts(dir, { files: 3, bytes: 1e6, paragraphChars: 100 })).toThrow(/has 4 \.txt files; at most 3 are read/)
+    const texts = readPretrainTexts(dir, { files: 4, bytes: 1e6, paragraphChars: 20 })
+    expect(texts).toHaveLength(4)
+    expect(texts[0]).toBe('file 0 word word wor')
   })
 
   it('in web mode the folder a run config names must be an allowed one', () => {
@@ -34,5 +44,8 @@ describe('extra pretraining text', () => {
     const policy = createPathPolicy(home, [])
     expect(() => policy.checkCall({ datasetId: 'd', config: { task: 'pretrain', pretrain: { textDir: '/etc' } } })).toThrow(/read only from/)
     expect(() => policy.checkCall({ datasetId: 'd', config: { task: 'pretrain', pretrain: { textDir: join(home, 'texts') } } })).not.toThrow()
+    // A sweep's candidate folders are checked as well.
+    expect(() => policy.checkCall({ datasetId: 'd', config: { task: 'pretrain' }, space: { 'pretrain.textDir': [join(home, 'texts'), '/etc'] } })).toThrow(/read only from/)
+    expect(() => policy.checkCall({ datasetId: 'd', config: { task: 'pretrain' }, space: { 'pretrain.textDir': [join(home, 'texts')] } })).not.toThrow()
   })
 })

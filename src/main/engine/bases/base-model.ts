@@ -67,18 +67,23 @@ export function loadBase(dir: string, opts: { trainable?: boolean } = {}): Loade
 
 /** Last-layer hidden states [T][D] for one sequence of ids (no padding; special tokens as given). */
 export async function hiddenStates(base: LoadedBase, ids: number[]): Promise<number[][]> {
+  return bodyHiddenStates(base.dims, base.params, ids)
+}
+
+/** Last-layer hidden states [T][D] of any body (an imported base's or a model trained here) for one sequence of ids. */
+export async function bodyHiddenStates(dims: ModelDims, params: Params, ids: number[]): Promise<number[][]> {
   const T = ids.length
   if (T === 0) return []
   const ctx: ForwardContext = { training: false, seeds: null, loraScale: 0, attention: null }
   const h = tf.tidy(() => {
     const idsT = tf.tensor2d(Int32Array.from(ids), [1, T], 'int32')
     const mask = tf.ones([1, T])
-    const x = tokenEmbedding(base.dims).embed(idsT, base.params, ctx) // [1, T] -> [1, T, D]
-    return runBody(x, buildMasks(mask, base.dims, modelInfo(base.dims.arch).causal), base.params, base.dims, ctx) // [1, T, D]
+    const x = tokenEmbedding(dims).embed(idsT, params, ctx) // [1, T] -> [1, T, D]
+    return runBody(x, buildMasks(mask, dims, modelInfo(dims.arch).causal), params, dims, ctx) // [1, T, D]
   })
   const data = await h.data()
   h.dispose()
-  const D = base.dims.dModel
+  const D = dims.dModel
   return Array.from({ length: T }, (_, t) => Array.from(data.subarray(t * D, (t + 1) * D)))
 }
 
@@ -86,16 +91,4 @@ export async function hiddenStates(base: LoadedBase, ids: number[]): Promise<num
 export async function encodeText(base: LoadedBase, text: string): Promise<{ tokens: string[]; ids: number[]; hidden: number[][] }> {
   const enc = base.tokenizer.encodeFramed(text, base.file.arch.maxLength)
   return { tokens: enc.tokens, ids: enc.ids, hidden: await hiddenStates(base, enc.ids) }
-}
-
-/** Loads a base, encodes each text, frees the base (the trainer's encode job). */
-export async function encodeBaseTexts(dir: string, texts: string[]): Promise<{ tokens: string[]; ids: number[]; hidden: number[][] }[]> {
-  const base = loadBase(dir)
-  try {
-    const out = []
-    for (const t of texts) out.push(await encodeText(base, t))
-    return out
-  } finally {
-    base.dispose()
-  }
 }
