@@ -107,3 +107,28 @@ export const tableCost: CostModel = (() => {
     },
   }
 })()
+
+/**
+ * Cost of the image encoder (ViT): a linear patch embedding (P*P*C -> D, with bias), a [CLS] vector, learned
+ * row and column positions (G each), the encoder's blocks and head. Each patch is one token.
+ */
+export const imageCost: CostModel = (() => {
+  const lookup = (d: ModelDims) => (d.image ? 2 * (d.image.size / d.image.patch) * d.dModel : 0)
+  const parameters = (spec: ModelSpec): number => {
+    const { dModel: D, nHeads: H, nKvHeads: Hkv, headDim: Dh, ffnDim: F, nLayers: L } = spec.dims
+    const im = spec.dims.image ?? { size: 0, channels: 3, patch: 1 }
+    const qkv = (H + 2 * Hkv) * Dh
+    const block = 4 * D + (D * qkv + qkv + D * D + D) + (D * F + F + F * D + D)
+    const embed = im.patch * im.patch * im.channels * D + D + D + lookup(spec.dims)
+    return embed + L * block + (familyOf(spec.dims).finalLn ? 2 * D : 0) + headParameters(spec)
+  }
+  return {
+    lookupParameters: lookup,
+    parameters,
+    flopsPerToken: (spec, T) => 6 * (parameters(spec) - lookup(spec.dims)) + 12 * spec.dims.nLayers * T * spec.dims.dModel + 6 * spec.dims.dModel,
+    activationFloats(spec, B, T) {
+      const { dModel: D, ffnDim: F, nHeads: H, nLayers: L } = spec.dims
+      return L * (12 * B * T * D + 2 * B * T * F + 2 * B * H * T * T) + 4 * B * T * D
+    },
+  }
+})()

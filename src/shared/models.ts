@@ -15,12 +15,12 @@
 // A family that differs in details (post-LN, erf GELU, token types, position offsets, tied heads) is not
 // a new architecture: it sets the `ModelFamily` fields of its dims and the shared blocks read them.
 import type { ModelConfig } from './config'
-import { bagCost, tableCost, transformerCost, type CostModel } from './model-cost'
+import { bagCost, imageCost, tableCost, transformerCost, type CostModel } from './model-cost'
 
 /** Model families that read text: the ones a run configuration may choose. */
 export const textArchitectures = ['encoder', 'decoder', 'bag'] as const
-/** Model families the engine builds (text ones, then the table encoder, which reads a table's columns). */
-export const architectures = [...textArchitectures, 'table'] as const
+/** Model families the engine builds (text ones, then the table encoder and the image encoder (ViT)). */
+export const architectures = [...textArchitectures, 'table', 'image'] as const
 /** One architecture id. */
 export type Architecture = (typeof architectures)[number]
 
@@ -86,6 +86,30 @@ export interface TableColumns {
   categorical: { name: string; size: number }[]
 }
 
+/**
+ * The images an image model reads: `size` x `size` pixels with `channels` (1 grey, 3 RGB), row-major, channels
+ * last, values in [0, 1]; cut into `patch` x `patch` tiles (size divisible by patch), each tile one token.
+ */
+export interface ImageShape {
+  size: number
+  channels: 1 | 3
+  patch: number
+}
+
+/** Image sizes the image encoder is offered (square, pixels): small enough to train on a CPU. */
+export const imageSizes = [16, 24, 32, 48, 64] as const
+
+/**
+ * The patch size for an image size: an 8 x 8 grid of patches (64 tokens plus [CLS]) at every size, so the
+ * attention cost is the same at 16 px as at 64 px and each token covers an eighth of the image's side
+ * (4 px at 32 px, 8 px at 64 px). Sizes not divisible by 8 take the largest divisor giving at most 64 patches.
+ */
+export function patchSizeFor(size: number): number {
+  if (!Number.isInteger(size) || size < 4 || size > 256) throw new Error(`Image size ${size} is outside 4..256 pixels.`)
+  for (let p = Math.ceil(size / 8); p <= size; p++) if (size % p === 0) return p
+  return size
+}
+
 /** The model hyperparameters with derived sizes filled in (names from the Transformer paper). */
 export interface ModelDims extends ModelFamily {
   arch: Architecture
@@ -109,6 +133,8 @@ export interface ModelDims extends ModelFamily {
   pooling: ModelConfig['pooling']
   /** The table model's columns (architecture 'table' only). */
   table?: TableColumns
+  /** The image model's input (architecture 'image' only). */
+  image?: ImageShape
 }
 
 /** What a model outputs: class logits, next-token logits (decoder pretraining) or masked-token logits (encoder pretraining). */
@@ -143,8 +169,8 @@ export interface ArchitectureInfo {
   /** The model card's sentence about this model ("a Transformer encoder classifier with ..."). */
   describe(dims: ModelDims, parameters: number): string
   cost: CostModel
-  /** What it reads: text (token ids) or a table's columns. */
-  reads: 'text' | 'table'
+  /** What it reads: text (token ids), a table's columns or an image's pixels. */
+  reads: 'text' | 'table' | 'image'
 }
 
 const size = (n: number) => `${n.toLocaleString('en-US')} parameters`
@@ -215,6 +241,23 @@ export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
     cost: tableCost,
     reads: 'table',
   },
+  image: {
+    id: 'image',
+    name: 'Vision Transformer',
+    description: 'Reads an image as a grid of patches (ViT): each patch becomes a token, and [CLS] sums them up.',
+    capabilities: { classify: true, pretrain: false, attentionMaps: true, export: false, lora: false },
+    pretrain: null,
+    blocks: true,
+    causal: false,
+    summary: 'first',
+    describe: (d, parameters) => {
+      const im = d.image ?? { size: 0, channels: 3, patch: 1 }
+      const g = im.size / im.patch
+      return `a Vision Transformer reading ${im.size} x ${im.size} ${im.channels === 1 ? 'grey' : 'colour'} images as a ${g} x ${g} grid of ${im.patch} x ${im.patch} patches with learned row and column positions, ${d.nLayers} pre-LN block(s), dModel ${d.dModel}, ${d.nHeads} heads and [CLS] pooling (${size(parameters)}).`
+    },
+    cost: imageCost,
+    reads: 'image',
+  },
 }
 
 /** The registry entry of an architecture. */
@@ -234,6 +277,16 @@ export function tableDims(m: ModelConfig, columns: TableColumns): ModelDims {
   const F = columns.numeric.length + columns.categorical.length
   if (F === 0) throw new Error('A table model needs at least one numeric or categorical column.')
   return { ...resolveDims(m, 0), arch: 'table', maxLen: F + 1, attention: 'full', positional: 'learned', pooling: 'cls', table: columns }
+}
+
+/** Dims of an image model over `image`: the block settings of `m`, one token per patch plus [CLS]. */
+export function imageDims(m: ModelConfig, image: ImageShape): ModelDims {
+  const { size, channels, patch } = image
+  if (!Number.isInteger(size) || size < 4 || size > 256) throw new Error(`Image size ${size} is outside 4..256 pixels.`)
+  if (channels !== 1 && channels !== 3) throw new Error(`Images have 1 (grey) or 3 (colour) channels, not ${String(channels)}.`)
+  if (!Number.isInteger(patch) || patch < 1 || size % patch !== 0) throw new Error(`The patch size (${patch}) must divide the image size (${size}).`)
+  const grid = size / patch
+  return { ...resolveDims(m, 0), arch: 'image', maxLen: grid * grid + 1, attention: 'full', positional: 'learned', pooling: 'cls', image: { size, channels, patch } }
 }
 
 /** Fills in derived sizes: headDim = dModel / nHeads, ffnDim 0 -> 4 dModel, nKvHeads 0 -> nHeads; family fields as given. */

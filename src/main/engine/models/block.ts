@@ -17,8 +17,11 @@ import { linearAttention } from './linear-attention'
 import { projection } from './projection'
 import type { AttentionMasks, ForwardContext, ModelDims } from './types'
 
-/** Weight kinds: w = matrix, wOut = matrix feeding the residual (scaled-down init), b = zeros, g = ones. */
-export type WeightKind = 'w' | 'wOut' | 'b' | 'g'
+/**
+ * Weight kinds: w = matrix, wOut = matrix feeding the residual (scaled-down init), b = zeros, g = ones,
+ * lecun = matrix reading raw inputs (normal, std 1 / sqrt(rows): an image's patch projection and positions).
+ */
+export type WeightKind = 'w' | 'wOut' | 'b' | 'g' | 'lecun'
 
 /** Names and shapes of block `i`'s weights. */
 export function blockShapes(i: number, dims: ModelDims): [string, number[], WeightKind][] {

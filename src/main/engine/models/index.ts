@@ -18,7 +18,7 @@ export function buildModel(spec: ModelSpec, seed: number): TextModel {
     if (kind === 'g') builder.add(name, shape, { kind: 'ones' })
     else if (kind === 'b') builder.add(name, shape, { kind: 'zeros' })
     else if (kind === 'wOut') builder.add(name, shape, { kind: 'normal', std: residualStd })
-    else if (kind === 'loraA') builder.add(name, shape, { kind: 'normal', std: 1 / Math.sqrt(shape[0]) })
+    else if (kind === 'loraA' || kind === 'lecun') builder.add(name, shape, { kind: 'normal', std: 1 / Math.sqrt(shape[0]) })
     else builder.add(name, shape, { kind: 'normal', std: 0.02 })
   }
   return modelFromParams(spec, builder.params)

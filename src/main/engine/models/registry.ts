@@ -17,6 +17,7 @@ import { bagForward, bagShapes } from './bag'
 import type { WeightKind } from './block'
 import { decoderForward, decoderShapes } from './decoder'
 import { encoderForward, encoderShapes } from './encoder'
+import { imageForward, imageShapes } from './image'
 import { loraShapes } from './lora'
 import { tableForward, tableShapes } from './table'
 import type { ForwardContext, ModelSpec } from './types'
@@ -30,7 +31,8 @@ export interface ArchitectureEngine {
   shapes(spec: ModelSpec): [string, number[], WeightKind][]
   /**
    * ids [B, T], mask [B, T] -> class logits [B, C], or next-token logits [B, T, V] for an 'lm' head. A model that
-   * reads tables (ArchitectureInfo.reads) takes a row's value ids [B, F] and scaled numeric values [B, F] instead.
+   * reads tables (ArchitectureInfo.reads) takes a row's value ids [B, F] and scaled numeric values [B, F] instead;
+   * one that reads images takes its pixels [B, S*S*C] as the second input (the first is unused).
    */
   forward(spec: ModelSpec, params: Params, ids: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): tf.Tensor
 }
@@ -41,6 +43,7 @@ export const engineRegistry: Record<Architecture, ArchitectureEngine> = {
   decoder: { shapes: decoderShapes, forward: decoderForward },
   bag: { shapes: bagShapes, forward: bagForward },
   table: { shapes: tableShapes, forward: tableForward },
+  image: { shapes: imageShapes, forward: imageForward },
 }
 
 /** The engine entry of an architecture. */

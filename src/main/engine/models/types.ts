@@ -5,7 +5,7 @@ import type { SeedStream } from '../rng'
 
 // The model description (dims, spec) is plain data defined once in the registry's shared half.
 import type { ModelSpec } from '../../../shared/models'
-export type { HeadKind, ModelDims, ModelFamily, ModelSpec, TableColumns } from '../../../shared/models'
+export type { HeadKind, ImageShape, ModelDims, ModelFamily, ModelSpec, TableColumns } from '../../../shared/models'
 
 /** Per-call state of a forward pass. */
 export interface ForwardContext {
