@@ -46,9 +46,14 @@ module.exports = {
     // onnxruntime-node: only its CPU build is used.
     '!node_modules/onnxruntime-node/bin/napi-v*/*/*/*{cuda,tensorrt,CUDA,TensorRT}*',
     '!node_modules/onnxruntime-node/script/**',
+    // sharp (image decoding): its JavaScript, and from @img only the target's prebuilt binding and libvips
+    // (npm installs just those; the patterns keep a stray other-system package out all the same).
+    '!node_modules/sharp/{src,install}/**',
+    '!node_modules/@img/sharp-!(${platform}-${arch}|libvips-${platform}-${arch})/**',
   ],
-  // Native modules and WebAssembly load from real files, outside the archive.
-  asarUnpack: ['**/*.node', '**/*.wasm', 'node_modules/onnxruntime-node/bin/**'],
+  // Native modules and WebAssembly load from real files, outside the archive; sharp's binding finds libvips
+  // (a shared library beside it under @img) by a relative path, so both packages are unpacked whole.
+  asarUnpack: ['**/*.node', '**/*.wasm', 'node_modules/onnxruntime-node/bin/**', 'node_modules/sharp/**', 'node_modules/@img/**'],
   // Security fuses for packaged builds: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect, the
   // app only from its (integrity-checked) asar, cookies encrypted. Trainers are utilityProcesses,
   // which need none of these.

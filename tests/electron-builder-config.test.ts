@@ -1,7 +1,7 @@
 // The installer configuration: valid against electron-builder's own schema, natives and wasm
 // outside the asar, security fuses set, one target set per system, and a 1024 px icon with
 // transparency. (Building installers needs Electron's binary; see `npm run dist`.)
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { inflateSync } from 'node:zlib'
@@ -39,6 +39,12 @@ describe('installer configuration', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/*.wasm']))
     // Only the target's natives: patterns keyed on electron-builder's ${platform} and ${arch}.
     expect(config.files).toContain('!node_modules/better-sqlite3/prebuilds/!(${platform}-${arch}).node')
+    expect(config.files).toContain('!node_modules/@img/sharp-!(${platform}-${arch}|libvips-${platform}-${arch})/**')
+    // sharp's binding loads libvips from the @img package beside it: both live outside the archive.
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/sharp/**', 'node_modules/@img/**']))
+    // What npm installed here for sharp is this system's binding and libvips, and the patterns keep both.
+    const img = readdirSync(join(root, 'node_modules/@img')).filter((n) => n.startsWith('sharp-'))
+    expect(img.sort()).toEqual([`sharp-libvips-${process.platform}-${process.arch}`, `sharp-${process.platform}-${process.arch}`].sort())
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
     expect(pkg.scripts.dist).toMatch(/^node scripts\/ensure-electron\.mjs dist && npm run build && electron-builder/)
   })
