@@ -1,6 +1,6 @@
 // Comparison data for 2-4 runs: what differs in their configs, and which examples a run fixed or broke.
 import type { PredictionDiffRow, RunComparison } from '../../shared/api'
-import type { MetricPoint } from '../../shared/domain'
+import type { MetricPoint, Run } from '../../shared/domain'
 import type { StoredPrediction } from '../store/runs-repo'
 
 /** Readable names for config keys; anything missing is spelled out from its key. */
@@ -109,4 +109,29 @@ export function thinSeries(points: MetricPoint[], max = 2000): MetricPoint[] {
   const lastStep = train[train.length - 1].step
   let n = 0
   return points.filter((p) => p.split !== 'train' || n++ % stride === 0 || p.step === lastStep)
+}
+
+/**
+ * The comparison of `runs` (the first is the base): config differences, thinned curves, metrics,
+ * and which rows each other run fixed or broke where both scored the same dataset version.
+ */
+export function compareRuns(
+  runs: Run[],
+  read: { metrics(runId: string): MetricPoint[]; predictions(runId: string): StoredPrediction[] },
+): RunComparison {
+  const diffInput = runs.map((r) => ({ ...r.config, dataset: { version: r.datasetVersionId } }))
+  const base = runs[0]
+  const basePreds = read.predictions(base.id)
+  return {
+    runs,
+    configDiff: configDiff(diffInput).map((d) => (d.key === 'dataset.version' ? { ...d, label: 'Dataset version' } : d)),
+    series: runs.map((r) => ({ runId: r.id, points: thinSeries(read.metrics(r.id)) })),
+    metrics: runs.map((r) => ({ runId: r.id, metrics: r.metrics })),
+    predictionDiff: runs.slice(1).flatMap((other) => {
+      if (!base.datasetVersionId || other.datasetVersionId !== base.datasetVersionId || !basePreds.length) return []
+      const otherPreds = read.predictions(other.id)
+      if (!otherPreds.length) return []
+      return [{ baseRunId: base.id, otherRunId: other.id, ...predictionDiff(basePreds, otherPreds) }]
+    }),
+  }
 }

@@ -10,6 +10,7 @@ import type { BaseArch } from '../engine/bases/arch'
 import { createBasesRepo } from '../store/bases-repo'
 import type { Db } from '../store/db'
 import type { RunRecord } from '../store/runs-repo'
+import { runDirOf } from './run-folder'
 
 /** A resolved starting point. */
 export interface FinetuneStartPoint {
@@ -37,7 +38,7 @@ export function createFinetuneStarts(deps: { db: Db; home: string; runRecord: (i
     return { modelDir, model: parent.run.config.model, tokenizer: parent.run.config.tokenizer, baseId: bases.byRun(id)?.id ?? null, parentRunId: id }
   }
 
-  return {
+  const starts = {
     /** The start of a config's fine-tune, or null when it trains from scratch; refuses missing sources in plain words. */
     resolve(config: RunConfig): FinetuneStartPoint | null {
       const { fromRunId, baseId } = config.finetune
@@ -63,9 +64,19 @@ export function createFinetuneStarts(deps: { db: Db; home: string; runRecord: (i
       }
       return { modelDir, model, tokenizer: null, baseId, parentRunId: null }
     },
+    /**
+     * The folder a queued fine-tune initialises from when it launches: the parent run's model/ (not
+     * checked again: the trainer reports one deleted since) or the base's folder; null from scratch.
+     */
+    initFrom(config: RunConfig): string | null {
+      const { fromRunId, baseId } = config.finetune
+      if (fromRunId) return join(deps.runRecord(fromRunId)?.runDir ?? runDirOf(deps.home, fromRunId), 'model')
+      return baseId ? (starts.resolve(config)?.modelDir ?? null) : null
+    },
     /** Records the base a run descends from. */
     recordLineage(runId: string, baseId: string | null): void {
       if (baseId) bases.setRunBase(runId, baseId)
     },
   }
+  return starts
 }

@@ -172,6 +172,7 @@ export function createRunsRepo(db: Db) {
         @parentRunId, @parentKind, @sweepId, @notes, @tagsJson, @runDir, @ownerPid, @ownerId, @heartbeatAt,
         CASE WHEN @status = 'queued' THEN (SELECT COALESCE(MAX(queue_pos), 0) + 1 FROM runs) END)`),
     get: db.prepare(`SELECT * FROM runs WHERE id = ?`),
+    count: db.prepare(`SELECT COUNT(*) AS n FROM runs`),
     del: db.prepare(`DELETE FROM runs WHERE id = ?`),
     metricUpsert: db.prepare(`
       INSERT OR REPLACE INTO run_metrics (run_id, split, step, epoch, loss, accuracy, macro_f1, lr, tokens_per_sec, time)
@@ -244,6 +245,11 @@ export function createRunsRepo(db: Db) {
     },
 
     /** One run, or null. */
+    /** How many runs exist (default run names count up from it). */
+    count(): number {
+      return (st.count.get() as { n: number }).n
+    },
+
     get(id: string): Run | null {
       const r = getRow(id)
       return r ? toRun(r) : null

@@ -1,0 +1,63 @@
+// A run's config from what the user asked: preset, the preset sized for the dataset, their
+// overrides, and for a fine-tune the shape and tokenizer of the model it starts from. Invalid
+// configs are refused in plain words.
+import { UserError } from '../../shared/api'
+import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
+import type { FinetuneStartPoint } from './finetune-start'
+import type { PresetSizer } from './preset-sizer'
+import { describePoint, dottedToNested, type SweepPoint } from './sweeps'
+
+/** Resolves run configs; `starts` finds a fine-tune's starting point, `countRuns` numbers default names. */
+export function createRunConfigs(deps: { starts: { resolve(config: RunConfig): FinetuneStartPoint | null }; sizer: PresetSizer; countRuns: () => number }) {
+  /** The preset's config with the overrides applied, or a UserError that says what is wrong. */
+  function resolve(preset: PresetName | undefined, ...overrides: unknown[]): RunConfig {
+    try {
+      return resolveConfig(preset ?? null, ...overrides)
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UserError(`This configuration cannot be used: ${err.message}`)
+      throw err
+    }
+  }
+
+  /** For a fine-tune: the config with the base model's shape and tokenizer (the engine cannot change them). */
+  function withBase(config: RunConfig): RunConfig {
+    const start = deps.starts.resolve(config)
+    if (!start) return config
+    return {
+      ...config,
+      model: { ...start.model, dropout: config.model.dropout, attnDropout: config.model.attnDropout, pooling: config.model.pooling },
+      tokenizer: start.tokenizer ?? config.tokenizer,
+    }
+  }
+
+  return {
+    resolve,
+    withBase,
+
+    /**
+     * A run's config: the preset sized for the dataset when one is given, then the overrides. A
+     * fine-tune records what actually trains (the base's shape), not the preset's defaults.
+     */
+    forRun(preset: PresetName | undefined, overrides: unknown, datasetId?: string): RunConfig {
+      const sizing = datasetId ? deps.sizer(preset, datasetId, overrides) : null
+      return withBase(resolve(preset, sizing?.config, overrides))
+    },
+
+    /** One sweep point's config on top of the sweep's sized preset and overrides. */
+    forSweepPoint(preset: PresetName | undefined, sized: unknown, overrides: unknown, point: SweepPoint): RunConfig {
+      try {
+        return withBase(resolveConfig(preset ?? null, sized, overrides, dottedToNested(point)))
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UserError(`The sweep point ${describePoint(point)} is not a valid configuration: ${err.message}`)
+        throw err
+      }
+    },
+
+    /** "Balanced run 4", "Fine-tune run 5": the kind of run and its number in the history. */
+    defaultName(preset: PresetName | undefined, config: RunConfig): string {
+      const n = deps.countRuns() + 1
+      const kind = config.finetune.fromRunId || config.finetune.baseId ? 'Fine-tune' : config.task === 'pretrain' ? 'Pretrain' : preset ? preset[0].toUpperCase() + preset.slice(1) : 'Custom'
+      return `${kind} run ${n}`
+    },
+  }
+}
