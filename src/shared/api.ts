@@ -5,6 +5,8 @@ import { presetNames, RunConfigSchema } from './config'
 import type { PresetSizing } from './preset-sizing'
 import { autoDefaultBudgetSeconds, type AutoResult } from './auto'
 import { exportFormats, importFormats } from './formats'
+import { importKinds, type KindSuggestion } from './dataset-kinds'
+import { tableColumnKinds, type ColumnGuess } from './table-guess'
 import type { PresetName, RunConfig } from './config'
 import type {
   AppInfo,
@@ -47,6 +49,10 @@ export const ReadOptionsSchema = z.object({
   textColumns: z.array(z.string().max(500)).min(1).max(20).optional(),
   labelColumn: z.string().max(500).nullable().optional(),
   splitColumn: z.string().max(500).nullable().optional(),
+  /** Texts or table rows; 'auto' takes the guesser's suggestion. Left out: text. */
+  kind: z.enum(importKinds).optional(),
+  /** Tables: a role for some columns, overruling the guesser (column -> numeric, categorical, id, label, text). */
+  columnRoles: z.record(z.string().max(500), z.enum(tableColumnKinds)).optional(),
 })
 
 export const SplitRatiosSchema = z.object({
@@ -141,6 +147,8 @@ export const apiSpec = {
     split: method<Dataset>()(z.object({ id, ratios: SplitRatiosSchema })),
     stats: method<DatasetStats>()(z.object({ id, seqLen: z.number().int().min(4).max(2048).optional() })),
     rename: method<Dataset>()(z.object({ id, name: z.string().min(1).max(200) })),
+    /** Tables: change the role of some columns (a new version; labels follow a new label column). */
+    setColumns: method<Dataset>()(z.object({ id, roles: z.record(z.string().max(500), z.enum(tableColumnKinds)) })),
     delete: method<{ deleted: boolean; runsUsing: number }>()(z.object({ id, force: z.boolean().optional() })),
   },
   runs: {
@@ -231,6 +239,10 @@ export interface InspectResult {
   sheets?: string[]
   columns: string[]
   guess: { textColumns: string[]; labelColumn: string | null; splitColumn: string | null }
+  /** Texts or a table, as the guesser suggests, with its reason. */
+  kind: KindSuggestion
+  /** Read as a table: each column's guessed role and why. */
+  tableColumns: ColumnGuess[]
   rows: Record<string, string>[]
   totalBytes: number
   /** What else was detected, e.g. delimiter, header, sheet, how the encoding was found. */

@@ -1,5 +1,7 @@
 // Domain types that cross process boundaries: plain data only.
 import type { RunConfig } from './config'
+import type { DatasetKind } from './dataset-kinds'
+import type { ColumnGuess } from './table-guess'
 
 /** Lifecycle of a run, as stored and as shown. */
 export const runStatuses = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'] as const
@@ -38,6 +40,8 @@ export interface Dataset {
   id: string
   name: string
   status: 'ready' | 'importing' | 'failed'
+  /** Texts or table rows. */
+  kind: DatasetKind
   createdAt: string
   /** Current version. */
   versionId: string
@@ -47,6 +51,8 @@ export interface Dataset {
   labelCounts: Record<string, number>
   splitCounts: Partial<Record<SplitName, number>>
   source: { fileName: string; format: string; encoding: string; textColumns: string[]; labelColumn: string | null }
+  /** Tables: each column's role (numeric, categorical, id, label, text) and why. */
+  columns?: ColumnGuess[]
   contentHash: string
   /** Runs that used any version of this dataset. */
   runCount: number

@@ -55,6 +55,7 @@ export function makeDataset(over: Partial<Dataset> = {}): Dataset {
     id: 'd1',
     name: 'reviews',
     status: 'ready',
+    kind: 'text',
     createdAt: '2025-01-01T10:00:00.000Z',
     versionId: 'v1',
     versions: 1,
@@ -174,6 +175,12 @@ export function createFakeApi(): FakeApi {
           encodingCandidates: ['utf-8', 'gb18030', 'windows-1252'],
           columns: ['review', 'sentiment', 'id'],
           guess: { textColumns: ['review'], labelColumn: 'sentiment', splitColumn: null },
+          kind: { kind: 'text', reason: 'Column "review" holds sentences or many different phrases, so each row is a text to classify.' },
+          tableColumns: [
+            { name: 'review', kind: 'text', reason: 'Its values are sentences.', missing: 0, distinct: 1 },
+            { name: 'sentiment', kind: 'label', reason: 'Its name is a usual name for the label.', missing: 0, distinct: 1 },
+            { name: 'id', kind: 'id', reason: 'Its name looks like an identifier.', missing: 0, distinct: 1 },
+          ],
           rows: [{ review: 'great film', sentiment: 'pos', id: '1' }],
           totalBytes: 1234,
         })),
@@ -191,6 +198,7 @@ export function createFakeApi(): FakeApi {
           overSeqLen: 0,
         })),
       rename: (i) => call('datasets.rename', i, () => ({ ...state.datasets.find((d) => d.id === i.id)!, name: i.name })),
+      setColumns: (i) => call('datasets.setColumns', i, () => state.datasets.find((d) => d.id === i.id)!),
       delete: (i) =>
         call('datasets.delete', i, () => {
           state.datasets = state.datasets.filter((d) => d.id !== i.id)

@@ -1,9 +1,9 @@
 // The datasets service: import (streaming, staged, cancellable), inspect, preview, the doctor and
 // its fixes, splits, stats, and the versioned rows the runs service trains on.
-import { readdir, rm, stat } from 'node:fs/promises'
-import { basename, extname, join, resolve } from 'node:path'
+import { rm, stat } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
 import type { z } from 'zod'
-import { UserError, type DatasetRow, type ImportSourceSchema, type ReadOptionsSchema, type WorkbenchHandlers } from '../../shared/api'
+import { UserError, type DatasetRow, type ReadOptionsSchema, type WorkbenchHandlers } from '../../shared/api'
 import type { Dataset, DatasetEvent, SplitName } from '../../shared/domain'
 import { guessColumns } from '../data/column-guess'
 import { ContentHasher } from '../data/content-hash'
@@ -17,13 +17,18 @@ import { assertUnchanged, peek } from '../data/table-reader'
 import { countTokens, lengthHistogram } from '../data/tokens'
 import { defaultSplit, splitByCode, splitCodes, type ColumnMapping, type SourceRecord, type SplitSpec } from '../data/types'
 import type { Db } from '../store/db'
-import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo, type SplitInfo, type VersionRecord, type VersionSummary } from '../store/datasets-repo'
+import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo, type SplitInfo, type VersionRecord } from '../store/datasets-repo'
 import { newId } from '../store/ids'
 import { bestEffort, diskFullError, isDiskFull, reclaimWal } from './disk-full'
 import { removeStaleUploads, saveUpload } from './uploads'
 import { loadSplitRows, pageSize, scanRows, scanRowsSync, summarizeRows, type LoadedSplits } from './dataset-rows'
 import { IntList, LabelIndex } from './label-index'
 import { processAlive } from './process-alive'
+import { toDataset as toDatasetView } from './dataset-view'
+import { locateSource, type ImportSource } from './import-source'
+import { chooseKind, checkTableLabels, mapTableRecord, planTable, relabelRow, retypeColumns } from './table-import'
+import { suggestKind } from '../../shared/dataset-kinds'
+import { guessTableColumns } from '../../shared/table-guess'
 
 /** What the service needs from the composition root. */
 export interface DatasetServiceDeps {
@@ -34,8 +39,7 @@ export interface DatasetServiceDeps {
   batchSize?: number
 }
 
-/** Where to import from. */
-export type ImportSource = z.infer<typeof ImportSourceSchema>
+export type { ImportSource } from './import-source'
 /** How to read it. */
 export type ReadOptions = z.infer<typeof ReadOptionsSchema>
 
@@ -93,31 +97,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
   }
   void removeStaleUploads(uploadsDir)
 
-  function toDataset(r: DatasetRecord): Dataset {
-    const v = r.version
-    const summary: VersionSummary = v?.summary ?? { labels: [], labelCounts: {}, splitCounts: {} }
-    return {
-      id: r.id,
-      name: r.name,
-      status: r.status,
-      createdAt: r.createdAt,
-      versionId: v?.id ?? '',
-      versions: r.versions,
-      rowCount: v?.rowCount ?? 0,
-      labels: summary.labels,
-      labelCounts: summary.labelCounts,
-      splitCounts: summary.splitCounts,
-      source: {
-        fileName: v?.source.fileName ?? '',
-        format: v?.source.format ?? '',
-        encoding: v?.source.encoding ?? '',
-        textColumns: v?.source.textColumns ?? [],
-        labelColumn: v?.source.labelColumn ?? null,
-      },
-      contentHash: v?.contentHash ?? '',
-      runCount: repo.runsUsing(r.id),
-    }
-  }
+  const toDataset = (r: DatasetRecord): Dataset => toDatasetView(r, repo.runsUsing(r.id))
 
   function mustGet(id: string): DatasetRecord & { version: VersionRecord } {
     const r = repo.get(id)
@@ -125,23 +105,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     return r as DatasetRecord & { version: VersionRecord }
   }
 
-  /** The file behind an import source, and the name to show for it. */
-  async function locate(source: ImportSource): Promise<{ path: string; shown: string; uploadDir: string | null }> {
-    if (source.kind === 'path') {
-      const path = resolve(source.path)
-      return { path, shown: basename(path), uploadDir: null }
-    }
-    if (!/^[A-Za-z0-9_-]+$/.test(source.uploadId)) throw new UserError(`Upload "${source.uploadId}" not found.`, 'not_found')
-    const dir = join(uploadsDir, source.uploadId)
-    let files: string[]
-    try {
-      files = await readdir(dir)
-    } catch {
-      throw new UserError(`Upload "${source.uploadId}" not found. Upload the file again.`, 'not_found')
-    }
-    if (files.length !== 1) throw new UserError(`Upload "${source.uploadId}" is incomplete. Upload the file again.`, 'not_found')
-    return { path: join(dir, files[0]), shown: files[0], uploadDir: dir }
-  }
+  const locate = (source: ImportSource) => locateSource(source, uploadsDir)
 
   function mappingFrom(options: ReadOptions | undefined, columns: string[], sample: Record<string, string>[]): ColumnMapping {
     const guess = guessColumns(columns, sample)
@@ -172,7 +136,10 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     try {
       const { head, all } = await peek(reader.records, 200)
       if (head.length === 0) throw new UserError(`"${where.shown}" has no data rows.`)
-      const mapping = mappingFrom(options, reader.columns, head.map((r) => r.values))
+      const sample = head.map((r) => r.values)
+      const kind = chooseKind(options, reader.columns, sample)
+      const table = kind === 'table' ? planTable(options, reader.columns, sample) : null
+      const mapping = table ? { textColumns: [], labelColumn: table.labelColumn, splitColumn: table.splitColumn } : mappingFrom(options, reader.columns, sample)
       const datasetId = newId('ds')
       const versionId = newId('dsv')
       const sourceInfo: SourceInfo = {
@@ -187,7 +154,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       }
       const createdAt = new Date().toISOString()
       const datasetName = name ?? (basename(where.shown, extname(where.shown)) || where.shown)
-      repo.createStaging({ datasetId, versionId, name: datasetName, createdAt, pid: process.pid, source: sourceInfo })
+      repo.createStaging({ datasetId, versionId, name: datasetName, kind, columns: table?.columns ?? null, createdAt, pid: process.pid, source: sourceInfo })
       stagingId = datasetId
       onStaging?.(datasetId)
 
@@ -216,12 +183,12 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       }
       for await (const rec of all as AsyncIterable<SourceRecord>) {
         if (signal?.aborted) throw new Cancelled()
-        const row = mapRecord(rec, mapping, where.shown)
+        const row = table ? mapTableRecord(rec, table, where.shown) : mapRecord(rec, mapping, where.shown)
         labelIds.push(labelIndex.idOf(row.label))
         declared.push(row.split ? splitCodes[row.split] : 0)
         hasher.add(row.text, row.label)
         if (row.text.trim() !== '') texts++
-        batch.push({ idx: rows, text: row.text, label: row.label, split: row.split ?? 'train' })
+        batch.push({ idx: rows, text: row.text, label: row.label, split: row.split ?? 'train', ...('cells' in row ? { cells: row.cells as Record<string, string> } : {}) })
         rows++
         if (batch.length >= batchSize) {
           flush()
@@ -234,7 +201,8 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       if (!identity.isFolder) await assertUnchanged(where.path, identity.size, identity.mtimeMs, where.shown)
       if (signal?.aborted) throw new Cancelled()
       if (rows === 0) throw new UserError(`"${where.shown}" has no data rows.`)
-      if (texts === 0) {
+      if (table) checkTableLabels(table, labelIndex.names())
+      else if (texts === 0) {
         throw new UserError(`"${where.shown}" has no text: every row's ${mapping.textColumns.map((c) => `"${c}"`).join(' + ')} is empty. Choose the column that holds the texts.`)
       }
 
@@ -300,7 +268,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
   function createDerived(versionId: string, d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): void {
     repo.createDerivedVersion(
-      { datasetId: d.id, versionId, parentVersionId: d.version.id, createdAt: new Date().toISOString(), source: d.version.source, split, note },
+      { datasetId: d.id, versionId, parentVersionId: d.version.id, createdAt: new Date().toISOString(), source: d.version.source, split, note, columns: d.version.columns },
       (insert) => {
         const hasher = new ContentHasher()
         const labelIndex = new LabelIndex()
@@ -348,7 +316,10 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
         const { head } = await peek(reader.records, 200)
         const sample = head.map((r) => r.values)
         const guess = guessColumns(reader.columns, sample)
+        const tableColumns = guessTableColumns(reader.columns, sample)
         return {
+          kind: suggestKind(reader.columns, sample, tableColumns),
+          tableColumns,
           format: reader.format,
           encoding: reader.encoding,
           encodingCandidates: reader.encodingCandidates,
@@ -455,6 +426,18 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     rename({ id, name }) {
       mustGet(id)
       repo.rename(id, name.trim() || name)
+      return toDataset(mustGet(id))
+    },
+
+    async setColumns({ id, roles }) {
+      const d = mustGet(id)
+      if (d.kind !== 'table' || !d.version.columns) throw new UserError(`"${d.name}" holds ${d.kind}s: only a table's columns have roles.`, 'conflict')
+      const plan = retypeColumns(d.version.columns, roles)
+      const labels = new Set<string>()
+      await scanRows(repo, d.version.id, (r) => void (relabelRow(r, plan).label !== null && labels.add(relabelRow(r, plan).label!)))
+      checkTableLabels(plan, [...labels])
+      const changed = Object.keys(roles).map((c) => `${c} -> ${roles[c]}`).join(', ')
+      deriveVersion({ ...d, version: { ...d.version, columns: plan.columns } }, d.version.split, `columns: ${changed}`, (r) => relabelRow(r, plan))
       return toDataset(mustGet(id))
     },
 

@@ -1,5 +1,7 @@
 // All SQL for datasets, their versions and rows. Multi-row writes are one transaction each.
+import type { DatasetKind } from '../../shared/dataset-kinds'
 import type { SplitName } from '../../shared/domain'
+import type { ColumnGuess } from '../../shared/table-guess'
 import type { Db } from './db'
 
 /** Where a version's rows came from and how they were read. */
@@ -45,6 +47,8 @@ export interface VersionRecord {
   split: SplitInfo | null
   note: string
   summary: VersionSummary | null
+  /** Table datasets: each column's role and why (null for texts). */
+  columns: ColumnGuess[] | null
 }
 
 /** A stored dataset with its current version. */
@@ -52,6 +56,7 @@ export interface DatasetRecord {
   id: string
   name: string
   status: 'ready' | 'importing' | 'failed'
+  kind: DatasetKind
   createdAt: string
   deletedAt: string | null
   importPid: number | null
@@ -65,6 +70,8 @@ export interface RowRecord {
   text: string
   label: string | null
   split: SplitName | null
+  /** Table rows: every cell by column name (the label's column too). Absent for texts. */
+  cells?: Record<string, string>
 }
 
 /** What a finished version records. */
@@ -78,6 +85,7 @@ interface DatasetRowSql {
   id: string
   name: string
   status: DatasetRecord['status']
+  kind: DatasetKind
   created_at: string
   deleted_at: string | null
   import_pid: number | null
@@ -96,6 +104,21 @@ interface VersionRowSql {
   split_json: string | null
   note: string
   summary_json: string | null
+  columns_json: string | null
+}
+
+interface RowSql {
+  idx: number
+  text: string
+  label: string | null
+  split: SplitName | null
+  cells_json: string | null
+}
+
+function toRow(r: RowSql): RowRecord {
+  const row: RowRecord = { idx: r.idx, text: r.text, label: r.label, split: r.split }
+  if (r.cells_json !== null) row.cells = JSON.parse(r.cells_json) as Record<string, string>
+  return row
 }
 
 function toVersion(r: VersionRowSql): VersionRecord {
@@ -110,10 +133,11 @@ function toVersion(r: VersionRowSql): VersionRecord {
     split: r.split_json ? (JSON.parse(r.split_json) as SplitInfo) : null,
     note: r.note,
     summary: r.summary_json ? (JSON.parse(r.summary_json) as VersionSummary) : null,
+    columns: r.columns_json ? (JSON.parse(r.columns_json) as ColumnGuess[]) : null,
   }
 }
 
-/** Rows per multi-row INSERT (5 parameters each, well under SQLite's parameter limit). */
+/** Rows per multi-row INSERT (6 parameters each, well under SQLite's parameter limit). */
 const rowsPerInsert = 100
 
 /** The datasets repository over an open database. */
@@ -121,7 +145,7 @@ export type DatasetsRepo = ReturnType<typeof createDatasetsRepo>
 
 /** Build the repository; statements are prepared once. */
 export function createDatasetsRepo(db: Db) {
-  const datasetCols = `d.id, d.name, d.status, d.created_at, d.deleted_at, d.import_pid, d.current_version_id,
+  const datasetCols = `d.id, d.name, d.status, d.kind, d.created_at, d.deleted_at, d.import_pid, d.current_version_id,
     (SELECT count(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS versions`
   const s = {
     list: db.prepare(`SELECT ${datasetCols} FROM datasets d WHERE d.status = 'ready' AND d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id DESC`),
@@ -130,19 +154,19 @@ export function createDatasetsRepo(db: Db) {
     versionsOf: db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY created_at, id'),
     runsUsing: db.prepare('SELECT count(*) AS n FROM runs WHERE dataset_id = ?'),
     insertDataset: db.prepare(
-      `INSERT INTO datasets (id, name, created_at, current_version_id, status, import_pid) VALUES (?, ?, ?, NULL, 'importing', ?)`,
+      `INSERT INTO datasets (id, name, kind, created_at, current_version_id, status, import_pid) VALUES (?, ?, ?, ?, NULL, 'importing', ?)`,
     ),
     insertVersion: db.prepare(
-      `INSERT INTO dataset_versions (id, dataset_id, parent_version_id, created_at, content_hash, row_count, source_json, split_json, note, summary_json)
-       VALUES (@id, @datasetId, @parentVersionId, @createdAt, '', 0, @source, @split, @note, NULL)`,
+      `INSERT INTO dataset_versions (id, dataset_id, parent_version_id, created_at, content_hash, row_count, source_json, split_json, note, summary_json, columns_json)
+       VALUES (@id, @datasetId, @parentVersionId, @createdAt, '', 0, @source, @split, @note, NULL, @columns)`,
     ),
     finishVersion: db.prepare(
       'UPDATE dataset_versions SET content_hash = ?, row_count = ?, summary_json = ?, split_json = coalesce(?, split_json) WHERE id = ?',
     ),
     setCurrent: db.prepare(`UPDATE datasets SET current_version_id = ?, status = 'ready', import_pid = NULL WHERE id = ?`),
-    insertRow: db.prepare('INSERT INTO dataset_rows (version_id, idx, text, label, split) VALUES (?, ?, ?, ?, ?)'),
+    insertRow: db.prepare('INSERT INTO dataset_rows (version_id, idx, text, label, split, cells_json) VALUES (?, ?, ?, ?, ?, ?)'),
     // Many rows per statement: far fewer calls across the native boundary on big imports.
-    insertMany: db.prepare(`INSERT INTO dataset_rows (version_id, idx, text, label, split) VALUES ${Array(rowsPerInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`),
+    insertMany: db.prepare(`INSERT INTO dataset_rows (version_id, idx, text, label, split, cells_json) VALUES ${Array(rowsPerInsert).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`),
     setSplit: db.prepare('UPDATE dataset_rows SET split = ? WHERE version_id = ? AND idx = ?'),
     deleteRows: db.prepare('DELETE FROM dataset_rows WHERE version_id IN (SELECT id FROM dataset_versions WHERE dataset_id = ?)'),
     deleteVersions: db.prepare('DELETE FROM dataset_versions WHERE dataset_id = ?'),
@@ -153,12 +177,12 @@ export function createDatasetsRepo(db: Db) {
        WHERE v.content_hash = ? AND d.status = 'ready' AND d.deleted_at IS NULL AND d.id <> ?
        ORDER BY d.created_at LIMIT 1`,
     ),
-    rowsAfter: db.prepare('SELECT idx, text, label, split FROM dataset_rows WHERE version_id = ? AND idx > ? ORDER BY idx LIMIT ?'),
-    page: db.prepare('SELECT idx, text, label, split FROM dataset_rows WHERE version_id = ? ORDER BY idx LIMIT ? OFFSET ?'),
-    pageSplit: db.prepare('SELECT idx, text, label, split FROM dataset_rows WHERE version_id = ? AND split = ? ORDER BY idx LIMIT ? OFFSET ?'),
+    rowsAfter: db.prepare('SELECT idx, text, label, split, cells_json FROM dataset_rows WHERE version_id = ? AND idx > ? ORDER BY idx LIMIT ?'),
+    page: db.prepare('SELECT idx, text, label, split, cells_json FROM dataset_rows WHERE version_id = ? ORDER BY idx LIMIT ? OFFSET ?'),
+    pageSplit: db.prepare('SELECT idx, text, label, split, cells_json FROM dataset_rows WHERE version_id = ? AND split = ? ORDER BY idx LIMIT ? OFFSET ?'),
     count: db.prepare('SELECT count(*) AS n FROM dataset_rows WHERE version_id = ?'),
     countSplit: db.prepare('SELECT count(*) AS n FROM dataset_rows WHERE version_id = ? AND split = ?'),
-    byIdx: db.prepare('SELECT idx, text, label, split FROM dataset_rows WHERE version_id = ? AND idx = ?'),
+    byIdx: db.prepare('SELECT idx, text, label, split, cells_json FROM dataset_rows WHERE version_id = ? AND idx = ?'),
     rename: db.prepare('UPDATE datasets SET name = ? WHERE id = ?'),
     softDelete: db.prepare('UPDATE datasets SET deleted_at = ? WHERE id = ?'),
   }
@@ -172,6 +196,7 @@ export function createDatasetsRepo(db: Db) {
     id: r.id,
     name: r.name,
     status: r.status,
+    kind: r.kind,
     createdAt: r.created_at,
     deletedAt: r.deleted_at,
     importPid: r.import_pid,
@@ -180,19 +205,21 @@ export function createDatasetsRepo(db: Db) {
   })
   const writeRows = (versionId: string, rows: RowRecord[]) => {
     let i = 0
-    const args: unknown[] = new Array(rowsPerInsert * 5)
+    const args: unknown[] = new Array(rowsPerInsert * 6)
+    const cells = (r: RowRecord) => (r.cells ? JSON.stringify(r.cells) : null)
     for (; i + rowsPerInsert <= rows.length; i += rowsPerInsert) {
       for (let j = 0; j < rowsPerInsert; j++) {
         const r = rows[i + j]
-        args[j * 5] = versionId
-        args[j * 5 + 1] = r.idx
-        args[j * 5 + 2] = r.text
-        args[j * 5 + 3] = r.label
-        args[j * 5 + 4] = r.split
+        args[j * 6] = versionId
+        args[j * 6 + 1] = r.idx
+        args[j * 6 + 2] = r.text
+        args[j * 6 + 3] = r.label
+        args[j * 6 + 4] = r.split
+        args[j * 6 + 5] = cells(r)
       }
       s.insertMany.run(args)
     }
-    for (; i < rows.length; i++) s.insertRow.run(versionId, rows[i].idx, rows[i].text, rows[i].label, rows[i].split)
+    for (; i < rows.length; i++) s.insertRow.run(versionId, rows[i].idx, rows[i].text, rows[i].label, rows[i].split, cells(rows[i]))
   }
   const insertRows = db.transaction(writeRows)
   const discard = db.transaction((datasetId: string) => {
@@ -223,10 +250,10 @@ export function createDatasetsRepo(db: Db) {
     },
 
     /** Start an import: a dataset in status 'importing' owned by `pid`, with an empty version. */
-    createStaging(a: { datasetId: string; versionId: string; name: string; createdAt: string; pid: number; source: SourceInfo }): void {
+    createStaging(a: { datasetId: string; versionId: string; name: string; kind?: DatasetKind; columns?: ColumnGuess[] | null; createdAt: string; pid: number; source: SourceInfo }): void {
       db.transaction(() => {
-        s.insertDataset.run(a.datasetId, a.name, a.createdAt, a.pid)
-        s.insertVersion.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: null, createdAt: a.createdAt, source: JSON.stringify(a.source), split: null, note: 'imported' })
+        s.insertDataset.run(a.datasetId, a.name, a.kind ?? 'text', a.createdAt, a.pid)
+        s.insertVersion.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: null, createdAt: a.createdAt, source: JSON.stringify(a.source), split: null, note: 'imported', columns: a.columns ? JSON.stringify(a.columns) : null })
       })()
     },
     /** Append a batch of rows (one transaction). */
@@ -264,11 +291,11 @@ export function createDatasetsRepo(db: Db) {
      * rows (reading the parent is allowed) and returns the totals; the version becomes current.
      */
     createDerivedVersion(
-      a: { datasetId: string; versionId: string; parentVersionId: string; createdAt: string; source: SourceInfo; split: SplitInfo | null; note: string },
+      a: { datasetId: string; versionId: string; parentVersionId: string; createdAt: string; source: SourceInfo; split: SplitInfo | null; note: string; columns?: ColumnGuess[] | null },
       fill: (insert: (rows: RowRecord[]) => void) => VersionTotals,
     ): void {
       db.transaction(() => {
-        s.insertVersion.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: a.parentVersionId, createdAt: a.createdAt, source: JSON.stringify(a.source), split: a.split ? JSON.stringify(a.split) : null, note: a.note })
+        s.insertVersion.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: a.parentVersionId, createdAt: a.createdAt, source: JSON.stringify(a.source), split: a.split ? JSON.stringify(a.split) : null, note: a.note, columns: a.columns ? JSON.stringify(a.columns) : null })
         const totals = fill((rows) => writeRows(a.versionId, rows))
         s.finishVersion.run(totals.contentHash, totals.rowCount, JSON.stringify(totals.summary), null, a.versionId)
         s.setCurrent.run(a.versionId, a.datasetId)
@@ -277,11 +304,11 @@ export function createDatasetsRepo(db: Db) {
 
     /** Up to `limit` rows with idx greater than `afterIdx`, in idx order (keyset paging for scans). */
     rowsAfter(versionId: string, afterIdx: number, limit: number): RowRecord[] {
-      return s.rowsAfter.all(versionId, afterIdx, limit) as RowRecord[]
+      return (s.rowsAfter.all(versionId, afterIdx, limit) as RowSql[]).map(toRow)
     },
     /** A page of rows for display, optionally of one split. */
     page(versionId: string, offset: number, limit: number, split?: SplitName): RowRecord[] {
-      return (split ? s.pageSplit.all(versionId, split, limit, offset) : s.page.all(versionId, limit, offset)) as RowRecord[]
+      return ((split ? s.pageSplit.all(versionId, split, limit, offset) : s.page.all(versionId, limit, offset)) as RowSql[]).map(toRow)
     },
     /** Number of rows, optionally of one split. */
     count(versionId: string, split?: SplitName): number {
@@ -289,7 +316,7 @@ export function createDatasetsRepo(db: Db) {
     },
     /** Rows by idx, in the order asked. */
     rowsByIdx(versionId: string, idxs: number[]): RowRecord[] {
-      return idxs.map((i) => s.byIdx.get(versionId, i) as RowRecord | undefined).filter((r): r is RowRecord => !!r)
+      return idxs.map((i) => s.byIdx.get(versionId, i) as RowSql | undefined).filter((r): r is RowSql => !!r).map(toRow)
     },
     /** Change a dataset's name. */
     rename(id: string, name: string): void {

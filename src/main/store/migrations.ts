@@ -161,4 +161,15 @@ export const migrations: Migration[] = [
       CREATE INDEX runs_base ON runs(base_id);
     `,
   },
+  {
+    // Dataset kinds: a dataset holds texts ('text', every dataset before this) or table rows ('table'). A table
+    // row keeps its raw cells (column -> string, the label's column included) beside the readable text; a
+    // version keeps the role of each column (numeric, categorical, id, label, text) and why it was chosen.
+    id: '005_dataset_kinds',
+    sql: `
+      ALTER TABLE datasets ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+      ALTER TABLE dataset_versions ADD COLUMN columns_json TEXT;
+      ALTER TABLE dataset_rows ADD COLUMN cells_json TEXT;
+    `,
+  },
 ]

@@ -3,27 +3,50 @@ import { resolve } from 'node:path'
 import { UserError, type DoctorReport } from '../../../shared/api'
 import type { Dataset, DatasetEvent } from '../../../shared/domain'
 import { importFormats, isImportFormat } from '../../../shared/formats'
+import { importKinds, type ImportKind } from '../../../shared/dataset-kinds'
+import { tableColumnKinds, type TableColumnKind } from '../../../shared/table-guess'
 import { table } from '../format'
 import { createProgress } from '../progress'
-import { defineVerb, need } from '../verb'
+import { defineVerb, need, type VerbContext } from '../verb'
 
+/** `--role COL=KIND` flags as a column -> role map (tables). */
+function parseRoles(flags: string[] | undefined): Record<string, TableColumnKind> | undefined {
+  if (!flags?.length) return undefined
+  const roles: Record<string, TableColumnKind> = {}
+  for (const f of flags) {
+    const at = f.lastIndexOf('=')
+    const kind = f.slice(at + 1).trim()
+    if (at <= 0 || !(tableColumnKinds as readonly string[]).includes(kind)) {
+      throw new UserError(`--role "${f}" should be COLUMN=KIND with KIND one of: ${tableColumnKinds.join(', ')}.`)
+    }
+    roles[f.slice(0, at)] = kind as TableColumnKind
+  }
+  return roles
+}
 
-const importVerb = defineVerb({
-  words: ['import'],
-  usage: 'PATH [--name N] [--text-col C]... [--label-col L] [--split-col S] [--format csv|tsv|json|jsonl|xlsx|folder] [--encoding E]',
-  summary: 'Import a file or a folder-per-label as a new dataset; columns and encoding are detected when not given.',
-  options: {
-    name: { type: 'string' },
-    'text-col': { type: 'string', multiple: true },
-    'label-col': { type: 'string' },
-    'split-col': { type: 'string' },
-    format: { type: 'string' },
-    encoding: { type: 'string' },
-  },
-  async run({ api, flags, args, out, tty }) {
+const importOptions = {
+  kind: { type: 'string' },
+  role: { type: 'string', multiple: true },
+  name: { type: 'string' },
+  'text-col': { type: 'string', multiple: true },
+  'label-col': { type: 'string' },
+  'split-col': { type: 'string' },
+  format: { type: 'string' },
+  encoding: { type: 'string' },
+} as const
+type ImportOptions = typeof importOptions
+
+const importSpec = (words: string[]) => ({
+  words,
+  usage: 'PATH [--name N] [--kind text|table|auto] [--text-col C]... [--label-col L] [--split-col S] [--role COL=KIND]... [--format csv|tsv|json|jsonl|xlsx|folder] [--encoding E]',
+  summary: 'Import a file or a folder-per-label as a new dataset of texts or a table (auto: as the columns suggest); columns and encoding are detected when not given.',
+  options: importOptions,
+  async run({ api, flags, args, out, tty }: VerbContext<ImportOptions>) {
     const path = need(args[0], 'the file or folder to import (workbench import PATH)')
     const format = flags.format
     if (format !== undefined && !isImportFormat(format)) throw new UserError(`Unknown format "${format}". Choose one of: ${importFormats.join(', ')}.`)
+    const kind = (flags.kind ?? 'auto') as ImportKind
+    if (!importKinds.includes(kind)) throw new UserError(`Unknown kind "${flags.kind}". Choose one of: ${importKinds.join(', ')}.`)
     const progress = createProgress(tty)
     let jobId: string | null = null
     const early: DatasetEvent[] = []
@@ -33,7 +56,7 @@ const importVerb = defineVerb({
       ;({ jobId } = await api.datasets.import({
         source: { kind: 'path', path: resolve(path) },
         name: flags.name,
-        options: { format, encoding: flags.encoding, textColumns: flags['text-col'], labelColumn: flags['label-col'], splitColumn: flags['split-col'] },
+        options: { format, encoding: flags.encoding, textColumns: flags['text-col'], labelColumn: flags['label-col'], splitColumn: flags['split-col'], kind, columnRoles: parseRoles(flags.role) },
       }))
       const onSigint = () => void api.datasets.cancelImport({ jobId: jobId! }).catch(() => {})
       process.once('SIGINT', onSigint)
@@ -48,11 +71,32 @@ const importVerb = defineVerb({
       }).finally(() => process.off('SIGINT', onSigint))
       progress.done()
       const ds = await api.datasets.get({ id: datasetId })
-      await out.result(ds, () => `Imported "${ds.name}" (${ds.id}): ${ds.rowCount} rows, labels ${ds.labels.join(', ')}`)
+      await out.result(ds, () => `Imported "${ds.name}" (${ds.id}) as ${ds.kind}: ${ds.rowCount} rows, labels ${ds.labels.join(', ')}${ds.columns ? `\n${describeColumns(ds)}` : ''}`)
       return 0
     } finally {
       stop()
     }
+  },
+})
+
+const importVerb = defineVerb(importSpec(['import']))
+const datasetsImport = defineVerb(importSpec(['datasets', 'import']))
+
+/** A table's columns, one line each: role and why. */
+const describeColumns = (d: Dataset) => (d.columns ?? []).map((c) => `  ${c.name}: ${c.kind}. ${c.reason}`).join('\n')
+
+const datasetsColumns = defineVerb({
+  words: ['datasets', 'columns'],
+  usage: 'ID [--role COL=KIND]...',
+  summary: "Show a table's column roles and why each was chosen; --role changes some (a new version).",
+  options: { role: { type: 'string', multiple: true } },
+  async run({ api, args, flags, out }) {
+    const id = need(args[0], 'a dataset id (workbench datasets columns ID)')
+    const roles = parseRoles(flags.role)
+    const d = roles ? await api.datasets.setColumns({ id, roles }) : await api.datasets.get({ id })
+    if (d.kind !== 'table') throw new UserError(`"${d.name}" holds ${d.kind}s: only a table's columns have roles.`)
+    await out.result(d, () => `${d.name} (${d.id}) columns:\n${describeColumns(d)}`)
+    return 0
   },
 })
 
@@ -73,7 +117,7 @@ const datasetsList = defineVerb({
 })
 
 const describeDataset = (d: Dataset) =>
-  `${d.name} (${d.id})\nrows: ${d.rowCount}\nlabels: ${Object.entries(d.labelCounts).map(([k, v]) => `${k} ${v}`).join(', ')}\nsplits: ${Object.entries(d.splitCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`
+  `${d.name} (${d.id})\nkind: ${d.kind}\nrows: ${d.rowCount}\nlabels: ${Object.entries(d.labelCounts).map(([k, v]) => `${k} ${v}`).join(', ')}\nsplits: ${Object.entries(d.splitCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`
 
 const datasetsShow = defineVerb({
   words: ['datasets', 'show'],
@@ -131,4 +175,4 @@ const fix = defineVerb({
 })
 
 /** Dataset verbs, in help order. */
-export const datasetVerbs = [importVerb, datasetsList, datasetsShow, doctor, fix]
+export const datasetVerbs = [importVerb, datasetsImport, datasetsList, datasetsShow, datasetsColumns, doctor, fix]
