@@ -109,6 +109,8 @@ export const ExportSchema = z.object({
   runId: id,
   outDir: z.string().min(1).max(4096).optional(),
   formats: z.array(z.enum(exportFormats)).min(1).default(['tfjs']),
+  /** Which model: the run's own (when left out) or the classic baseline trained beside it. */
+  model: z.enum(['run', 'baseline']).optional(),
 })
 
 /** Every request/response method, grouped by service. */
@@ -346,6 +348,8 @@ export interface AttentionComparison {
 export interface ExportResult {
   runId: string
   outDir: string
+  /** Which model was exported: the run's own or its classic baseline. */
+  model?: 'run' | 'baseline'
   files: string[]
   verification: { ok: boolean; rows: number; maxProbDiff: number; labelMismatches: number; formats: Record<string, { ok: boolean; maxProbDiff: number; labelMismatches: number; message?: string }> }
 }

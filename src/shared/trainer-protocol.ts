@@ -29,7 +29,16 @@ export type TrainerJob =
     }
   | { kind: 'predict'; modelDir: string; texts: string[]; attention: boolean }
   | { kind: 'evaluate'; modelDir: string; dataPath: string }
-  | { kind: 'export'; modelDir: string; outDir: string; formats: string[]; dataPath: string | null; card: Record<string, unknown> }
+  | {
+      kind: 'export'
+      modelDir: string
+      outDir: string
+      formats: string[]
+      dataPath: string | null
+      card: Record<string, unknown>
+      /** Export the run's classic baseline from this baseline.json instead of the model in modelDir. */
+      baselinePath?: string
+    }
   /** Time a few training steps of the config's model on synthetic ids (a speed estimate before any run). */
   | { kind: 'calibrate'; config: RunConfig; vocabSize: number; nClasses: number }
   | { kind: 'probe' }

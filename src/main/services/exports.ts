@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError, type WorkbenchHandlers } from '../../shared/api'
 import type { Run } from '../../shared/domain'
+import { baselineFile } from '../engine/baseline/beside-run'
 import { saveModelFolder } from '../engine/model-folder'
 import { parseBundle, readBundleSource } from '../engine/export/read-bundle'
 import type { Db } from '../store/db'
@@ -65,11 +66,15 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
   return {
     exportFile: (dir, file) => resolveExportFile((d) => repo.isExportDir(d), dir, file),
 
-    async create({ runId, outDir, formats }) {
+    async create({ runId, outDir, formats, model = 'run' }) {
       const run = await deps.runs.get({ id: runId })
       const runDir = join(home, 'runs', run.id)
       const modelDir = join(runDir, 'model')
-      if (!existsSync(join(modelDir, 'model.json'))) {
+      const baselinePath = join(runDir, baselineFile)
+      if (model === 'baseline' && !existsSync(baselinePath)) {
+        throw new UserError(`The run "${run.name}" has no classic baseline to export: baselines are trained beside text classification runs that finish, and this one has none (${run.status}${run.config.task !== 'classify' ? `, ${run.config.task}` : ''}).`)
+      }
+      if (model === 'run' && !existsSync(join(modelDir, 'model.json'))) {
         throw new UserError(`The run "${run.name}" has no trained model to export (it is ${run.status}).`)
       }
       const out = outDir ? resolve(outDir) : join(runDir, 'exports', new Date().toISOString().replace(/[:.]/g, '-'))
@@ -89,7 +94,7 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
         repo.insert({ id: newId('exp'), runId: run.id, createdAt: new Date().toISOString(), outDir: out, formats, ok, verification })
       let res
       try {
-        res = await runJob(spawn, { kind: 'export', modelDir, outDir: out, formats, dataPath: existsSync(dataPath) ? dataPath : null, card })
+        res = await runJob(spawn, { kind: 'export', modelDir, outDir: out, formats, dataPath: existsSync(dataPath) ? dataPath : null, card, ...(model === 'baseline' ? { baselinePath } : {}) })
       } catch (err) {
         const message = (err as Error).message
         record(false, { ok: false, rows: 0, maxProbDiff: null, labelMismatches: 0, formats: {}, error: message })
@@ -106,7 +111,7 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
           .join('; ')
         throw new UserError(`The export was not saved because it does not reproduce the app's predictions: ${reasons || 'verification failed'}.`)
       }
-      return { runId: run.id, outDir: out, files: res.files, verification }
+      return { runId: run.id, outDir: out, model, files: res.files, verification }
     },
 
     async openFolder({ path }) {

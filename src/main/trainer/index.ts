@@ -155,14 +155,17 @@ async function run(job: TrainerJob): Promise<void> {
         break
       }
       case 'export': {
-        const { exportModel } = await import('../engine/export')
-        const out = await exportModel({
-          modelDir: job.modelDir,
-          outDir: job.outDir,
-          formats: job.formats,
-          data: job.dataPath ? await readJobData(job.dataPath) : null,
-          card: job.card,
-        })
+        const { exportBaseline, exportModel } = await import('../engine/export')
+        const data = job.dataPath ? await readJobData(job.dataPath) : null
+        const out = job.baselinePath
+          ? await exportBaseline({ baselinePath: job.baselinePath, outDir: job.outDir, formats: job.formats, data, card: job.card })
+          : await exportModel({
+              modelDir: job.modelDir,
+              outDir: job.outDir,
+              formats: job.formats,
+              data,
+              card: job.card,
+            })
         post({ type: 'done', result: { kind: 'export', files: out.files, verification: out.verification } })
         break
       }

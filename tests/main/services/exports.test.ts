@@ -93,6 +93,18 @@ describe('exports service', () => {
     expect(readdirSync(outDir)).toEqual([])
   })
 
+  it('exports the classic baseline trained beside the run, verified on the same rows, and refuses a run without one in a sentence', async () => {
+    const res = await service().create({ runId, formats: ['tfjs', 'onnx'], model: 'baseline' })
+    expect(res.model).toBe('baseline')
+    expect(res.verification.ok).toBe(true)
+    expect(Object.keys(res.verification.formats).sort()).toEqual(['onnx', 'tfjs'])
+    expect(res.verification.rows).toBe(data.validation.texts.length + 4) // no test split here: the validation rows
+    expect(res.files).toEqual(expect.arrayContaining(['vectorizer.json', 'model.json', 'model.onnx', 'predict.mjs', 'index.html', 'MODEL_CARD.md']))
+    expect(res.files).not.toContain('tokenizer.json')
+    expect(createExportsRepo(db).ofRun(runId)[0]).toMatchObject({ ok: true, outDir: res.outDir })
+    await expect(service().create({ runId: 'run_empty', formats: ['tfjs'], model: 'baseline' })).rejects.toThrow(/^The run "Queued run" has no classic baseline to export/)
+  })
+
   it('refuses to export a run without a model, or an unknown run', async () => {
     await expect(service().create({ runId: 'run_empty', formats: ['tfjs'] })).rejects.toThrow(/has no trained model to export \(it is queued\)/)
     await expect(service().create({ runId: 'run_nope', formats: ['tfjs'] })).rejects.toThrow(/no run with id/)

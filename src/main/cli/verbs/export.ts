@@ -10,16 +10,18 @@ const choices = [...exportFormats, 'all'] as const
 
 const exportVerb = defineVerb({
   words: ['export'],
-  usage: `--run ID --out DIR [--format ${choices.join('|')}]`,
-  summary: 'Export a trained run (tfjs bundle with predict.mjs and a model card; ONNX; a zip), verified against the app.',
-  options: { run: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+  usage: `--run ID --out DIR [--format ${choices.join('|')}] [--model run|baseline]`,
+  summary: 'Export a trained run (tfjs bundle with predict.mjs and a model card; ONNX; a zip), verified against the app; --model baseline exports the classic baseline trained beside it.',
+  options: { run: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, model: { type: 'string' } },
   async run({ api, flags, out }) {
     const fmt = choices.find((f) => f === (flags.format ?? 'tfjs'))
     if (!fmt) throw new UserError(`Unknown export format "${flags.format}". Choose ${choices.join(', ')}.`)
     // Every export includes the tfjs bundle; "all" adds ONNX and a zip of everything.
     const formats: ExportFormat[] = fmt === 'all' ? [...exportFormats] : fmt === 'tfjs' ? ['tfjs'] : ['tfjs', fmt]
-    const res = await api.exports.create({ runId: need(flags.run, '--run ID'), outDir: need(flags.out, '--out DIR'), formats })
-    await out.result(res, () => `Exported to ${res.outDir}: ${res.files.join(', ')}\nverification: ${res.verification.ok ? 'passed' : 'FAILED'} on ${res.verification.rows} rows (max probability difference ${res.verification.maxProbDiff.toExponential(2)})`)
+    const model = flags.model ?? 'run'
+    if (model !== 'run' && model !== 'baseline') throw new UserError(`Unknown --model "${model}". Choose run (the run's own model) or baseline (the classic baseline trained beside it).`)
+    const res = await api.exports.create({ runId: need(flags.run, '--run ID'), outDir: need(flags.out, '--out DIR'), formats, model })
+    await out.result(res, () => `Exported ${model === 'baseline' ? 'the classic baseline ' : ''}to ${res.outDir}: ${res.files.join(', ')}\nverification: ${res.verification.ok ? 'passed' : 'FAILED'} on ${res.verification.rows} rows (max probability difference ${res.verification.maxProbDiff.toExponential(2)})`)
     // A failed verification throws (exit 1) before we get here: what was written is verified.
     return 0
   },

@@ -1,9 +1,9 @@
 // Trains the classic baseline at the end of a classification job, in the trainer process, and
 // keeps its model in the run folder (`baseline.json`) so it can be exported when it wins.
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BaselineMetrics } from '../../../shared/domain'
 import type { JobData } from '../../../shared/trainer-protocol'
+import { writeFileAtomic } from '../tensor-file'
 import type { TrainCallbacks } from '../training/loop'
 import { trainBaseline } from './index'
 
@@ -14,7 +14,8 @@ export const baselineFile = 'baseline.json'
 export function trainBaselineBeside(data: JobData, runDir: string, cb: Pick<TrainCallbacks, 'onLog'>): BaselineMetrics | undefined {
   try {
     const { model, metrics } = trainBaseline(data)
-    writeFileSync(join(runDir, baselineFile), JSON.stringify(model))
+    // Atomic: a crash mid-write leaves no half file that an export would later refuse.
+    writeFileAtomic(join(runDir, baselineFile), JSON.stringify(model))
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`
     cb.onLog('info', `Classic baseline (TF-IDF + logistic regression): ${pct(metrics.accuracy)} accuracy on the ${metrics.split} rows, trained in ${metrics.seconds.toFixed(1)} s.`)
     return metrics

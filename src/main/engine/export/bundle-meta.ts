@@ -16,6 +16,8 @@ export const bundleFiles = {
   card: 'MODEL_CARD.md',
   verification: 'verification.json',
   zip: 'model-bundle.zip',
+  /** The classic baseline's fitted TF-IDF vectorizer (baseline bundles only). */
+  vectorizer: 'vectorizer.json',
 } as const
 
 /** Contents of workbench.json. */

@@ -17,6 +17,7 @@ export const bundleJsonFiles: readonly string[] = [
   bundleFiles.labels,
   bundleFiles.preprocessing,
   bundleFiles.checks,
+  bundleFiles.vectorizer,
 ]
 
 /** Limits for one bundle. Exported so tests can use smaller ones. */

@@ -2,8 +2,7 @@
 // graph model + tokenizer + predict.mjs + an offline demo page + a model card), an ONNX file, and a
 // .zip of the bundle; every format is then re-run from disk and compared with the app's own model.
 // Runs in the trainer process (tfjs allowed); the main process only reads bundles (read-bundle.ts).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { zipSync } from 'fflate'
 import { UserError } from '../../../shared/api'
@@ -15,6 +14,7 @@ import { loadModel, type LoadedModel } from '../predict'
 import { CLS_ID, NUM_SPECIAL, PAD_ID, type Tokenizer } from '../tokenizers'
 import { bundleFiles, type BundleMeta } from './bundle-meta'
 import { demoHtml } from './demo-html'
+import { normaliseFormats, prepareOutDir, tfjsBrowserBuild } from './export-common'
 import { modelCard, type CardFacts } from './model-card'
 import { toOnnx } from './onnx'
 import { confusionMatrixPng } from './png'
@@ -27,6 +27,7 @@ import { referenceProbs, verifyExport, type ExportVerification } from './verify'
 export { parseBundle, readBundleSource, type ParsedBundle } from './read-bundle'
 export { bundleFiles, type BundleMeta } from './bundle-meta'
 export { verifyExport, type ExportVerification } from './verify'
+export { exportBaseline } from './baseline-export'
 export type { CardFacts } from './model-card'
 
 /** Formats an export can write (listed once, in shared/formats). */
@@ -76,26 +77,6 @@ export async function exportModel(opts: ExportOptions): Promise<{ files: string[
   } finally {
     model.dispose()
   }
-}
-
-function normaliseFormats(formats: string[]): string[] {
-  const bad = formats.filter((f) => !(exportFormats as readonly string[]).includes(f))
-  if (bad.length) throw new UserError(`Unknown export format "${bad[0]}": choose tfjs, onnx or zip.`)
-  if (!formats.length) throw new UserError('Choose at least one export format (tfjs, onnx or zip).')
-  const set = new Set(formats)
-  if (set.has('zip')) set.add('tfjs') // the .zip holds the tfjs bundle
-  return exportFormats.filter((f) => set.has(f))
-}
-
-/** The output folder must be new, empty, or an earlier export (never someone's other files). */
-function prepareOutDir(dir: string): void {
-  if (existsSync(dir)) {
-    const entries = readdirSync(dir)
-    if (entries.length && !entries.includes(bundleFiles.meta) && !entries.includes(bundleFiles.verification)) {
-      throw new UserError(`The folder ${dir} already holds other files; choose an empty or new folder for the export.`)
-    }
-  }
-  mkdirSync(dir, { recursive: true })
 }
 
 /** Inputs the check runs on: the generated check inputs, then up to maxCheckRows validation texts. */
@@ -194,12 +175,6 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     put(bundleFiles.onnx, toOnnx(traced.graph, { producerVersion: appVersion, docString: `${title}: text classifier; see MODEL_CARD.md and preprocessing.json.`, metadata: { labels: JSON.stringify(file.labels), seqLen: String(seqLen) } }))
   }
   return { files, checks, traced }
-}
-
-/** The prebuilt browser TensorFlow.js that ships with the demo page. */
-function tfjsBrowserBuild(): string {
-  const require = createRequire(import.meta.url)
-  return join(require.resolve('@tensorflow/tfjs/package.json'), '..', 'dist', 'tf.min.js')
 }
 
 function writeCardAndReport(opts: ExportOptions, file: ModelFile, traced: TracedModel, formats: string[], verification: ExportVerification): string[] {

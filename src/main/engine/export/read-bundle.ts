@@ -50,6 +50,9 @@ function parseChecked(files: Map<string, Uint8Array>): ParsedBundle {
     throw new UserError('This is not a model bundle exported by Attention Workbench (model.json and workbench.json are missing).')
   }
   const meta = json<BundleMeta>(files, bundleFiles.meta)
+  if ((meta as { format?: string } | null)?.format === 'attention-workbench-baseline-bundle') {
+    throw new UserError('This bundle holds a classic baseline (TF-IDF + logistic regression), which the app does not take back as a run; use its predict.mjs, index.html or model.onnx directly.')
+  }
   if (meta?.format !== 'attention-workbench-bundle' || !meta.spec?.dims || !Array.isArray(meta.weights) || !Array.isArray(meta.labels)) {
     throw new UserError('This is not a model bundle exported by Attention Workbench (workbench.json is not one of ours).')
   }

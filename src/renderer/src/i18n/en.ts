@@ -672,6 +672,11 @@ export default {
     showInFolder: 'Show in folder',
     pickFolder: 'Choose…',
     webNote: 'The export is kept by the app and downloaded by your browser.',
+    which: 'Model',
+    whichRun: 'This run’s attention model',
+    whichBaseline: 'Classic baseline (word counts + logistic regression)',
+    baselineWins: 'The classic baseline scored higher on the same rows ({baseline} against {run}): export it if you want the better model.',
+    baselineHelp: 'A simpler model trained beside the run on the same rows; its bundle has the same files and the same check.',
   },
   score: {
     caption: {
@@ -704,6 +709,7 @@ export default {
     card: { plain: 'A readable report: what the model is, how well it did and where not to trust it.', details: 'MODEL_CARD.md (Markdown).' },
     verification: { plain: 'The result of checking that the exported files give the app’s answers.', details: 'verification.json: per format, the largest probability difference and label mismatches.' },
     zip: { plain: 'All the other files in one, to keep or share.', details: 'model-bundle.zip: the whole TensorFlow.js bundle; this app can import it back.' },
+    vectorizer: { plain: 'How a text becomes the word and spelling counts the classic baseline reads.', details: 'vectorizer.json: the fitted TF-IDF vocabularies (word 1-2-grams, character 2-4-grams) and idf per block; sublinear tf, l2 norm per block.' },
     picture: { plain: 'A picture of the confusion matrix used in the report.', details: 'PNG image referenced by MODEL_CARD.md.' },
     other: { plain: 'Part of the exported model.', details: 'A file the export wrote.' },
   },

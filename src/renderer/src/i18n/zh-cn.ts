@@ -676,6 +676,11 @@ const zhCN: Schema<typeof en> = {
     showInFolder: '在文件夹中显示',
     pickFolder: '选择…',
     webNote: '导出由应用保存，并由你的浏览器下载。',
+    which: '模型',
+    whichRun: '本次运行的注意力模型',
+    whichBaseline: '经典基线（词频 + 逻辑回归）',
+    baselineWins: '在相同的行上，经典基线得分更高（{baseline}，对比 {run}）：想要更好的模型就导出它。',
+    baselineHelp: '与本次运行在相同数据上一同训练的更简单模型；它的导出包含同样的文件，并经过同样的核对。',
   },
   score: {
     caption: {
@@ -708,6 +713,7 @@ const zhCN: Schema<typeof en> = {
     card: { plain: '一份易读的报告：模型是什么、效果如何、哪些情况不可信。', details: 'MODEL_CARD.md（Markdown）。' },
     verification: { plain: '检查导出文件与应用给出相同答案的结果。', details: 'verification.json：每种格式的最大概率差和标签不一致数。' },
     zip: { plain: '其余所有文件打包成一个，便于保存或分享。', details: 'model-bundle.zip：完整的 TensorFlow.js 包；本应用可以把它导入回来。' },
+    vectorizer: { plain: '文本如何变成经典基线读取的词与拼写计数。', details: 'vectorizer.json：拟合好的 TF-IDF 词表（词 1-2 元组、字符 2-4 元组）及每块的 idf；次线性词频，每块 l2 归一化。' },
     picture: { plain: '报告中使用的混淆矩阵图片。', details: 'MODEL_CARD.md 引用的 PNG 图片。' },
     other: { plain: '导出模型的一部分。', details: '导出时写入的文件。' },
   },

@@ -16,6 +16,7 @@ export function exportFileKey(name: string): string {
     'MODEL_CARD.md': 'card',
     'verification.json': 'verification',
     'model-bundle.zip': 'zip',
+    'vectorizer.json': 'vectorizer',
   }
   if (known[name]) return known[name]
   if (name.endsWith('.bin')) return 'weights'

@@ -21,6 +21,8 @@ export const useExportsStore = defineStore('exports', () => {
   const runId = ref<string | null>(null)
   const formats = ref<ExportFormat[]>(['tfjs'])
   const outDir = ref('')
+  /** Which model of the run: its own, or the classic baseline trained beside it. */
+  const model = ref<'run' | 'baseline'>('run')
   const result = ref<ExportResult | null>(null)
   /** Whether this browser or window has exported a model before (the Home path's last step). */
   const exportedOnce = ref(readExported())
@@ -39,6 +41,7 @@ export const useExportsStore = defineStore('exports', () => {
         runId: runId.value,
         formats: formats.value,
         outDir: outDir.value.trim() || undefined,
+        ...(model.value === 'baseline' ? { model: 'baseline' as const } : {}),
       })
       exportedOnce.value = true
       try {
@@ -86,5 +89,5 @@ export const useExportsStore = defineStore('exports', () => {
     if (!formats.value.includes('zip')) formats.value = [...formats.value, 'zip']
   }
 
-  return { exportedOnce, runId, formats, outDir, result, running, error, openMessage, exportRun, openFolder, pickFolder, downloadUrl, ensureZip }
+  return { exportedOnce, runId, model, formats, outDir, result, running, error, openMessage, exportRun, openFolder, pickFolder, downloadUrl, ensureZip }
 })

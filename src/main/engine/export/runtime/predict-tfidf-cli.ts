@@ -1,0 +1,74 @@
+// Entry of an exported classic baseline's predict.mjs: `node predict.mjs "some text"` prints the label
+// and the probabilities. Needs only the bundle's files and @tensorflow/tfjs from npm; the TF-IDF
+// vectorizer is compiled into this script, its fitted vocabulary and idf are read from vectorizer.json.
+import * as tf from '@tensorflow/tfjs'
+import { readFileSync } from 'node:fs'
+import type { TfLike } from './classifier'
+import { loadTfidfClassifier, type TfidfBundleFiles } from './tfidf-classifier'
+import type { BundleChecks } from './types'
+
+const usage = `Usage: node predict.mjs [--json] "text" ["another text" ...]
+       node predict.mjs --check        re-run the bundle's own check inputs and compare
+With no text arguments, one text per line is read from standard input.`
+
+const read = (name: string): Buffer => readFileSync(new URL(name, import.meta.url))
+const readJson = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T
+
+async function readStdin(): Promise<string[]> {
+  if (process.stdin.isTTY) return []
+  const chunks: Buffer[] = []
+  for await (const c of process.stdin) chunks.push(c as Buffer)
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = new Set(argv.filter((a) => a.startsWith('--')))
+  if (flags.has('--help')) {
+    process.stdout.write(usage + '\n')
+    return 0
+  }
+  const model = readJson<TfidfBundleFiles['model']>('model.json')
+  const files: TfidfBundleFiles = { model, weights: read(model.weightsManifest[0].paths[0]), vectorizer: readJson('vectorizer.json'), labels: readJson('labels.json') }
+  tf.env().set('PROD', true)
+  await tf.setBackend('cpu')
+  const classifier = await loadTfidfClassifier(tf as unknown as TfLike, files)
+
+  if (flags.has('--check')) {
+    const checks = readJson<BundleChecks>('checks.json')
+    const got = await classifier.classify(checks.texts)
+    let maxDiff = 0
+    got.forEach((p, i) => p.probs.forEach((v, c) => (maxDiff = Math.max(maxDiff, Math.abs(v - checks.probabilities[i][c])))))
+    const ok = maxDiff <= 1e-4
+    process.stdout.write(`${ok ? 'OK' : 'MISMATCH'}: ${got.length} check inputs, largest probability difference ${maxDiff.toExponential(2)}\n`)
+    return ok ? 0 : 1
+  }
+
+  const texts = argv.filter((a) => !a.startsWith('--'))
+  if (!texts.length) texts.push(...(await readStdin()))
+  if (!texts.length) {
+    process.stderr.write(usage + '\n')
+    return 1
+  }
+  const results = await classifier.classify(texts)
+  if (flags.has('--json')) {
+    const docs = results.map((r, i) => ({ text: texts[i], label: r.label, probabilities: r.probabilities }))
+    process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n')
+  } else {
+    const width = Math.max(...files.labels.map((l) => l.length))
+    for (const [i, r] of results.entries()) {
+      if (texts.length > 1) process.stdout.write(`${texts[i]}\n`)
+      process.stdout.write(`label: ${r.label}\n`)
+      for (const l of files.labels) process.stdout.write(`  ${l.padEnd(width)}  ${r.probabilities[l].toFixed(6)}\n`)
+    }
+  }
+  classifier.dispose()
+  return 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    process.stderr.write(`predict.mjs: ${(err as Error).message ?? String(err)}\n`)
+    process.exitCode = 1
+  },
+)
