@@ -118,5 +118,16 @@ describe('export verb', () => {
     const bad = workbench(['--home', h, 'export', '--run', run.id, '--out', join(h, 'other'), '--format', 'pdf'])
     expect(bad.code).toBe(1)
     expect(existsSync(join(h, 'other'))).toBe(false)
+
+    // --model baseline: the classic baseline trained beside the run, verified the same way.
+    const classic = join(h, 'classic')
+    const b = workbench(['--home', h, 'export', '--run', run.id, '--out', classic, '--model', 'baseline', '--json'])
+    expect(b.code, b.stderr).toBe(0)
+    const bRes = JSON.parse(b.stdout)
+    expect(bRes).toMatchObject({ model: 'baseline', verification: { ok: true } })
+    for (const f of ['vectorizer.json', 'model.json', 'predict.mjs', 'index.html']) expect(existsSync(join(classic, f)), f).toBe(true)
+    const badModel = workbench(['--home', h, 'export', '--run', run.id, '--out', join(h, 'other'), '--model', 'svm'])
+    expect(badModel.code).toBe(1)
+    expect(badModel.stderr).toMatch(/Unknown --model "svm"/)
   })
 })
