@@ -21,6 +21,8 @@ export function isDatasetKind(k: unknown): k is DatasetKind {
 export interface KindSuggestion {
   kind: DatasetKind
   reason: string
+  /** Which rule decided ('sentences', 'features' or 'few'), with its numbers, for the UI's translated reason. */
+  why: { rule: 'sentences' | 'features' | 'few'; column?: string; features?: number; numeric?: number }
 }
 
 /** Counts the feature columns (numeric and categorical) among table guesses. */
@@ -34,11 +36,15 @@ export function featureColumns(guesses: ColumnGuess[]): ColumnGuess[] {
  */
 export function suggestKind(columns: string[], rows: Record<string, string>[], guesses = guessTableColumns(columns, rows)): KindSuggestion {
   const text = guesses.find((g) => g.kind === 'text')
-  if (text) return { kind: 'text', reason: `Column "${text.name}" holds sentences or many different phrases, so each row is a text to classify.` }
+  if (text) return { kind: 'text', reason: `Column "${text.name}" holds sentences or many different phrases, so each row is a text to classify.`, why: { rule: 'sentences', column: text.name } }
   const features = featureColumns(guesses)
   const numeric = features.filter((g) => g.kind === 'numeric').length
   if (numeric >= 1 || features.length >= 2) {
-    return { kind: 'table', reason: `No column holds sentences and ${features.length} column(s) hold numbers or categories (${numeric} numeric), so each row is a table row.` }
+    return {
+      kind: 'table',
+      reason: `No column holds sentences and ${features.length} column(s) hold numbers or categories (${numeric} numeric), so each row is a table row.`,
+      why: { rule: 'features', features: features.length, numeric },
+    }
   }
-  return { kind: 'text', reason: 'No column holds numbers and at most one holds categories, so the rows are read as short texts.' }
+  return { kind: 'text', reason: 'No column holds numbers and at most one holds categories, so the rows are read as short texts.', why: { rule: 'few' } }
 }

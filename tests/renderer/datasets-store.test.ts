@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest'
-import { useDatasetsStore } from '../../src/renderer/src/stores/datasets'
+import { useDatasetsStore, wizardReady } from '../../src/renderer/src/stores/datasets'
 import { makeDataset, type FakeApi } from './fake-api'
 import { freshApp } from './setup'
 
@@ -22,6 +22,22 @@ describe('datasets store: import wizard', () => {
     expect(store.wizard.name).toBe('movie reviews')
     expect(store.wizard.options.textColumns).toEqual(['review'])
     expect(store.wizard.options.labelColumn).toBe('sentiment')
+  })
+
+  it('starts on the suggested kind, and imports a table with the column roles as the user edited them', async () => {
+    const store = useDatasetsStore()
+    await store.chooseFile(file('points.csv', 'x'))
+    expect(store.wizard.options.kind).toBe('text')
+    expect(store.wizard.options.columnRoles).toEqual({ review: 'text', sentiment: 'label', id: 'id' })
+    store.wizard.options.kind = 'table'
+    expect(wizardReady(store.wizard.options)).toBe(false)
+    store.wizard.options.columnRoles.review = 'categorical'
+    expect(wizardReady(store.wizard.options)).toBe(true)
+    await store.startImport()
+    const input = fake.calls.find((c) => c.name === 'datasets.import')!.input as { options: Record<string, unknown> }
+    expect(input.options.kind).toBe('table')
+    expect(input.options.columnRoles).toEqual({ review: 'categorical', sentiment: 'label', id: 'id' })
+    expect(input.options.textColumns).toBeUndefined()
   })
 
   it('follows the import job through progress to done and refreshes the list', async () => {

@@ -175,7 +175,7 @@ export function createFakeApi(): FakeApi {
           encodingCandidates: ['utf-8', 'gb18030', 'windows-1252'],
           columns: ['review', 'sentiment', 'id'],
           guess: { textColumns: ['review'], labelColumn: 'sentiment', splitColumn: null },
-          kind: { kind: 'text', reason: 'Column "review" holds sentences or many different phrases, so each row is a text to classify.' },
+          kind: { kind: 'text', reason: 'Column "review" holds sentences or many different phrases, so each row is a text to classify.', why: { rule: 'sentences', column: 'review' } },
           tableColumns: [
             { name: 'review', kind: 'text', reason: 'Its values are sentences.', missing: 0, distinct: 1 },
             { name: 'sentiment', kind: 'label', reason: 'Its name is a usual name for the label.', missing: 0, distinct: 1 },

@@ -142,6 +142,18 @@ export default {
       doneBody: 'Next, let the dataset doctor check it.',
       check: 'Check it',
       another: 'Import another',
+      kind: 'Read the rows as',
+      kindText: 'Texts',
+      kindTable: 'A table (columns of numbers and categories)',
+      kindWhy: {
+        sentences: 'Suggested: texts. Column "{column}" holds sentences, so each row is a text to classify.',
+        features: 'Suggested: a table. No column holds sentences and {features} column(s) hold numbers or categories ({numeric} numeric).',
+        few: 'Suggested: texts. No column holds numbers and at most one holds categories.',
+      },
+      columnRoles: 'What each column is',
+      columnRolesHelp: 'Numeric and categorical columns are what the model learns from; identifiers and text are left out; one column is the label to predict.',
+      role: { numeric: 'numeric', categorical: 'categorical', id: 'identifier (left out)', label: 'label (to predict)', text: 'text (left out)' },
+      tableNotReady: 'Choose exactly one label column and at least one numeric or categorical column.',
     },
   },
   doctor: {

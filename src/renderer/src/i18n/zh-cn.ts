@@ -149,6 +149,18 @@ const zhCN: Schema<typeof en> = {
       doneBody: '接下来让数据集医生检查一下。',
       check: '检查数据',
       another: '再导入一个',
+      kind: '将各行读作',
+      kindText: '文本',
+      kindTable: '表格（数值列和类别列）',
+      kindWhy: {
+        sentences: '建议：文本。“{column}”列包含句子，因此每一行都是一条待分类的文本。',
+        features: '建议：表格。没有列包含句子，且有 {features} 列是数值或类别（其中 {numeric} 列为数值）。',
+        few: '建议：文本。没有数值列，且最多只有一列是类别。',
+      },
+      columnRoles: '每一列是什么',
+      columnRolesHelp: '模型从数值列和类别列中学习；标识列和文本列不参与学习；恰好一列是要预测的标签。',
+      role: { numeric: '数值', categorical: '类别', id: '标识（不参与）', label: '标签（要预测）', text: '文本（不参与）' },
+      tableNotReady: '请恰好选择一个标签列，并至少保留一个数值列或类别列。',
     },
   },
   doctor: {

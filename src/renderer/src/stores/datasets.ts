@@ -3,6 +3,8 @@ import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import type { DatasetRow, DatasetStats, DoctorReport, InspectResult } from '../../../shared/api'
 import type { Dataset, DatasetEvent } from '../../../shared/domain'
+import type { DatasetKind } from '../../../shared/dataset-kinds'
+import type { TableColumnKind } from '../../../shared/table-guess'
 import { errorMessage, useApi } from '../api'
 import { trackedActions } from '../lib/tracked-actions'
 
@@ -17,6 +19,17 @@ export interface WizardOptions {
   textColumns: string[]
   labelColumn: string | null
   splitColumn: string | null
+  /** Texts or a table (the guesser's suggestion until the user changes it). */
+  kind: DatasetKind
+  /** Tables: the role of every column (the guesser's, as the user edits them). */
+  columnRoles: Record<string, TableColumnKind>
+}
+
+/** True when the wizard's choices can be imported: a text column for texts, one label and a feature for tables. */
+export function wizardReady(o: WizardOptions): boolean {
+  if (o.kind === 'text') return o.textColumns.length > 0
+  const roles = Object.values(o.columnRoles)
+  return roles.filter((r) => r === 'label').length === 1 && roles.some((r) => r === 'numeric' || r === 'categorical')
 }
 
 /** The import wizard, step by step. */
@@ -41,7 +54,7 @@ function emptyWizard(): ImportWizard {
     sourceName: '',
     source: null,
     inspect: null,
-    options: { textColumns: [], labelColumn: null, splitColumn: null },
+    options: { textColumns: [], labelColumn: null, splitColumn: null, kind: 'text', columnRoles: {} },
     name: '',
     jobId: null,
     progress: null,
@@ -135,6 +148,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
       wizard.options.labelColumn = result.guess.labelColumn
       wizard.options.splitColumn = result.guess.splitColumn
       wizard.options.encoding = result.encoding
+      wizard.options.kind = result.kind.kind
+      wizard.options.columnRoles = Object.fromEntries(result.tableColumns.map((c) => [c.name, c.kind]))
       wizard.step = 'columns'
     } catch (err) {
       wizard.error = errorMessage(err)
@@ -184,7 +199,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   async function startImport(): Promise<void> {
-    if (!wizard.source || !wizard.options.textColumns.length) return
+    if (!wizard.source || !wizardReady(wizard.options)) return
     wizard.busy = true
     wizard.error = null
     wizard.progress = null
@@ -196,14 +211,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
       const { jobId } = await useApi().datasets.import({
         source: wizard.source,
         name: wizard.name.trim() || undefined,
-        options: {
-          format: o.format,
-          encoding: o.encoding,
-          sheet: o.sheet,
-          textColumns: o.textColumns,
-          labelColumn: o.labelColumn,
-          splitColumn: o.splitColumn,
-        },
+        options:
+          o.kind === 'table'
+            ? { format: o.format, encoding: o.encoding, sheet: o.sheet, kind: 'table', columnRoles: { ...o.columnRoles }, splitColumn: o.splitColumn }
+            : { format: o.format, encoding: o.encoding, sheet: o.sheet, kind: 'text', textColumns: o.textColumns, labelColumn: o.labelColumn, splitColumn: o.splitColumn },
       })
       wizard.jobId = jobId
       wizard.step = 'importing'
