@@ -1,7 +1,7 @@
 // Run configuration: one schema with defaults and limits, shared by the engine, the services,
 // the terminal and the forms. Validated up front so a bad value is a sentence, not a stack trace.
 import { z } from 'zod'
-import { architectures, architecturesWith, modelInfo, textArchitectures } from './models'
+import { architectures, architecturesWith, imageSizes, modelInfo, textArchitectures } from './models'
 
 /** Attention implementations the encoder and decoder can use. */
 export const attentionKinds = ['full', 'sliding', 'linear'] as const
@@ -101,6 +101,30 @@ export const PretrainConfigSchema = z.object({
   textDir: z.string().min(1).max(4096).nullable().default(null),
 })
 
+/**
+ * Images (datasets of kind 'image'): the square size they are resized to (centre crop, then resize), colour or
+ * grey, and the augmentation applied to each training batch (validation and test images are never changed).
+ */
+export const ImageConfigSchema = z.object({
+  size: z
+    .number()
+    .int()
+    .refine((n) => (imageSizes as readonly number[]).includes(n), { message: `The image size must be one of ${imageSizes.join(', ')} pixels.` })
+    .default(32),
+  /** 3 reads colour (RGB), 1 reads grey. */
+  channels: z.union([z.literal(1), z.literal(3)]).default(3),
+  augment: z
+    .object({
+      /** Mirror left-right at random (off by default: it changes what digits, text and left/right mean). */
+      flip: z.boolean().default(false),
+      /** Shift by up to an eighth of the side at random, edges repeated (a random crop of the padded image). */
+      crop: z.boolean().default(true),
+      /** Random brightness, contrast and colour balance, up to this share (0 = off). */
+      jitter: z.number().min(0).max(0.5).default(0.1),
+    })
+    .prefault({}),
+})
+
 /** What a run does: train a classifier, or pretrain a base (encoder or decoder) on unlabeled text. */
 export const taskKinds = ['classify', 'pretrain'] as const
 
@@ -113,6 +137,7 @@ export const RunConfigSchema = z
     train: TrainConfigSchema.prefault({}),
     finetune: FinetuneConfigSchema.prefault({}),
     pretrain: PretrainConfigSchema.prefault({}),
+    image: ImageConfigSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     const m = c.model
@@ -153,6 +178,7 @@ export type TrainConfig = z.output<typeof TrainConfigSchema>
 export type FinetuneConfig = z.output<typeof FinetuneConfigSchema>
 export type FinetuneMode = (typeof finetuneModes)[number]
 export type PretrainConfig = z.output<typeof PretrainConfigSchema>
+export type ImageConfig = z.output<typeof ImageConfigSchema>
 export type RunConfig = z.output<typeof RunConfigSchema>
 /** A partial config as a user or a preset writes it; defaults fill the rest. */
 export type RunConfigInput = z.input<typeof RunConfigSchema>

@@ -88,7 +88,7 @@ export interface TableColumns {
 
 /**
  * The images an image model reads: `size` x `size` pixels with `channels` (1 grey, 3 RGB), row-major, channels
- * last, values in [0, 1]; cut into `patch` x `patch` tiles (size divisible by patch), each tile one token.
+ * last, values 0..255; cut into `patch` x `patch` tiles (size divisible by patch), each tile one token.
  */
 export interface ImageShape {
   size: number

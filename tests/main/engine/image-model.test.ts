@@ -35,7 +35,7 @@ function markImages(n: number, seed: number): { pixels: Float32Array[]; labels: 
   const labels: number[] = []
   for (let k = 0; k < n; k++) {
     const img = new Float32Array(S * S * 3)
-    for (let i = 0; i < img.length; i++) img[i] = 0.1 * rng.next() // faint noise
+    for (let i = 0; i < img.length; i++) img[i] = 25 * rng.next() // faint noise
     const rc = Math.floor(rng.next() * G)
     const bc = Math.floor(rng.next() * G)
     let cc = Math.floor(rng.next() * G)
@@ -44,7 +44,7 @@ function markImages(n: number, seed: number): { pixels: Float32Array[]; labels: 
     if (k % 2 === 0) [cc, bcol] = [Math.min(cc, bcol), Math.max(cc, bcol)] // balance the classes
     else [cc, bcol] = [Math.max(cc, bcol), Math.min(cc, bcol)]
     const paint = (row: number, col: number, ch: number) => {
-      for (let r = row * P; r < row * P + P; r++) for (let c = col * P; c < col * P + P; c++) img[(r * S + c) * 3 + ch] = 1
+      for (let r = row * P; r < row * P + P; r++) for (let c = col * P; c < col * P + P; c++) img[(r * S + c) * 3 + ch] = 255
     }
     paint(rc, cc, 0)
     paint(bc, bcol, 2)
@@ -118,19 +118,19 @@ describe('image encoder (ViT)', () => {
     expect(modelInfo('image').cost.parameters(spec)).toBe(count)
     expect(spec.dims.maxLen).toBe(17)
     const model = buildModel(spec, 1)
-    const out = model.forward(tf.zeros([3, 256], 'int32'), tf.randomUniform([3, 256], 0, 1, 'float32', 1), { training: false, returnAttention: true })
+    const out = model.forward(tf.zeros([3, 256], 'int32'), tf.randomUniform([3, 256], 0, 255, 'float32', 1), { training: false, returnAttention: true })
     expect(out.logits.shape).toEqual([3, 2])
     expect(out.attention.map((a) => a.shape)).toEqual([[3, 2, 17, 17], [3, 2, 17, 17]])
     const map = patchAttention(out.attention)
     expect(map.shape).toEqual([3, 16])
     // Without the map the last block computes only [CLS]: the same logits.
-    const short = model.forward(tf.zeros([3, 256], 'int32'), tf.randomUniform([3, 256], 0, 1, 'float32', 1), { training: false })
+    const short = model.forward(tf.zeros([3, 256], 'int32'), tf.randomUniform([3, 256], 0, 255, 'float32', 1), { training: false })
     const a = out.logits.dataSync()
     short.logits.dataSync().forEach((v, i) => expect(v).toBeCloseTo(a[i]!, 4))
     // A patch's position changes its token: the same patch content in two places gives different logits.
     const moved = (col: number) => {
       const img = new Float32Array(256)
-      for (let r = 0; r < 4; r++) for (let c = col * 4; c < col * 4 + 4; c++) img[r * 16 + c] = 1
+      for (let r = 0; r < 4; r++) for (let c = col * 4; c < col * 4 + 4; c++) img[r * 16 + c] = 255
       return model.forward(tf.zeros([1, 256], 'int32'), tf.tensor2d(img, [1, 256]), { training: false }).logits.dataSync()
     }
     const [l0, l3] = [moved(0), moved(3)]

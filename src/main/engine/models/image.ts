@@ -9,8 +9,9 @@
 // small image sets, and a patch's row and column are separate facts the attention can compare.
 //
 // The registry's forward takes two inputs; an image model reads the second: `pixels` float32 [B, S*S*C] (one
-// image per row, row-major, channels last, values in [0, 1]). The first (`ids`) is not read. The network
-// rescales pixels to [-1, 1] itself, so the whole preprocessing after resizing is part of the model.
+// image per row, row-major, channels last, values 0..255 as decoded). The first (`ids`) is not read. The network
+// rescales pixels to [-1, 1] itself, so the whole preprocessing after resizing is part of the model (and of its
+// export: a page hands it a canvas's bytes).
 import * as tf from '@tensorflow/tfjs-core'
 import { dense } from '../ops'
 import { param, type Params } from '../params'
@@ -74,7 +75,7 @@ export function imageTokens(dims: ModelDims, params: Params, pixels: tf.Tensor):
   const D = dims.dModel
   const G = image.size / image.patch
   const B = pixels.shape[0] as number
-  const scaled = tf.sub(tf.mul(pixels, 2), 1) // [0, 1] -> [-1, 1]
+  const scaled = tf.sub(tf.mul(pixels, 2 / 255), 1) // 0..255 -> [-1, 1]
   const patches = dense(patchify(scaled, image), param(params, 'embed/patch'), param(params, 'embed/patch_b')) // [B, N, P*P*C] -> [B, N, D]
   const tokens = tf.add(patches, patchPositions(params, G, D)) // [B, N, D] + [N, D]
   const cls = tf.tile(tf.reshape(param(params, 'embed/cls'), [1, 1, D]), [B, 1, 1]) // [B, 1, D]

@@ -11,7 +11,7 @@ import { assignParams, readParams } from '../params'
 import { mixSeed } from '../rng'
 import { readContainer, writeContainer, type NamedArray } from '../tensor-file'
 import { AdamW } from './adamw'
-import { epochBatches, padRows, type Row } from './batching'
+import { epochBatches, padRows, type PaddedBatch, type Row } from './batching'
 import { argmax, classifyRows, languageModelRowsLoss, maskedLmRowsLoss } from './evaluate-rows'
 import { maskBatch } from './masking'
 import { learningRate } from './schedule'
@@ -81,6 +81,8 @@ export interface LoopInput {
   resume?: CheckpointData | null
   /** Runs each step across threads (same results as in this thread); null or absent runs it here. */
   runner?: StepRunner | null
+  /** Changes each training batch (image augmentation), with draws from the seed given: a function of (seed, step). */
+  augment?: ((batch: PaddedBatch, seed: number) => PaddedBatch) | null
 }
 
 /** What a session ended with. The model holds the best weights unless paused. */
@@ -210,7 +212,8 @@ export async function trainLoop(input: LoopInput, cb: TrainCallbacks, signal: Ab
           throw abortError()
         }
         const idx = state.order[state.batchInEpoch]
-        const b = padRows(input.train.rows, idx, input.train.values)
+        const padded = padRows(input.train.rows, idx, input.train.values)
+        const b = input.augment ? input.augment(padded, mixSeed(c.seed, state.step, 0xa96)) : padded
         const lr = learningRate(state.step, state.totalSteps, c)
         const dropoutSeed = mixSeed(c.seed, state.step, 0xd0)
         const labels = objective === 'classify' ? idx.map((i) => input.train.labels[i]) : null
