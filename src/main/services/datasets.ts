@@ -9,6 +9,7 @@ import { guessColumns } from '../data/column-guess'
 import { ContentHasher } from '../data/content-hash'
 import { diagnose } from '../data/doctor'
 import { planFixes } from '../data/fixes'
+import { TableFacts, textOnlyFindings } from '../data/table-doctor'
 import { openTable } from '../data/open-table'
 import { FactsBuilder } from '../data/row-facts'
 import { checkMapping, mapRecord } from '../data/row-mapping'
@@ -296,9 +297,9 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     )
   }
 
-  async function facts(versionId: string) {
+  async function facts(versionId: string, table?: TableFacts | null) {
     const b = new FactsBuilder()
-    await scanRows(repo, versionId, (r) => b.add(r))
+    await scanRows(repo, versionId, (r) => (b.add(r), table?.add(r.cells)))
     return b.finish()
   }
 
@@ -367,12 +368,14 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     async doctor({ id, seqLen }) {
       const d = mustGet(id)
-      const f = await facts(d.version.id)
-      const drafts = diagnose(f, {
+      const table = d.kind === 'table' && d.version.columns ? new TableFacts(d.version.columns) : null
+      const f = await facts(d.version.id, table)
+      const shared = diagnose(f, {
         seqLen: seqLen ?? defaultSeqLen,
         splitFromColumn: d.version.source.splitColumn !== null && (d.version.split?.note ?? '').includes('split column'),
         oversampled: d.version.split?.oversample === true,
       })
+      const drafts = table ? [...table.finish(), ...shared.filter((x) => !textOnlyFindings.has(x.id))] : shared
       const wanted = [...new Set(drafts.flatMap((x) => x.examples.map((p) => f.idx[p])))]
       const byIdx = new Map(repo.rowsByIdx(d.version.id, wanted).map((r) => [r.idx, r]))
       const findings = drafts.map((x) => ({

@@ -116,3 +116,30 @@ describe('table datasets', () => {
     await refused(() => importPath(put(dir, 'two.csv', tableCsv(tinyTable(20))), { kind: 'table', columnRoles: { width: 'label', height: 'label' } }), /Only one column can be the label/)
   })
 })
+
+describe('the doctor on a table', () => {
+  it('reports missing cells per column, words in a numeric column, a constant column, left-out ids and a tiny class, in plain words', async () => {
+    const t = tinyTable(80, 9)
+    t.columns.push('site')
+    t.rows.forEach((r, i) => {
+      r.site = 'north'
+      if (i % 10 === 0) r.width = 'NA'
+      if (i === 3) r.height = 'twelve'
+      if (i < 2) r.label = 'rare'
+    })
+    const d = await importPath(put(dir, 'messy.csv', tableCsv(t)), { kind: 'table' })
+    expect(d.columns!.find((c) => c.name === 'height')!.kind).toBe('numeric')
+    const report = await svc.doctor({ id: d.id })
+    const byId = new Map(report.findings.map((f) => [f.id, f]))
+    const missing = byId.get('table-missing-values')!
+    expect(missing.detail).toContain('"width" 8 (10.0%)')
+    expect(missing.examples[0]!.index).toBe(0)
+    const junk = byId.get('table-not-numbers')!
+    expect(junk.detail).toContain('"height" 1 (e.g. "twelve")')
+    expect(junk.examples.map((e) => e.index)).toEqual([3])
+    expect(byId.get('table-constant-columns')!.detail).toMatch(/^"site" has the same value in every row/)
+    expect(byId.get('table-id-columns')!.detail).toMatch(/Left out of training as identifiers or free text: "id"/)
+    expect(byId.get('too-few-examples')!.severity).toBe('blocking')
+    expect(byId.has('empty-texts') || byId.has('too-long')).toBe(false)
+  })
+})

@@ -227,6 +227,23 @@ export default {
         detail: '{n} text ({percent}) has more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.) | {n} texts ({percent}) have more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)',
         detail_suggest: '{n} text ({percent}) has more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words; a sequence length of {p95} would cover them, at more memory and time. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.) | {n} texts ({percent}) have more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words; a sequence length of {p95} would cover them, at more memory and time. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)',
       },
+      'table-missing-values': {
+        title: 'Missing values',
+        detail: 'Some cells are empty or a missing marker (NA, ?, ...): {columns}. The model learns a value of its own for "missing", so these rows still train.',
+      },
+      'table-not-numbers': {
+        title: 'Words in numeric columns',
+        detail: 'Numeric columns hold cells that are not numbers: {columns}. They are read as missing; correct them in the file, or make the column categorical if the words matter.',
+      },
+      'table-constant-columns': {
+        title: 'Columns with one value',
+        detail: '{columns} has the same value in every row, so it tells the classes nothing. Mark it as an identifier to leave it out. | {columns} have the same value in every row, so they tell the classes nothing. Mark them as identifiers to leave them out.',
+      },
+      'table-id-columns': {
+        title: 'Identifier-like columns',
+        detail: '{columns} is a category with a different value in almost every row, like an identifier: the model can only memorise it. Mark it as an identifier to leave it out. | {columns} are categories with a different value in almost every row, like identifiers: the model can only memorise them. Mark them as identifiers to leave them out.',
+        detail_ignored: 'Left out of training as identifiers or free text: {ignored}. Change a column\'s role if it should count.',
+      },
     },
     // One entry per fix id (the button labels).
     fix: {

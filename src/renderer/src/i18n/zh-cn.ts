@@ -232,6 +232,23 @@ const zhCN: Schema<typeof en> = {
         detail: one('{n} 条文本（{percent}）超过 {seqLen} 个词，训练时会被截断。95% 的文本最多 {p95} 个词。请查看长度直方图。（按空格计词；每个中文或日文字符算一个词。）'),
         detail_suggest: one('{n} 条文本（{percent}）超过 {seqLen} 个词，训练时会被截断。95% 的文本最多 {p95} 个词；把序列长度设为 {p95} 即可覆盖它们，但会占用更多内存和时间。请查看长度直方图。（按空格计词；每个中文或日文字符算一个词。）'),
       },
+      'table-missing-values': {
+        title: '缺失值',
+        detail: '有些单元格为空或是缺失标记（NA、? 等）：{columns}。模型会为“缺失”学习一个单独的值，因此这些行仍可用于训练。',
+      },
+      'table-not-numbers': {
+        title: '数值列中有文字',
+        detail: '数值列中有不是数字的单元格：{columns}。它们会被当作缺失值；请在文件中更正，如果这些文字有意义，可将该列改为类别列。',
+      },
+      'table-constant-columns': {
+        title: '只有一个值的列',
+        detail: '{columns} 在每一行中都是同一个值，对区分类别没有帮助。可将其标为标识列，不参与训练。',
+      },
+      'table-id-columns': {
+        title: '类似标识的列',
+        detail: '{columns} 作为类别列，几乎每一行的值都不同，像标识一样：模型只能死记硬背。可将其标为标识列，不参与训练。',
+        detail_ignored: '作为标识或自由文本而不参与训练的列：{ignored}。如果某列应当参与，请修改它的角色。',
+      },
     },
     fix: {
       'drop-empty': one('删除这 {n} 个空行'),
