@@ -9,6 +9,7 @@ import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } 
 import type { AppInfo, BackendInfo } from '../shared/domain'
 import { configureLog, log } from './logger'
 import { createAutoService } from './services/auto/auto-service'
+import { createAutoStore } from './services/auto/auto-store'
 import { createBaseService } from './services/bases'
 import { createDatasetService } from './services/datasets'
 import { createSupport } from './services/diagnostics'
@@ -118,7 +119,7 @@ export function createApp(options: AppOptions): App {
   const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
   const bases = createBaseService({ db, home, spawn, emit: (e) => events.emit('base', e) })
   const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend, onCompleted: (run) => bases.recordPretrainRun(run) })
-  const auto = createAutoService(runs, bases)
+  const auto = createAutoService(runs, bases, undefined, createAutoStore(join(home, 'auto')))
   const exportsService = createExportService({ db, home, spawn, runs, datasets, openPath: options.openPath ?? openWithSystem, pickFolder: options.pickFolder })
   // Best effort: a full disk must not stop the app from starting (reads still work).
   if (options.recover !== false) bestEffort(() => runs.recoverInterrupted(), 'marking interrupted runs')

@@ -213,6 +213,8 @@ export const apiSpec = {
     start: method<AutoResult>()(AutoSchema),
     get: method<AutoResult>()(z.object({ autoId: id })),
     cancel: method<AutoResult>()(z.object({ autoId: id })),
+    /** Auto searches, newest first (this session's and earlier ones'), on one dataset when given. */
+    list: method<AutoResult[]>()(z.object({ datasetId: id.optional() })),
   },
 } as const
 

@@ -23,7 +23,10 @@ export interface AutoResult {
   autoId: string
   name: string
   datasetId: string
-  status: 'running' | 'completed' | 'cancelled' | 'failed'
+  /** interrupted: the app or terminal that drove it stopped (its finished trials remain). */
+  status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted'
+  /** When the search began (ISO time). */
+  startedAt?: string
   budgetSeconds: number
   elapsedSeconds: number
   /** Best first by validation macro-F1. */

@@ -38,4 +38,16 @@ describe('AutoPanel', () => {
     expect(wrapper.get('[data-testid="auto-winner"]').text()).toContain('Test accuracy 62.0% on 100 rows')
     expect(wrapper.get('[data-testid="auto-winner"]').text()).toContain('(52–71%)')
   })
+
+  it('after a restart shows the latest search on the dataset with its trials, and opens a trial', async () => {
+    fake.autos.push({ autoId: 'sweep_old', name: 'Auto (5 min)', datasetId: 'd1', status: 'interrupted', startedAt: '2025-01-01T10:00:00.000Z', budgetSeconds: 300, elapsedSeconds: 140, leaderboard: [{ key: 'quick', label: 'Quick', kind: 'model', runId: 'r5', status: 'completed', validationMacroF1: 0.7, seconds: 60 }], winner: null, currentRunId: null, error: null })
+    fake.autos.push({ autoId: 'sweep_other', name: 'Other data', datasetId: 'd2', status: 'completed', budgetSeconds: 300, elapsedSeconds: 10, leaderboard: [], winner: null, currentRunId: null, error: null })
+    const wrapper = mount(AutoPanel, { props: { datasetId: 'd1' }, global: { plugins: await plugins() } })
+    await flush()
+    expect(fake.calls.find((c) => c.name === 'auto.list')!.input).toEqual({ datasetId: 'd1' })
+    expect(wrapper.get('[data-testid="auto-name"]').text()).toContain('Auto (5 min)')
+    expect(wrapper.get('[data-testid="auto-status"]').text()).toMatch(/^Interrupted after 2 min 20 s/)
+    await wrapper.get('[data-testid="auto-leaderboard"] [data-run="r5"]').trigger('click')
+    expect(wrapper.emitted('open')).toEqual([['r5']])
+  })
 })

@@ -314,6 +314,7 @@ export function createFakeApi(): FakeApi {
           return structuredClone(a)
         }),
       get: (i) => call('auto.get', i, () => structuredClone(state.autos.find((a) => a.autoId === i.autoId)!)),
+      list: (i) => call('auto.list', i, () => structuredClone(state.autos.filter((a) => !i.datasetId || a.datasetId === i.datasetId).reverse())),
       cancel: (i) =>
         call('auto.cancel', i, () => {
           const a = state.autos.find((x) => x.autoId === i.autoId)!

@@ -6,6 +6,7 @@ import { autoDefaultBudgetSeconds, type AutoResult } from '../../../shared/auto'
 import type { Base, Run } from '../../../shared/domain'
 import type { RunService } from '../runs'
 import { autoCandidates, autoSearch, type AutoCandidate, type TrialOutcome } from './auto-search'
+import type { AutoStore } from './auto-store'
 
 /** What the Auto service needs from the runs service. */
 export type AutoRuns = Pick<RunService, 'plan' | 'startInGroup' | 'createGroup' | 'waitFor' | 'cancel' | 'get'>
@@ -40,14 +41,33 @@ async function baseCandidate(bases: AutoBases | undefined): Promise<AutoCandidat
   return b ? { key: 'base', label: `Fine-tune from ${b.name}`, preset: 'balanced', overrides: { finetune: { baseId: b.id } } } : null
 }
 
-/** Build the Auto service over the runs service (and the bases, for a fine-tune candidate). */
-export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () => number = () => performance.now()): AutoService {
+/**
+ * Build the Auto service over the runs service (and the bases, for a fine-tune candidate). With a
+ * store, every change of a search's state is saved, and searches of earlier sessions can be read.
+ */
+export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () => number = () => performance.now(), store?: AutoStore): AutoService {
   const searches = new Map<string, { state: AutoResult; controller: AbortController; done: Promise<AutoResult> }>()
 
   function mustGet(autoId: string) {
     const s = searches.get(autoId)
     if (!s) throw new UserError(`There is no Auto search with id "${autoId}" in this session.`, 'not_found')
     return s
+  }
+
+  /** This session's state, else the saved one (an earlier session's, or another process's). */
+  function current(autoId: string): AutoResult {
+    const live = searches.get(autoId)?.state ?? store?.read(autoId)
+    if (!live) throw new UserError(`There is no Auto search with id "${autoId}".`, 'not_found')
+    return live
+  }
+
+  /** Saving is best effort: a full disk must not stop a search that is training fine. */
+  function save(state: AutoResult): void {
+    try {
+      store?.save(state)
+    } catch {
+      // the in-memory state still answers this session
+    }
   }
 
   /** The reported test score of the winner, read only after the choice is made. */
@@ -72,7 +92,7 @@ export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () =
       const name = input.name?.trim() || `Auto (${Math.round(budgetSeconds / 60)} min)`
       const autoId = runs.createGroup({ name, spec: { kind: 'auto', datasetId: input.datasetId, budgetSeconds }, metric: 'macroF1' })
       const controller = new AbortController()
-      const state: AutoResult = { autoId, name, datasetId: input.datasetId, status: 'running', budgetSeconds, elapsedSeconds: 0, leaderboard: [], winner: null, currentRunId: null, error: null }
+      const state: AutoResult = { autoId, name, datasetId: input.datasetId, status: 'running', startedAt: new Date().toISOString(), budgetSeconds, elapsedSeconds: 0, leaderboard: [], winner: null, currentRunId: null, error: null }
       const began = clock()
       let n = 0
       const trial = async (c: AutoCandidate, epochs: number | null): Promise<TrialOutcome> => {
@@ -86,6 +106,7 @@ export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () =
           return { runId: null, status: 'failed', validationMacroF1: null, error: (err as Error).message }
         }
         state.currentRunId = run.id
+        save(state)
         const onAbort = () => void Promise.resolve()
           .then(() => runs.cancel({ id: run.id }))
           .catch(() => {})
@@ -96,6 +117,7 @@ export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () =
           controller.signal.removeEventListener('abort', onAbort)
           state.currentRunId = null
           state.elapsedSeconds = (clock() - began) / 1000
+          save(state)
         }
       }
       const estimate = async (c: AutoCandidate) => {
@@ -117,6 +139,7 @@ export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () =
         onUpdate: (board) => {
           state.leaderboard = board
           state.elapsedSeconds = (clock() - began) / 1000
+          save(state)
         },
       }, controller.signal)
         .then(async (res) => {
@@ -124,18 +147,30 @@ export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () =
           state.elapsedSeconds = res.elapsedSeconds
           state.winner = res.winner ? { ...res.winner, test: await winnerTest(res.winner.runId, res.winner.kind) } : null
           state.status = res.stoppedBy === 'cancelled' ? 'cancelled' : 'completed'
+          save(state)
           return state
         })
         .catch((err: unknown) => {
           state.status = 'failed'
           state.error = (err as Error).message || String(err)
+          save(state)
           return state
         })
       searches.set(autoId, { state, controller, done })
+      save(state)
       return state
     },
-    get: ({ autoId }) => mustGet(autoId).state,
+    get: ({ autoId }) => current(autoId),
+    list: ({ datasetId }) => {
+      // This session's searches as they are now, then saved ones not running here.
+      const saved = store?.list(datasetId) ?? []
+      const mine = [...searches.values()].map((s) => s.state).filter((s) => !datasetId || s.datasetId === datasetId)
+      const all = [...mine, ...saved.filter((s) => !searches.has(s.autoId))]
+      return all.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))
+    },
     cancel: async ({ autoId }) => {
+      // A search of an earlier session is not running: nothing to stop, its saved state answers.
+      if (!searches.has(autoId)) return current(autoId)
       const s = mustGet(autoId)
       s.controller.abort()
       return s.done

@@ -46,6 +46,22 @@ export const useAutoStore = defineStore('auto', () => {
     }
   }
 
+  /**
+   * Show the latest search on a dataset when this window has none for it (after a restart, or one
+   * the terminal started), and follow it if it is still running.
+   */
+  async function restore(datasetId: string | null): Promise<void> {
+    if (!datasetId || current.value?.datasetId === datasetId) return
+    stopPolling()
+    try {
+      const [latest] = await useApi().auto.list({ datasetId })
+      current.value = latest ?? null
+      if (latest?.status === 'running') timer = setTimeout(() => void poll(), pollMs)
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
   /** Stop the search after cancelling its current trial. */
   async function cancel(): Promise<void> {
     const a = current.value
@@ -57,5 +73,5 @@ export const useAutoStore = defineStore('auto', () => {
     }
   }
 
-  return { current, minutes, busy, error, start, cancel, poll, stopPolling }
+  return { current, minutes, busy, error, start, restore, cancel, poll, stopPolling }
 })

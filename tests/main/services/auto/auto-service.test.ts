@@ -1,7 +1,10 @@
 // The Auto service over the real runs service and a stand-in trainer: trials are ordinary runs in
 // one group, the winner is chosen on validation rows, and the test rows never decide it.
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAutoService } from '../../../../src/main/services/auto/auto-service'
+import { createAutoStore } from '../../../../src/main/services/auto/auto-store'
+import { createBaseService } from '../../../../src/main/services/bases'
 import type { JobData } from '../../../../src/shared/trainer-protocol'
 import { createFakeSpawner } from '../runs-fake-trainer'
 import { makeEnv, type RunsEnv } from '../runs-fixtures'
@@ -73,5 +76,51 @@ describe('Auto service', () => {
     const auto = createAutoService(e.service)
     await expect(auto.start({ datasetId: 'missing', budgetSeconds: 60 })).rejects.toThrow()
     expect(await e.service.list({})).toHaveLength(0)
+  })
+
+  it('fine-tunes from an imported base when one exists: the trial is an ordinary run descending from the base', async () => {
+    const fake = createFakeSpawner({ stepsPerEpoch: 1 })
+    const e = makeEnv(fake.spawn)
+    envs.push(e)
+    const bases = createBaseService({ db: e.db, home: e.home, spawn: fake.spawn, emit: () => {} })
+    const base = await bases.import({ source: { kind: 'path', path: join(__dirname, '..', '..', '..', 'fixtures', 'bases', 'bert-tiny') }, name: 'tiny bert' })
+    const auto = createAutoService(e.service, bases)
+    const done = await auto.waitFor((await auto.start({ datasetId: 'ds1', budgetSeconds: 600 })).autoId)
+    const row = done.leaderboard.find((r) => r.key === 'base')!
+    expect(row).toMatchObject({ label: 'Fine-tune from tiny bert', status: 'completed' })
+    expect(row.validationMacroF1).not.toBeNull()
+    const run = await e.service.get({ id: row.runId! })
+    expect(run.config.finetune.baseId).toBe(base.id)
+    expect(run.config.model).toMatchObject({ dModel: 16, nLayers: 2, nHeads: 4 }) // the base's shape, not the preset's
+    expect(run.sweepId).toBe(done.autoId)
+    expect((await bases.get({ id: base.id })).runsUsing).toBe(1)
+  })
+
+  it('keeps a search and its trials after a restart, and reads one left running by a stopped process as interrupted', async () => {
+    const fake = createFakeSpawner({ stepsPerEpoch: 1 })
+    const e = makeEnv(fake.spawn)
+    envs.push(e)
+    const dir = join(e.home, 'auto')
+    const first = createAutoService(e.service, undefined, undefined, createAutoStore(dir))
+    const done = await first.waitFor((await first.start({ datasetId: 'ds1', budgetSeconds: 600 })).autoId)
+    expect(done.status).toBe('completed')
+
+    // A new service over the same folder: what a restarted app sees.
+    const after = createAutoService(e.service, undefined, undefined, createAutoStore(dir))
+    const again = await after.get({ autoId: done.autoId })
+    expect(again).toEqual(JSON.parse(JSON.stringify(done)))
+    expect(again.winner?.test).toBeTruthy()
+    for (const row of again.leaderboard.filter((r) => r.kind === 'model' && r.status === 'completed')) expect((await e.service.get({ id: row.runId! })).sweepId).toBe(done.autoId)
+    expect((await after.list({ datasetId: 'ds1' })).map((a) => a.autoId)).toEqual([done.autoId])
+    expect(await after.list({ datasetId: 'other' })).toEqual([])
+    expect((await after.cancel({ autoId: done.autoId })).status).toBe('completed') // nothing to stop
+
+    // A search saved mid-way by a process that is gone.
+    const gone = createAutoStore(dir, () => false)
+    gone.save({ ...done, autoId: 'sweep_gone', status: 'running', currentRunId: 'run_x', winner: null, startedAt: '2000-01-01T00:00:00.000Z' })
+    const restarted = createAutoService(e.service, undefined, undefined, createAutoStore(dir, () => false))
+    expect(await restarted.get({ autoId: 'sweep_gone' })).toMatchObject({ status: 'interrupted', currentRunId: null, leaderboard: done.leaderboard })
+    expect((await restarted.list({})).map((a) => a.autoId)).toEqual([done.autoId, 'sweep_gone'])
+    await expect(Promise.resolve().then(() => restarted.get({ autoId: 'sweep_none' }))).rejects.toThrow(/no Auto search/)
   })
 })
