@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { seededRandom, shuffleInPlace } from '../../src/main/data/seeded-random'
+import { Rng } from '../../src/main/engine/rng'
 import type { JobData } from '../../src/shared/trainer-protocol'
 
 /** A labelled set before splitting. */
@@ -31,10 +31,7 @@ function npmPackage(spec: string): string {
 
 /** Draw up to `n` items per label group, shuffled with `seed`, keeping the natural label shares. */
 function sample(texts: string[], labels: string[], n: number, seed: number): { texts: string[]; labels: string[] } {
-  const order = shuffleInPlace(
-    texts.map((_, i) => i),
-    seededRandom(seed),
-  ).slice(0, n)
+  const order = new Rng(seed).shuffle(texts.map((_, i) => i)).slice(0, n)
   return { texts: order.map((i) => texts[i]), labels: order.map((i) => labels[i]) }
 }
 
@@ -103,10 +100,7 @@ export function allSets(n?: number): PublicSet[] {
 /** Split a set 70/15/15 (seeded) into the job data the engine trains on. */
 export function splitSet(set: PublicSet, seed = 7): JobData {
   const labelNames = [...new Set(set.labels)].sort()
-  const order = shuffleInPlace(
-    set.texts.map((_, i) => i),
-    seededRandom(seed),
-  )
+  const order = new Rng(seed).shuffle(set.texts.map((_, i) => i))
   const nTrain = Math.round(order.length * 0.7)
   const nVal = Math.round(order.length * 0.15)
   const part = (ix: number[]) => ({ texts: ix.map((i) => set.texts[i]), labels: ix.map((i) => labelNames.indexOf(set.labels[i])), indices: ix })

@@ -1,6 +1,6 @@
 // Random oversampling for imbalanced data, applied when a version's training rows are loaded
 // (the stored rows stay as they are, so the doctor and evaluation see the real data).
-import { seededRandom, shuffleInPlace } from './seeded-random'
+import { Rng } from '../engine/rng'
 
 /** Most copies a row may get, so one tiny class cannot swamp training with repeats. */
 export const maxOversampleFactor = 20
@@ -17,7 +17,7 @@ export function oversampleExtras(labels: ArrayLike<number>, seed: number): numbe
     g.push(i)
   }
   const largest = Math.max(0, ...[...byClass.values()].map((g) => g.length))
-  const random = seededRandom(seed)
+  const rng = new Rng(seed)
   const extras: number[] = []
   for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
     const g = byClass.get(c)!
@@ -25,7 +25,7 @@ export function oversampleExtras(labels: ArrayLike<number>, seed: number): numbe
     // Whole rounds through the class first, then a random subset for the remainder.
     const whole = Math.floor(need / g.length) * g.length
     for (let k = 0; k < whole; k++) extras.push(g[k % g.length])
-    extras.push(...shuffleInPlace(g.slice(), random).slice(0, need - whole))
+    extras.push(...rng.shuffle(g.slice()).slice(0, need - whole))
   }
   return extras
 }

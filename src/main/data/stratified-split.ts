@@ -1,7 +1,7 @@
 // Stratified train/validation/test assignment with a seed. Each class is shuffled and cut by the
 // ratios; a class big enough keeps at least one example in every split that has a ratio above 0.
 import { UserError } from '../../shared/api'
-import { seededRandom, shuffleInPlace } from './seeded-random'
+import { Rng } from '../engine/rng'
 import { splitCodes, type SplitSpec } from './types'
 
 /** Check ratios (they must add up to 1) and return them normalised. */
@@ -50,9 +50,9 @@ export function stratifiedSplit(groups: ArrayLike<number>, spec: SplitSpec, rows
     if (!list) byGroup.set(g, (list = []))
     list.push(p)
   }
-  const random = seededRandom(spec.seed)
+  const rng = new Rng(spec.seed)
   for (const g of [...byGroup.keys()].sort((a, b) => a - b)) {
-    const list = shuffleInPlace(byGroup.get(g)!, random)
+    const list = rng.shuffle(byGroup.get(g)!)
     const sizes = splitSizes(list.length, spec)
     for (let i = 0; i < list.length; i++) {
       out[list[i]] = i < sizes.validation ? splitCodes.validation : i < sizes.validation + sizes.test ? splitCodes.test : splitCodes.train

@@ -1,6 +1,7 @@
-// Seeded randomness for the engine. Everything random in a run (initial weights, dropout masks,
-// data order) derives from the run's seed plus a counter, so a checkpoint's step and epoch are
-// enough to replay the exact same stream after a restart.
+// Seeded randomness. Everything random in a run (initial weights, dropout masks, data order)
+// derives from the run's seed plus a counter, so a checkpoint's step and epoch are enough to replay
+// the exact same stream after a restart; dataset splits, oversampling and random sweeps draw from the
+// same generator, so they come out the same on every machine for a seed.
 
 /** Mixes any number of integers into one well-spread uint32 (a hash, not a generator). */
 export function mixSeed(...parts: number[]): number {

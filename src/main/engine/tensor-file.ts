@@ -2,6 +2,7 @@
 // flushed and then renamed over the target, so a crash leaves either the old file or the new one.
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { processAlive } from './process-alive'
 
 /** One stored array. */
 export interface NamedArray {
@@ -91,17 +92,8 @@ function removeDeadTemps(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue
     const pid = Number(name.slice(prefix.length))
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue
     rmSync(join(dirname(path), name), { force: true })
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

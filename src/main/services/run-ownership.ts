@@ -2,7 +2,7 @@
 // an id and a pid and writes a heartbeat; a run whose owner is gone can be taken over.
 import { newId } from '../store/ids'
 import type { RunRecord } from '../store/runs-repo'
-import { processAlive } from './process-alive'
+import { processAlive } from '../engine/process-alive'
 import { safely } from './safely'
 
 /** A run whose owner has not written a heartbeat for this long is considered abandoned. */

@@ -1,7 +1,7 @@
 // Sweeps: turn a search space into concrete configs (grid or seeded random) and pick the best run.
 import { UserError } from '../../shared/api'
 import type { Run } from '../../shared/domain'
-import { seededRandom } from '../data/seeded-random'
+import { Rng } from '../engine/rng'
 
 /** Hyperparameter values a sweep can try. */
 export type SweepValue = number | string | boolean
@@ -68,18 +68,14 @@ export function expandSpace(
   }
   const n = Math.min(total, budget ?? Math.min(total, 10))
   if (n > maxSweepRuns) throw new UserError(`A sweep can queue at most ${maxSweepRuns} runs.`)
-  const rand = seededRandom(seed)
+  const rng = new Rng(seed)
   const picked = new Set<number>()
   // Rejection sampling is fine while n is well below total; fall back to a shuffle otherwise.
   if (n > total / 2) {
-    const all = Array.from({ length: total }, (_, i) => i)
-    for (let i = all.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1))
-      ;[all[i], all[j]] = [all[j], all[i]]
-    }
+    const all = rng.shuffle(Array.from({ length: total }, (_, i) => i))
     return all.slice(0, n).map(at)
   }
-  while (picked.size < n) picked.add(Math.floor(rand() * total))
+  while (picked.size < n) picked.add(rng.int(total))
   return [...picked].map(at)
 }
 
