@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { eventChannels } from '../shared/api'
+import { eventChannels, type ErrorCode } from '../shared/api'
 import type { App } from './app'
 import { isMethodName, toCallError } from './services/dispatch'
 import { maxUploadBytes, saveUpload } from './services/uploads'
@@ -118,7 +118,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   sendJson(res, status, { ok: false, error: { code, message } })
 }
 

@@ -86,6 +86,10 @@ export const StartRunSchema = z.object({
   queue: z.boolean().optional(),
 })
 
+/** What a sweep may pick its best run by (validation figures), in the order the UI offers them. */
+export const sweepMetrics = ['macroF1', 'accuracy', 'loss'] as const
+export type SweepMetric = (typeof sweepMetrics)[number]
+
 export const SweepSchema = z.object({
   datasetId: id,
   name: z.string().max(200).optional(),
@@ -95,7 +99,7 @@ export const SweepSchema = z.object({
   space: z.record(z.string().max(100), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(50)),
   strategy: z.enum(['grid', 'random']).default('grid'),
   budget: z.number().int().min(1).max(200).optional(),
-  metric: z.enum(['accuracy', 'macroF1', 'loss']).default('macroF1'),
+  metric: z.enum(sweepMetrics).default('macroF1'),
 })
 
 export const AutoSchema = z.object({
@@ -398,12 +402,23 @@ export const ipcChannel = (name: string) => `wb:${name}`
 /** IPC channel for events (desktop transport). */
 export const ipcEventChannel = 'wb:event'
 
+/** The codes a failed call answers with, on every transport (the HTTP envelope, IPC replies). */
+export const errorCodes = ['bad_input', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'internal'] as const
+export type ErrorCode = (typeof errorCodes)[number]
+/** The codes of errors the user can act on (4xx, exit 1); the rest are the transport's or internal. */
+export type UserErrorCode = Extract<ErrorCode, 'bad_input' | 'not_found' | 'conflict'>
+
+/** Where an import reads from (the validated `source` of an import or inspect call). */
+export type ImportSource = z.infer<typeof ImportSourceSchema>
+/** How to read an imported file (the validated read options). */
+export type ReadOptions = z.infer<typeof ReadOptionsSchema>
+
 /** An error the user can act on (bad input, missing thing); transports map it to 4xx / exit 1. */
 export class UserError extends Error {
   override name = 'UserError'
   constructor(
     message: string,
-    readonly code: 'bad_input' | 'not_found' | 'conflict' = 'bad_input',
+    readonly code: UserErrorCode = 'bad_input',
   ) {
     super(message)
   }

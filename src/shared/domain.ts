@@ -3,9 +3,23 @@ import type { RunConfig } from './config'
 import type { DatasetKind } from './dataset-kinds'
 import type { ColumnGuess } from './table-guess'
 
+/** The validation figures a run may keep its best epoch by (train.keepBest). */
+export type KeepBestMetric = RunConfig['train']['keepBest']
+
 /** Lifecycle of a run, as stored and as shown. */
 export const runStatuses = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'] as const
 export type RunStatus = (typeof runStatuses)[number]
+/** A process holds the run: it trains, or waits in that process's queue. */
+export const inFlightRunStatuses = ['queued', 'running'] as const satisfies readonly RunStatus[]
+/** Nothing more happens to the run unless someone acts (what a wait for a run ends on). */
+export const settledRunStatuses = ['completed', 'failed', 'cancelled', 'interrupted', 'paused'] as const satisfies readonly RunStatus[]
+/** The run stopped part-way and can continue (from its last checkpoint, or from the start). */
+export const resumableRunStatuses = ['paused', 'interrupted'] as const satisfies readonly RunStatus[]
+
+/** Is `status` one of `group` (one of the lists above)? */
+export function runStatusIn(group: readonly RunStatus[], status: RunStatus): boolean {
+  return group.includes(status)
+}
 
 /** Which tfjs backend a trainer process uses, and why that one. */
 export interface BackendInfo {
@@ -100,7 +114,8 @@ export interface RunMetrics {
 /** The epoch a finished run kept. */
 export interface KeptEpoch {
   epoch: number
-  by: 'macroF1' | 'loss'
+  /** The validation figure that chose it (the config's train.keepBest). */
+  by: KeepBestMetric
   /** Epochs trained (fewer than `epochs` when stopped early). */
   epochsRun: number
   epochs: number

@@ -1,6 +1,6 @@
 // Messages between the main process and a trainer process. Plain data only.
 import type { RunConfig } from './config'
-import type { AttentionMap, BackendInfo, BaseEncoding, BaselineMetrics, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
+import type { AttentionMap, BackendInfo, BaseEncoding, BaselineMetrics, KeepBestMetric, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
 
 /** Rows handed to the engine, already split. Written by main into the run folder as JSON. */
 export interface JobData {
@@ -63,7 +63,7 @@ export type TrainerMessage =
   | {
       type: 'done'
       result:
-        | { kind: 'train'; metrics: RunMetrics | null; stoppedEarly: boolean; bestEpoch: number; epochsRun?: number; keptBy?: 'macroF1' | 'loss'; paused?: boolean; baseline?: BaselineMetrics }
+        | { kind: 'train'; metrics: RunMetrics | null; stoppedEarly: boolean; bestEpoch: number; epochsRun?: number; keptBy?: KeepBestMetric; paused?: boolean; baseline?: BaselineMetrics }
         | { kind: 'predict'; predictions: Prediction[] }
         | {
             kind: 'evaluate'

@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UserError } from '../../src/shared/api'
+import type { ImportFormat } from '../../src/shared/formats'
 import { createDatasetService, type DatasetService } from '../../src/main/services/datasets'
 import { openDb, type Db } from '../../src/main/store/db'
 import { dbFingerprint, tmpDir } from '../main/data/fixtures'
@@ -34,7 +35,7 @@ afterAll(() => {
 const fingerprint = () => dbFingerprint(db) + JSON.stringify(db.prepare('SELECT count(*) AS n FROM dataset_rows').get())
 
 /** Inspect then import `path`; assert it ends as a dataset or a UserError with the store unchanged. */
-async function importEndsWell(path: string, format?: 'csv' | 'tsv' | 'json' | 'jsonl' | 'xlsx' | 'folder'): Promise<void> {
+async function importEndsWell(path: string, format?: ImportFormat): Promise<void> {
   const before = fingerprint()
   const options = format ? { format } : undefined
   try {

@@ -1,6 +1,6 @@
 // Validates an untrusted call against the shared contract and routes it to a handler.
 // Every transport (IPC, HTTP, terminal) goes through here, so validation exists once.
-import { apiSpec, UserError, type WorkbenchHandlers } from '../../shared/api'
+import { apiSpec, UserError, type UserErrorCode, type WorkbenchHandlers } from '../../shared/api'
 import { ConfigError, formatIssues } from '../../shared/config'
 import { log } from '../logger'
 import { isDiskFull } from './disk-full'
@@ -8,7 +8,7 @@ import { isDiskFull } from './disk-full'
 /** A failure shaped for a transport: user-fixable (4xx, exit 1) or internal (5xx, exit 2). */
 export interface CallError {
   status: number
-  code: 'bad_input' | 'not_found' | 'conflict' | 'internal'
+  code: UserErrorCode | 'internal'
   message: string
 }
 

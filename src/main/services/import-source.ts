@@ -1,11 +1,9 @@
 // Where an import reads from: a path on this machine, or a file uploaded into the uploads folder.
 import { readdir } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import type { z } from 'zod'
-import { UserError, type ImportSourceSchema } from '../../shared/api'
+import { UserError, type ImportSource } from '../../shared/api'
 
-/** Where to import from. */
-export type ImportSource = z.infer<typeof ImportSourceSchema>
+export type { ImportSource }
 
 /** The file behind an import source, the name to show for it, and the upload folder to remove afterwards. */
 export async function locateSource(source: ImportSource, uploadsDir: string): Promise<{ path: string; shown: string; uploadDir: string | null }> {

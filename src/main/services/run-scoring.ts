@@ -1,7 +1,7 @@
 // One definition of a run's numbers. Validation rows drive training decisions (which epoch is
 // kept, when to stop); the test split gives the reported score every screen, the terminal and the
 // model card show. A run scored on another dataset is scored on every labelled row of it.
-import type { KeptEpoch, RunMetrics } from '../../shared/domain'
+import type { KeepBestMetric, KeptEpoch, RunMetrics } from '../../shared/domain'
 import type { RunConfig } from '../../shared/config'
 import type { JobData } from '../../shared/trainer-protocol'
 
@@ -63,7 +63,7 @@ export interface TrainOutcome {
   stoppedEarly: boolean
   bestEpoch: number
   epochsRun?: number
-  keptBy?: 'macroF1' | 'loss'
+  keptBy?: KeepBestMetric
 }
 
 /** Which epoch a finished run kept and why, from the trainer's result. */

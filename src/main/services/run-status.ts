@@ -1,10 +1,7 @@
 // A run's status changes in one place: the row, the owner released once it stops training, the
 // status event, and whoever waits for the run to settle.
-import type { Run, RunEvent, RunStatus } from '../../shared/domain'
+import { inFlightRunStatuses, runStatusIn, settledRunStatuses, type Run, type RunEvent, type RunStatus } from '../../shared/domain'
 import type { RunsRepo } from '../store/runs-repo'
-
-/** States after which nothing more happens to a run unless the user acts. */
-export const settledStatuses: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'paused']
 
 /** Extra columns a status change may set (times, the error, a move to the back of the queue). */
 export type StatusExtra = Parameters<RunsRepo['setStatus']>[2]
@@ -26,22 +23,22 @@ export function createRunStatus(repo: RunsRepo, emit: (e: RunEvent) => void) {
     /** Record a status, release the run's owner when it no longer trains, and tell listeners. */
     set(id: string, status: RunStatus, extra: StatusExtra = {}): void {
       repo.setStatus(id, status, extra)
-      if (status !== 'running' && status !== 'queued') repo.setOwner(id, null)
+      if (!runStatusIn(inFlightRunStatuses, status)) repo.setOwner(id, null)
       emit({ type: 'status', runId: id, status, error: extra.error ?? null })
-      if (settledStatuses.includes(status)) notify(id)
+      if (runStatusIn(settledRunStatuses, status)) notify(id)
     },
 
     /** Resolves when `run` is completed, failed, cancelled, interrupted or paused. */
     waitFor(run: Run): Promise<Run> {
       const runId = run.id
-      if (settledStatuses.includes(run.status)) return Promise.resolve(run)
+      if (runStatusIn(settledRunStatuses, run.status)) return Promise.resolve(run)
       return new Promise<Run>((res) => {
         let set = waiters.get(runId)
         if (!set) waiters.set(runId, (set = new Set()))
         // Another process may own the run: poll the store as well as listening.
         const poll = setInterval(() => {
           const r = repo.get(runId)
-          if (!r || settledStatuses.includes(r.status)) done(r ?? run)
+          if (!r || runStatusIn(settledRunStatuses, r.status)) done(r ?? run)
         }, 500)
         const done = (r: Run) => {
           clearInterval(poll)

@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, type RunPlan, type WorkbenchHandlers } from '../../shared/api'
 import type { RunConfig } from '../../shared/config'
-import type { BackendInfo, Run, RunEvent } from '../../shared/domain'
+import { inFlightRunStatuses, resumableRunStatuses, runStatusIn, type BackendInfo, type Run, type RunEvent } from '../../shared/domain'
 import { modelInfo } from '../../shared/models'
 import type { JobData } from '../../shared/trainer-protocol'
 import type { Db } from '../store/db'
@@ -208,7 +208,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const stopping = scheduler.stop(id, 'cancel', answerWithinMs)
       if (stopping) return stopping
       const s = rec.run.status
-      if (s === 'running' || s === 'queued') {
+      if (runStatusIn(inFlightRunStatuses, s)) {
         if (ownerAlive(rec) && rec.ownerId !== owner.id) {
           // Another process trains it: leave a request its heartbeat picks up.
           repo.setControl(id, 'cancel')
@@ -227,7 +227,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const stopping = scheduler.stop(id, 'pause', answerWithinMs)
       if (stopping) return stopping
       const s = rec.run.status
-      if ((s === 'running' || s === 'queued') && ownerAlive(rec) && rec.ownerId !== owner.id) {
+      if (runStatusIn(inFlightRunStatuses, s) && ownerAlive(rec) && rec.ownerId !== owner.id) {
         repo.setControl(id, 'pause')
         return repo.get(id)!
       }
@@ -243,11 +243,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (closed) throw new UserError('The app is shutting down; resume the run after it restarts.', 'conflict')
       const rec = mustGet(id)
       const s = rec.run.status
-      if ((s === 'running' || s === 'queued') && ownerAlive(rec)) {
+      if (runStatusIn(inFlightRunStatuses, s) && ownerAlive(rec)) {
         if (s === 'queued' && rec.ownerId === owner.id) return rec.run
         throw new UserError('This run is already training.', 'conflict')
       }
-      if (!['paused', 'interrupted', 'running', 'queued'].includes(s)) {
+      if (!runStatusIn(resumableRunStatuses, s) && !runStatusIn(inFlightRunStatuses, s)) {
         throw new UserError(`Only a paused or interrupted run can be resumed; this one is ${s}.`, 'conflict')
       }
       if (!existsSync(join(rec.runDir, 'data.json'))) {
@@ -271,7 +271,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (!rec) return { deleted: false }
       const stopping = scheduler.stop(id, 'cancel')
       if (stopping) await stopping
-      else if ((rec.run.status === 'running' || rec.run.status === 'queued') && ownerAlive(rec)) {
+      else if (runStatusIn(inFlightRunStatuses, rec.run.status) && ownerAlive(rec)) {
         throw new UserError('This run is training in another window or terminal. Cancel it first.', 'conflict')
       }
       const deleted = repo.delete(id)
@@ -365,7 +365,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     recoverInterrupted: () => {
       let n = 0
-      for (const rec of repo.withStatus(['running', 'queued'])) {
+      for (const rec of repo.withStatus([...inFlightRunStatuses])) {
         if (ownerAlive(rec)) continue
         const wasRunning = rec.run.status === 'running'
         status.set(rec.run.id, 'interrupted', {

@@ -1,7 +1,8 @@
 // The error every transport throws: the server's plain-language message plus a machine code.
+import type { ErrorCode } from '../../../shared/api'
 
 /** Codes the services answer with; 'network' means the server could not be reached. */
-export type ApiErrorCode = 'bad_input' | 'not_found' | 'conflict' | 'unauthorized' | 'internal' | 'network'
+export type ApiErrorCode = ErrorCode | 'network'
 
 /** A failed API call; `message` is written for the user and can be shown as is. */
 export class ApiError extends Error {

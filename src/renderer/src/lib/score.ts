@@ -1,6 +1,6 @@
 // One wording for a run's numbers on every screen: which rows a score comes from, which epoch the
 // run kept and why, and the validation figures only where they are labelled as such.
-import type { KeptEpoch, MetricPoint, RunMetrics } from '../../../shared/domain'
+import type { KeepBestMetric, KeptEpoch, MetricPoint, RunMetrics } from '../../../shared/domain'
 
 type T = (key: string, params?: Record<string, unknown>) => string
 
@@ -28,7 +28,7 @@ export function keptText(t: T, k: KeptEpoch | null | undefined): string {
 }
 
 /** The epoch a run keeps so far, by the same rule as the training loop (macro-F1, ties to lower loss; or loss). */
-export function keptSoFar(points: MetricPoint[], by: 'macroF1' | 'loss'): MetricPoint | null {
+export function keptSoFar(points: MetricPoint[], by: KeepBestMetric): MetricPoint | null {
   let best: MetricPoint | null = null
   for (const p of points) {
     if (p.split !== 'validation') continue

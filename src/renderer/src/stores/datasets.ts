@@ -1,19 +1,20 @@
 // Datasets: the list, the import wizard's state, and each dataset's doctor report, stats and preview.
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import type { DatasetRow, DatasetStats, DoctorReport, InspectResult } from '../../../shared/api'
+import type { DatasetRow, DatasetStats, DoctorReport, ImportSource, InspectResult } from '../../../shared/api'
 import type { Dataset, DatasetEvent } from '../../../shared/domain'
 import type { DatasetKind } from '../../../shared/dataset-kinds'
 import type { TableColumnKind } from '../../../shared/table-guess'
+import type { ImportFormat } from '../../../shared/formats'
 import { errorMessage, useApi } from '../api'
 import { trackedActions } from '../lib/tracked-actions'
 
-/** Where the wizard reads from. */
-export type WizardSource = { kind: 'upload'; uploadId: string } | { kind: 'path'; path: string }
+/** Where the wizard reads from: the contract's import source. */
+export type WizardSource = ImportSource
 
 /** Read options the user can change in the wizard. */
 export interface WizardOptions {
-  format?: 'csv' | 'tsv' | 'json' | 'jsonl' | 'xlsx' | 'folder'
+  format?: ImportFormat
   encoding?: string
   sheet?: string
   textColumns: string[]

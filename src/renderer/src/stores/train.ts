@@ -69,13 +69,13 @@ export const useTrainStore = defineStore('train', () => {
 
   /** Change one setting by dotted path ("train.learningRate"). */
   function set(path: string, value: unknown): void {
-    const c = plain(config.value) as unknown as Record<string, unknown>
+    const c = plain(config.value)
     setPath(c, path, value)
-    config.value = c as unknown as RunConfig
+    config.value = c
   }
 
   /** Switch between classifying and pretraining a base model on unlabeled text. */
-  function setTask(task: 'classify' | 'pretrain'): void {
+  function setTask(task: RunConfig['task']): void {
     const c = plain(config.value)
     c.task = task
     if (task === 'pretrain') {
@@ -122,7 +122,7 @@ export const useTrainStore = defineStore('train', () => {
       datasetId: datasetId.value!,
       name: name.value.trim() || undefined,
       preset: preset.value,
-      config: plain(config.value) as unknown as Record<string, unknown>,
+      config: plain(config.value),
       queue,
     }
   }
