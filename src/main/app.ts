@@ -116,7 +116,10 @@ export function createApp(options: AppOptions): App {
     backend = b
   }
 
-  const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e) })
+  const paths = createPathPolicy(home)
+  // Web mode: the images a CSV names are read only where its path policy allows.
+  const checkRead = options.mode === 'web' ? (path: string) => paths.check(path, 'read') : undefined
+  const datasets = createDatasetService({ db, home, emit: (e) => events.emit('dataset', e), checkRead })
   const bases = createBaseService({ db, home, spawn, emit: (e) => events.emit('base', e) })
   const runs = createRunService({ db, home, spawn, datasets, emit: (e) => events.emit('run', e), onBackend, onCompleted: (run) => bases.recordPretrainRun(run) })
   const auto = createAutoService(runs, bases, undefined, createAutoStore(join(home, 'auto')))
@@ -154,7 +157,6 @@ export function createApp(options: AppOptions): App {
   }
 
   let probing: Promise<BackendInfo | null> | null = null
-  const paths = createPathPolicy(home)
   // The one-click demo imports the bundled sample by path.
   if (sample) paths.allowRead([dirname(sample.path)])
   return {

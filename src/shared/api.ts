@@ -51,6 +51,8 @@ export const ReadOptionsSchema = z.object({
   splitColumn: z.string().max(500).nullable().optional(),
   /** Texts or table rows; 'auto' takes the guesser's suggestion. Left out: text. */
   kind: z.enum(importKinds).optional(),
+  /** Images from a CSV/XLSX: the column of image paths (relative to the file's folder); left out: guessed. */
+  imageColumn: z.string().max(500).optional(),
   /** Tables: a role for some columns, overruling the guesser (column -> numeric, categorical, id, label, text). */
   columnRoles: z.record(z.string().max(500), z.enum(tableColumnKinds)).optional(),
 })

@@ -1,10 +1,10 @@
-// What a dataset's rows are: texts, or table rows (cells by column). The one list of dataset kinds:
+// What a dataset's rows are: texts, table rows (cells by column) or images (a path and its facts per row). The one list of dataset kinds:
 // the store, the contract, the import, the doctor, the runs and the UI all read it from here, so a
 // new kind (images) is added once. Pure and tfjs-free.
 import { guessTableColumns, type ColumnGuess } from './table-guess'
 
 /** Every kind a dataset can be. */
-export const datasetKinds = ['text', 'table'] as const
+export const datasetKinds = ['text', 'table', 'image'] as const
 /** One dataset kind. */
 export type DatasetKind = (typeof datasetKinds)[number]
 /** What an import may ask for: a kind, or 'auto' (the guesser's suggestion). */
@@ -22,7 +22,22 @@ export interface KindSuggestion {
   kind: DatasetKind
   reason: string
   /** Which rule decided ('sentences', 'features' or 'few'), with its numbers, for the UI's translated reason. */
-  why: { rule: 'sentences' | 'features' | 'few'; column?: string; features?: number; numeric?: number }
+  why: { rule: 'sentences' | 'features' | 'few' | 'images'; column?: string; features?: number; numeric?: number }
+}
+
+/** File name endings of the images a dataset may hold. */
+export const imageFileEndings = ['.png', '.jpg', '.jpeg', '.webp', '.gif'] as const
+
+/** The column whose first values are mostly (80%+) image file names, if any: a CSV of images. */
+export function imagePathColumn(columns: string[], rows: Record<string, string>[]): string | null {
+  let best: { name: string; share: number } | null = null
+  for (const c of columns) {
+    const filled = rows.map((r) => (r[c] ?? '').trim().toLowerCase()).filter((v) => v !== '')
+    if (filled.length === 0) continue
+    const share = filled.filter((v) => imageFileEndings.some((e) => v.endsWith(e))).length / filled.length
+    if (share >= 0.8 && (!best || share > best.share)) best = { name: c, share }
+  }
+  return best?.name ?? null
 }
 
 /** Counts the feature columns (numeric and categorical) among table guesses. */
@@ -35,6 +50,8 @@ export function featureColumns(guesses: ColumnGuess[]): ColumnGuess[] {
  * numbers (or several categories) with no sentences make them table rows.
  */
 export function suggestKind(columns: string[], rows: Record<string, string>[], guesses = guessTableColumns(columns, rows)): KindSuggestion {
+  const images = imagePathColumn(columns, rows)
+  if (images) return { kind: 'image', reason: `Column "${images}" holds image file names, so each row is an image to classify.`, why: { rule: 'images', column: images } }
   const text = guesses.find((g) => g.kind === 'text')
   if (text) return { kind: 'text', reason: `Column "${text.name}" holds sentences or many different phrases, so each row is a text to classify.`, why: { rule: 'sentences', column: text.name } }
   const features = featureColumns(guesses)

@@ -3,11 +3,18 @@ import type { RunConfig } from './config'
 import type { AttentionMap, BackendInfo, BaseEncoding, BaselineMetrics, KeepBestMetric, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
 
 /** Rows handed to the engine, already split. Written by main into the run folder as JSON. */
+/** An image a job reads: its file and the SHA-256 of its bytes at import (a changed file is refused). */
+export interface ImageRef {
+  path: string
+  sha256: string
+}
+
 export interface JobData {
   labels: string[]
-  train: { texts: string[]; labels: number[] }
-  validation: { texts: string[]; labels: number[]; indices: number[] }
-  test?: { texts: string[]; labels: number[]; indices: number[] }
+  /** Image datasets: each split's `images` lines up with its `texts` (the images' names). */
+  train: { texts: string[]; labels: number[]; images?: ImageRef[] }
+  validation: { texts: string[]; labels: number[]; indices: number[]; images?: ImageRef[] }
+  test?: { texts: string[]; labels: number[]; indices: number[]; images?: ImageRef[] }
   /** For task = 'pretrain': unlabeled text. */
   unlabeled?: string[]
 }

@@ -1,5 +1,7 @@
 // Folder-per-label reader: ROOT/<label>/*.txt, or ROOT/<split>/<label>/*.txt. Links are refused:
-// following them could read files outside the folder the user chose.
+// following them could read files outside the folder the user chose. With `images` it lists image files
+// (.png, .jpg, .jpeg, .webp, .gif) instead and yields each one's path, not its content: decoding is the
+// image import's (services/image-import.ts).
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { UserError } from '../../shared/api'
@@ -14,6 +16,8 @@ export interface FolderOpen {
   path: string
   shown: string
   encoding?: string
+  /** List image files and yield their paths (column "image") instead of reading .txt files. */
+  images?: boolean
 }
 
 interface FileEntry {
@@ -44,9 +48,12 @@ async function entries(dir: string, shown: string) {
   return list.filter((e) => !e.name.startsWith('.'))
 }
 
-async function labelFiles(dir: string, shown: string, label: string, split: SplitName | null, out: FileEntry[]): Promise<void> {
+const imageEndings = ['.png', '.jpg', '.jpeg', '.webp', '.gif']
+
+async function labelFiles(dir: string, shown: string, label: string, split: SplitName | null, out: FileEntry[], images: boolean): Promise<void> {
   for (const f of await entries(dir, shown)) {
-    if (!f.isFile() || !f.name.toLowerCase().endsWith('.txt')) continue
+    const name = f.name.toLowerCase()
+    if (!f.isFile() || !(images ? imageEndings.some((e) => name.endsWith(e)) : name.endsWith('.txt'))) continue
     const path = join(dir, f.name)
     const st = await lstat(path)
     out.push({ path, shown: `${shown}/${f.name}`, label, split, size: st.size })
@@ -63,7 +70,11 @@ export async function openFolder(o: FolderOpen): Promise<TableReader> {
     throw readError(err, o.shown)
   }
   if (top.length === 0) {
-    throw new UserError(`The folder "${o.shown}" has no sub-folders. Put each label's .txt files in a sub-folder named after the label (for example spam/ and ham/).`)
+    throw new UserError(
+      o.images
+        ? `The folder "${o.shown}" has no sub-folders. Put each label's images in a sub-folder named after the label (for example cats/ and dogs/).`
+        : `The folder "${o.shown}" has no sub-folders. Put each label's .txt files in a sub-folder named after the label (for example spam/ and ham/).`,
+    )
   }
   const files: FileEntry[] = []
   const bySplit = top.every((d) => splitFolders[d.name.toLowerCase()])
@@ -71,14 +82,14 @@ export async function openFolder(o: FolderOpen): Promise<TableReader> {
     for (const s of top) {
       const split = splitFolders[s.name.toLowerCase()]
       for (const l of (await entries(join(o.path, s.name), `${root}/${s.name}`)).filter((e) => e.isDirectory())) {
-        await labelFiles(join(o.path, s.name, l.name), `${root}/${s.name}/${l.name}`, l.name, split, files)
+        await labelFiles(join(o.path, s.name, l.name), `${root}/${s.name}/${l.name}`, l.name, split, files, o.images === true)
       }
     }
   } else {
-    for (const l of top) await labelFiles(join(o.path, l.name), `${root}/${l.name}`, l.name, null, files)
+    for (const l of top) await labelFiles(join(o.path, l.name), `${root}/${l.name}`, l.name, null, files, o.images === true)
   }
   if (files.length === 0) {
-    throw new UserError(`The sub-folders of "${o.shown}" (${top.map((d) => d.name).join(', ')}) hold no .txt files.`)
+    throw new UserError(`The sub-folders of "${o.shown}" (${top.map((d) => d.name).join(', ')}) hold no ${o.images ? 'images (.png, .jpg, .jpeg, .webp, .gif)' : '.txt files'}.`)
   }
   const totalBytes = files.reduce((s, f) => s + f.size, 0)
   let bytes = 0
@@ -87,6 +98,11 @@ export async function openFolder(o: FolderOpen): Promise<TableReader> {
     let n = 0
     for (const f of files) {
       n++
+      if (o.images) {
+        bytes += f.size
+        yield { line: n, values: { image: f.path, label: f.label, ...(bySplit ? { split: f.split ?? '' } : {}) } }
+        continue
+      }
       let data: Buffer
       try {
         data = await readFile(f.path)
@@ -110,7 +126,7 @@ export async function openFolder(o: FolderOpen): Promise<TableReader> {
     },
     encodingCandidates: ['utf-8', 'utf-16le', 'gb18030', 'shift_jis', 'windows-1252'],
     details: { files: String(files.length), layout: bySplit ? 'split/label' : 'label' },
-    columns: bySplit ? ['text', 'label', 'split'] : ['text', 'label'],
+    columns: [o.images ? 'image' : 'text', 'label', ...(bySplit ? ['split'] : [])],
     totalBytes,
     bytesRead: () => bytes,
     records: records(),

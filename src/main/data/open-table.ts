@@ -19,6 +19,8 @@ export interface OpenOptions {
   sheet?: string
   /** Name to show in messages (an upload's original file name). */
   shownName?: string
+  /** A folder holds images (one sub-folder per label), not .txt files. */
+  images?: boolean
 }
 
 /** A file's identity when we started reading, to notice it changing under us. */
@@ -53,7 +55,7 @@ export async function openTable(path: string, options: OpenOptions = {}): Promis
   }
   if (st.isDirectory()) {
     if (options.format && options.format !== 'folder') throw new UserError(`"${shown}" is a folder, not a ${options.format} file.`)
-    const reader = withLimits(await openFolder({ path, shown, encoding: options.encoding }), shown)
+    const reader = withLimits(await openFolder({ path, shown, encoding: options.encoding, images: options.images }), shown)
     return { reader, identity: { size: 0, mtimeMs: 0, isFolder: true } }
   }
   if (!st.isFile()) throw new UserError(`"${shown}" is not a regular file.`)

@@ -2,6 +2,7 @@
 // the splits a run trains and evaluates on, and the label and split counts a version records.
 import { UserError } from '../../shared/api'
 import type { SplitName } from '../../shared/domain'
+import type { ImageRef } from '../../shared/trainer-protocol'
 import { oversampleExtras } from '../data/oversample'
 import { splitByCode } from '../data/types'
 import type { DatasetsRepo, RowRecord, VersionSummary } from '../store/datasets-repo'
@@ -16,6 +17,14 @@ export type RowSource = Pick<DatasetsRepo, 'rowsAfter' | 'version'>
 export interface SplitRows {
   texts: string[]
   labels: number[]
+  /** Image datasets: each row's image (readable ones only), in line with `texts`. */
+  images?: ImageRef[]
+}
+
+/** The image a stored row of an image dataset names (its cells as the image import wrote them), else null. */
+export function imageRefOf(cells: Record<string, string> | undefined): (ImageRef & { error: string }) | null {
+  if (!cells || !['path', 'sha256', 'dhash', 'format', 'width', 'height', 'error'].every((k) => typeof cells[k] === 'string')) return null
+  return { path: cells.path!, sha256: cells.sha256!, error: cells.error! }
 }
 
 /** A version's rows by split, for the runs service. `indices` are the rows' stored idx. */
@@ -91,6 +100,11 @@ export function loadSplitRows(repo: RowSource, versionId: string): LoadedSplits 
     const y = labelOf.get(r.label)
     if (y === undefined) return
     const part = out[r.split]
+    const image = imageRefOf(r.cells)
+    if (image) {
+      if (image.error) return // unreadable: the doctor shows it, training leaves it out
+      ;(part.images ??= []).push({ path: image.path, sha256: image.sha256 })
+    }
     part.texts.push(r.text)
     part.labels.push(y)
     if ('indices' in part) part.indices.push(r.idx)
@@ -99,6 +113,7 @@ export function loadSplitRows(repo: RowSource, versionId: string): LoadedSplits 
     for (const p of oversampleExtras(out.train.labels, v.split.seed)) {
       out.train.texts.push(out.train.texts[p])
       out.train.labels.push(out.train.labels[p])
+      if (out.train.images) out.train.images.push(out.train.images[p]!)
     }
   }
   return out

@@ -28,6 +28,7 @@ import { processAlive } from '../engine/process-alive'
 import { toDataset as toDatasetView } from './dataset-view'
 import { locateSource, type ImportSource } from './import-source'
 import { chooseKind, checkTableLabels, mapTableRecord, planTable, relabelRow, retypeColumns } from './table-import'
+import { checkImageLabels, mapImageRecord, planImages, readsImageFolder, type ImageCells } from './image-import'
 import { suggestKind } from '../../shared/dataset-kinds'
 import { guessTableColumns } from '../../shared/table-guess'
 
@@ -38,6 +39,8 @@ export interface DatasetServiceDeps {
   emit: (e: DatasetEvent) => void
   /** Rows per insert transaction during import (tests make it small). */
   batchSize?: number
+  /** Web mode's path policy for files an import names inside its source (a CSV's image paths). */
+  checkRead?: (path: string) => void
 }
 
 export type { ImportSource } from './import-source'
@@ -131,16 +134,18 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     onStaging?: (datasetId: string | null) => void,
   ): Promise<Dataset> {
     const where = await locate(source)
-    const { reader, identity } = await openTable(where.path, { format: options?.format, encoding: options?.encoding, sheet: options?.sheet, shownName: where.shown })
+    const imageFolder = await readsImageFolder(where.path, options?.kind)
+    const { reader, identity } = await openTable(where.path, { format: options?.format, encoding: options?.encoding, sheet: options?.sheet, shownName: where.shown, images: imageFolder })
     let stagingId: string | null = null
     const started = Date.now()
     try {
       const { head, all } = await peek(reader.records, 200)
       if (head.length === 0) throw new UserError(`"${where.shown}" has no data rows.`)
       const sample = head.map((r) => r.values)
-      const kind = chooseKind(options, reader.columns, sample)
+      const kind = imageFolder ? 'image' : chooseKind(options, reader.columns, sample)
       const table = kind === 'table' ? planTable(options, reader.columns, sample) : null
-      const mapping = table ? { textColumns: [], labelColumn: table.labelColumn, splitColumn: table.splitColumn } : mappingFrom(options, reader.columns, sample)
+      const images = kind === 'image' ? planImages(options, reader.columns, sample, { path: where.path, isFolder: identity.isFolder }) : null
+      const mapping = table ?? images ? { textColumns: [], labelColumn: (table ?? images)!.labelColumn, splitColumn: (table ?? images)!.splitColumn } : mappingFrom(options, reader.columns, sample)
       const datasetId = newId('ds')
       const versionId = newId('dsv')
       const sourceInfo: SourceInfo = {
@@ -184,11 +189,12 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       }
       for await (const rec of all as AsyncIterable<SourceRecord>) {
         if (signal?.aborted) throw new Cancelled()
-        const row = table ? mapTableRecord(rec, table, where.shown) : mapRecord(rec, mapping, where.shown)
+        const row = table ? mapTableRecord(rec, table, where.shown) : images ? await mapImageRecord(rec, images, where.shown, deps.checkRead) : mapRecord(rec, mapping, where.shown)
         labelIds.push(labelIndex.idOf(row.label))
         declared.push(row.split ? splitCodes[row.split] : 0)
-        hasher.add(row.text, row.label)
-        if (row.text.trim() !== '') texts++
+        const image = images ? (row as unknown as { cells: ImageCells }).cells : null
+        hasher.add(image ? `${row.text}\u0000${image.sha256}` : row.text, row.label) // an image's content is its bytes
+        if (image ? !image.error : row.text.trim() !== '') texts++
         batch.push({ idx: rows, text: row.text, label: row.label, split: row.split ?? 'train', ...('cells' in row ? { cells: row.cells as Record<string, string> } : {}) })
         rows++
         if (batch.length >= batchSize) {
@@ -203,6 +209,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       if (signal?.aborted) throw new Cancelled()
       if (rows === 0) throw new UserError(`"${where.shown}" has no data rows.`)
       if (table) checkTableLabels(table, labelIndex.names())
+      else if (images) checkImageLabels(images, labelIndex.names(), texts)
       else if (texts === 0) {
         throw new UserError(`"${where.shown}" has no text: every row's ${mapping.textColumns.map((c) => `"${c}"`).join(' + ')} is empty. Choose the column that holds the texts.`)
       }

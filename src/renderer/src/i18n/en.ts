@@ -149,6 +149,7 @@ export default {
         sentences: 'Suggested: texts. Column "{column}" holds sentences, so each row is a text to classify.',
         features: 'Suggested: a table. No column holds sentences and {features} column(s) hold numbers or categories ({numeric} numeric).',
         few: 'Suggested: texts. No column holds numbers and at most one holds categories.',
+        images: 'Suggested: images. Column "{column}" holds image file names, so each row is an image to classify.',
       },
       columnRoles: 'What each column is',
       columnRolesHelp: 'Numeric and categorical columns are what the model learns from; identifiers and text are left out; one column is the label to predict.',

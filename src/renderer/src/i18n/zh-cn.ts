@@ -156,6 +156,7 @@ const zhCN: Schema<typeof en> = {
         sentences: '建议：文本。“{column}”列包含句子，因此每一行都是一条待分类的文本。',
         features: '建议：表格。没有列包含句子，且有 {features} 列是数值或类别（其中 {numeric} 列为数值）。',
         few: '建议：文本。没有数值列，且最多只有一列是类别。',
+        images: '建议：图像。“{column}”列包含图像文件名，因此每一行都是一张待分类的图像。',
       },
       columnRoles: '每一列是什么',
       columnRolesHelp: '模型从数值列和类别列中学习；标识列和文本列不参与学习；恰好一列是要预测的标签。',
