@@ -19,7 +19,7 @@ export interface DataProfile {
 export interface SizingChoice {
   setting: string
   value: number | string
-  reason: 'sizeTier' | 'shortTexts' | 'vocabFromWords' | 'seqLenCovers' | 'seqLenCapped' | 'dropoutTier' | 'decayTier' | 'epochsForSteps' | 'patience'
+  reason: 'sizeTier' | 'shortTexts' | 'vocabFromWords' | 'vocabForRows' | 'seqLenCovers' | 'seqLenCapped' | 'dropoutTier' | 'decayTier' | 'epochsForSteps' | 'patience'
   params: Record<string, number | string>
 }
 
@@ -28,6 +28,22 @@ export interface PresetSizing {
   preset: PresetName
   config: RunConfigInput
   choices: SizingChoice[]
+}
+
+/** Smallest vocabulary the rule below ever asks for (a subword tokenizer needs room for its characters). */
+export const minUsefulVocab = 64
+
+/**
+ * The largest vocabulary a training set can teach: about four entries per training text. One rule
+ * for both sides: presets never pick more, and a plan warns when a config asks for more.
+ */
+export function usefulVocabLimit(nTrain: number): number {
+  return Math.max(minUsefulVocab, 4 * Math.max(0, Math.floor(nTrain)))
+}
+
+/** True when a (non-character) vocabulary is larger than the training rows can teach. */
+export function vocabTooLarge(vocabSize: number, nTrain: number, tokenizerKind: string): boolean {
+  return tokenizerKind !== 'char' && vocabSize > usefulVocabLimit(nTrain)
 }
 
 /** Size tiers by training rows. */
@@ -103,7 +119,14 @@ export function sizePreset(preset: PresetName, profile: DataProfile, batchSize =
   } else {
     kind = 'subword'
     vocabSize = clamp(roundUp(profile.distinctWords / 2, 500), 1000, plan.vocabCap)
-    choices.push({ setting: 'tokenizer.vocabSize', value: vocabSize, reason: 'vocabFromWords', params: { words: profile.distinctWords, cap: plan.vocabCap } })
+    const limit = usefulVocabLimit(profile.nTrain)
+    if (vocabSize > limit) {
+      // Few rows: no more entries than they can teach (the plan's warning uses the same limit).
+      vocabSize = Math.max(minUsefulVocab, Math.floor(limit / 50) * 50)
+      choices.push({ setting: 'tokenizer.vocabSize', value: vocabSize, reason: 'vocabForRows', params: { rows: profile.nTrain, limit } })
+    } else {
+      choices.push({ setting: 'tokenizer.vocabSize', value: vocabSize, reason: 'vocabFromWords', params: { words: profile.distinctWords, cap: plan.vocabCap } })
+    }
     const wanted = Math.ceil(pTokens * piecesPerToken) + 1
     seqLen = clamp(roundUp(wanted, 16), 16, plan.seqCap)
   }
@@ -149,6 +172,8 @@ export function describeChoice(c: SizingChoice): string {
       return `tokenizer ${v}: texts are short (median ${String(p.words)} words, ${String(p.chars)} characters), so spelling carries the signal`
     case 'vocabFromWords':
       return `vocabulary ${v}: about half of the ${String(p.words)} distinct words (at most ${String(p.cap)})`
+    case 'vocabForRows':
+      return `vocabulary ${v}: ${String(p.rows)} training rows can teach about ${String(p.limit)} entries, so no more`
     case 'seqLenCovers':
       return `sequence length ${v}: covers ${String(p.pct)}% of texts (${String(p.tokens)} tokens or fewer)`
     case 'seqLenCapped':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { presetNames, resolveConfig } from '../../src/shared/config'
-import { describeChoice, sizePreset, type DataProfile } from '../../src/shared/preset-sizing'
+import { describeChoice, sizePreset, usefulVocabLimit, vocabTooLarge, type DataProfile } from '../../src/shared/preset-sizing'
 
 const profile = (over: Partial<DataProfile> = {}): DataProfile => ({
   nTrain: 2100,
@@ -77,5 +77,34 @@ describe('sizePreset', () => {
     expect(large.train!.epochs).toBe(4)
     // Fewer steps per epoch at a larger batch: more epochs for the same number of steps.
     expect(sizePreset('balanced', profile(), 64).config.train!.epochs).toBeGreaterThan(sizePreset('balanced', profile(), 16).config.train!.epochs!)
+  })
+})
+
+describe('one vocabulary rule for sizing and the plan warning', () => {
+  it('never sizes a vocabulary the plan would call too large, and says why it capped one', () => {
+    for (const nTrain of [10, 40, 128, 250, 499, 900, 3000, 50_000]) {
+      for (const p of presetNames) {
+        const s = sizePreset(p, profile({ nTrain, distinctWords: 3000 }))
+        const vocab = s.config.tokenizer!.vocabSize!
+        expect(vocabTooLarge(vocab, nTrain, s.config.tokenizer!.kind!), `${p} at ${nTrain} rows: ${vocab}`).toBe(false)
+        expect(() => resolveConfig(p, s.config)).not.toThrow()
+      }
+    }
+    // 128 rows teach about 512 entries: the preset picks 500, not 1500, and says so.
+    const small = sizePreset('balanced', profile({ nTrain: 128, distinctWords: 3000 }))
+    expect(small.config.tokenizer!.vocabSize).toBe(500)
+    const why = small.choices.find((c) => c.setting === 'tokenizer.vocabSize')!
+    expect(why).toMatchObject({ reason: 'vocabForRows', params: { rows: 128, limit: 512 } })
+    expect(describeChoice(why)).toBe('vocabulary 500: 128 training rows can teach about 512 entries, so no more')
+    // With enough rows the words decide, as before.
+    expect(sizePreset('balanced', profile({ nTrain: 3000, distinctWords: 3000 })).config.tokenizer!.vocabSize).toBe(1500)
+  })
+
+  it('the limit grows with the rows, has a floor, and characters are never too many', () => {
+    expect(usefulVocabLimit(128)).toBe(512)
+    expect(usefulVocabLimit(3)).toBe(64)
+    expect(vocabTooLarge(1500, 128, 'subword')).toBe(true)
+    expect(vocabTooLarge(512, 128, 'subword')).toBe(false)
+    expect(vocabTooLarge(1500, 128, 'char')).toBe(false)
   })
 })

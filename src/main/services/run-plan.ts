@@ -2,6 +2,7 @@
 // warnings. The model's own size and work come from the registry's cost model (shared/run-cost).
 import type { RunConfig } from '../../shared/config'
 import { finetuneModeOf } from '../../shared/finetune-modes'
+import { usefulVocabLimit, vocabTooLarge } from '../../shared/preset-sizing'
 import { flopsPerToken } from '../../shared/run-cost'
 import type { JobData } from '../../shared/trainer-protocol'
 
@@ -110,8 +111,8 @@ export function planWarnings(config: RunConfig, data: JobData, memoryMb: number)
   if (config.task === 'classify' && nTrain > 0 && nTrain < 50) {
     w.push(`Only ${nTrain} training examples: expect unstable results; the bag-of-embeddings baseline may do better.`)
   }
-  if (config.tokenizer.vocabSize > 4 * Math.max(1, nTrain) && config.tokenizer.kind !== 'char') {
-    w.push(`The vocabulary (${config.tokenizer.vocabSize}) is large for ${nTrain} examples; most entries would never be learned.`)
+  if (vocabTooLarge(config.tokenizer.vocabSize, nTrain, config.tokenizer.kind)) {
+    w.push(`The vocabulary (${config.tokenizer.vocabSize}) is large for ${nTrain} examples, which can teach about ${usefulVocabLimit(nTrain)} entries; most would never be learned.`)
   }
   if (memoryMb > 4000) w.push(`Training needs about ${(memoryMb / 1024).toFixed(1)} GB of memory; reduce the batch size or sequence length if the machine has less.`)
   if (config.model.seqLen >= 512 && config.model.attention === 'full') {

@@ -315,6 +315,20 @@ describe('runs service: history', () => {
     expect(second.warnings.join(' ')).toMatch(/training examples/)
   })
 
+  it('a preset sized for 128 training rows picks a vocabulary the plan does not then call too large', async () => {
+    // 128 training texts of varied words (about 3,000 distinct): the words alone would ask for 1,500 entries.
+    const text = (i: number) => Array.from({ length: 30 }, (_, j) => `w${(i * 31 + j * 7) % 3000}`).join(' ')
+    const texts = (n: number, off: number) => Array.from({ length: n }, (_, i) => text(off + i))
+    const data = { labels: ['a', 'b'], train: { texts: texts(128, 0), labels: Array.from({ length: 128 }, (_, i) => i % 2) }, validation: { texts: texts(20, 500), labels: Array.from({ length: 20 }, (_, i) => i % 2), indices: Array.from({ length: 20 }, (_, i) => 500 + i) } }
+    const { service } = env(createFakeSpawner().spawn, {}, { small_v1: data })
+    const sized = await service.plan({ datasetId: 'small', preset: 'balanced' })
+    expect(sized.config.tokenizer.vocabSize).toBe(500)
+    expect(sized.warnings.join(' ')).not.toMatch(/vocabulary/i)
+    // Asking for more than 128 rows can teach is still warned about, naming the same limit.
+    const asked = await service.plan({ datasetId: 'small', preset: 'balanced', config: { tokenizer: { vocabSize: 1500 } } })
+    expect(asked.warnings.join(' ')).toContain('The vocabulary (1500) is large for 128 examples, which can teach about 512 entries')
+  })
+
   it('calibrates: the duration comes from the measured throughput, and the measurement is cached per config', async () => {
     const fake = createFakeSpawner({ calibratedTokensPerSec: 40 })
     const { service } = env(fake.spawn)

@@ -564,6 +564,7 @@ export default {
     sizeTier: 'Width {value}, {layers} layer(s): {rows} training rows is a {tier} dataset; smaller models overfit less on less data.',
     shortTexts: 'Reads letters ({value} tokenizer): texts are short (median {words} words, {chars} characters), so spelling carries the signal.',
     vocabFromWords: 'Vocabulary {value}: about half of the {words} distinct words (at most {cap}).',
+    vocabForRows: 'Vocabulary {value}: {rows} training rows can teach about {limit} entries, so no more.',
     seqLenCovers: 'Sequence length {value}: covers {pct}% of texts ({tokens} tokens or fewer).',
     seqLenCapped: 'Sequence length {value}: the longest {pct}% of texts need {tokens} tokens; capped at {cap} for speed (longer texts are cut).',
     dropoutTier: 'Dropout {value} for {rows} training rows.',

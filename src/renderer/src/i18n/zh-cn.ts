@@ -568,6 +568,7 @@ const zhCN: Schema<typeof en> = {
     sizeTier: '宽度 {value}、{layers} 层：{rows} 条训练数据属于{tier}规模；数据少时小模型更不易过拟合。',
     shortTexts: '按字母读取（{value} 分词器）：文本很短（中位数 {words} 个词、{chars} 个字符），拼写本身就是信号。',
     vocabFromWords: '词表 {value}：约为 {words} 个不同词的一半（最多 {cap}）。',
+    vocabForRows: '词表 {value}：{rows} 条训练数据大约只能教会 {limit} 个词条，所以不再更多。',
     seqLenCovers: '序列长度 {value}：覆盖 {pct}% 的文本（{tokens} 个词元以内）。',
     seqLenCapped: '序列长度 {value}：{pct}% 分位的文本需要 {tokens} 个词元；为速度上限设为 {cap}（更长的文本会被截断）。',
     dropoutTier: '{rows} 条训练数据，丢弃率 {value}。',
