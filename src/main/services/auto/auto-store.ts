@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AutoResult } from '../../../shared/auto'
 import { writeFileAtomic } from '../../engine/tensor-file'
-import { processAlive } from '../process-alive'
+import { processAlive } from '../../engine/process-alive'
 
 /** What is saved: the state plus the process that drives it. */
 interface AutoRecord {
