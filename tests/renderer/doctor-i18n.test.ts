@@ -11,7 +11,7 @@ import type { DoctorFinding, DoctorReport } from '../../src/shared/api'
 import { freshApp, plugins } from './setup'
 
 // The doctor's source, to list every finding and fix id it can report.
-const doctorSource = Object.values(import.meta.glob(['../../src/main/data/doctor.ts', '../../src/main/data/table-doctor.ts'], { query: '?raw', import: 'default', eager: true })).join('\n') as string
+const doctorSource = Object.values(import.meta.glob(['../../src/main/data/doctor.ts', '../../src/main/data/table-doctor.ts', '../../src/main/data/image-doctor.ts'], { query: '?raw', import: 'default', eager: true })).join('\n') as string
 
 const report = (findings: DoctorFinding[]): DoctorReport => ({ datasetId: 'd1', versionId: 'v1', ok: !findings.some((f) => f.severity === 'blocking'), findings })
 
@@ -98,8 +98,8 @@ describe('dataset doctor texts', () => {
     // Finding ids are pushed as `id: '...'` followed by a severity; fix ids sit in `{ id: '...', label`.
     for (const m of doctorSource.matchAll(/id: '([a-z-]+)',\s*severity/g)) findingIds.add(m[1])
     for (const m of doctorSource.matchAll(/\{ id: '([a-z-]+)', label/g)) fixIds.add(m[1])
-    expect(findingIds.size).toBe(17)
-    expect(fixIds.size).toBe(10)
+    expect(findingIds.size).toBe(20)
+    expect(fixIds.size).toBe(11)
     for (const msgs of [en, zhCN]) {
       const finding = msgs.doctor.finding as Record<string, { title: string; detail: string }>
       const fix = msgs.doctor.fix as Record<string, string>

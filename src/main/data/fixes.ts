@@ -8,6 +8,7 @@ import type { RowFacts } from './row-facts'
 export const fixOrder = [
   'normalize-labels',
   'drop-empty',
+  'drop-unreadable',
   'drop-unlabeled',
   'conflicts-majority',
   'drop-conflicts',
@@ -74,6 +75,9 @@ export function planFixes(f: RowFacts, ids: string[], alreadyOversampled = false
       }
       case 'drop-empty':
         drop(positionsWhere(f.n, (p) => f.empty[p] === 1), 'empty texts')
+        break
+      case 'drop-unreadable': // an image that cannot be read has an empty text in the doctor's facts (image-doctor.ts)
+        drop(positionsWhere(f.n, (p) => f.empty[p] === 1), 'unreadable images')
         break
       case 'drop-unlabeled':
         drop(positionsWhere(f.n, (p) => labels[p] === null), 'unlabelled rows')

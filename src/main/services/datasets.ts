@@ -10,6 +10,7 @@ import { ContentHasher } from '../data/content-hash'
 import { diagnose } from '../data/doctor'
 import { planFixes } from '../data/fixes'
 import { TableFacts, textOnlyFindings } from '../data/table-doctor'
+import { ImageFacts, imageFactsRow, textOnlyImageFindings } from '../data/image-doctor'
 import { openTable } from '../data/open-table'
 import { FactsBuilder } from '../data/row-facts'
 import { checkMapping, mapRecord } from '../data/row-mapping'
@@ -304,9 +305,9 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     )
   }
 
-  async function facts(versionId: string, table?: TableFacts | null) {
+  async function facts(versionId: string, table?: TableFacts | null, images?: ImageFacts | null) {
     const b = new FactsBuilder()
-    await scanRows(repo, versionId, (r) => (b.add(r), table?.add(r.cells)))
+    await scanRows(repo, versionId, (r) => (b.add(images ? imageFactsRow(r) : r), table?.add(r.cells), images?.add(r.cells)))
     return b.finish()
   }
 
@@ -376,13 +377,15 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     async doctor({ id, seqLen }) {
       const d = mustGet(id)
       const table = d.kind === 'table' && d.version.columns ? new TableFacts(d.version.columns) : null
-      const f = await facts(d.version.id, table)
+      const images = d.kind === 'image' ? new ImageFacts() : null
+      const f = await facts(d.version.id, table, images)
       const shared = diagnose(f, {
         seqLen: seqLen ?? defaultSeqLen,
         splitFromColumn: d.version.source.splitColumn !== null && (d.version.split?.note ?? '').includes('split column'),
         oversampled: d.version.split?.oversample === true,
       })
-      const drafts = table ? [...table.finish(), ...shared.filter((x) => !textOnlyFindings.has(x.id))] : shared
+      const only = table ?? images
+      const drafts = only ? [...only.finish(), ...shared.filter((x) => !(table ? textOnlyFindings : textOnlyImageFindings).has(x.id))] : shared
       const wanted = [...new Set(drafts.flatMap((x) => x.examples.map((p) => f.idx[p])))]
       const byIdx = new Map(repo.rowsByIdx(d.version.id, wanted).map((r) => [r.idx, r]))
       const findings = drafts.map((x) => ({
@@ -397,7 +400,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     async fix({ id, fixes }) {
       const d = mustGet(id)
-      const f = await facts(d.version.id)
+      const f = await facts(d.version.id, null, d.kind === 'image' ? new ImageFacts() : null)
       const plan = planFixes(f, fixes, d.version.split?.oversample === true)
       if (plan.changes === 0) throw new UserError(`Nothing to change: ${fixes.join(', ')} found nothing to fix in this version.`, 'conflict')
       const split: SplitInfo = { ...(d.version.split ?? { ...defaultSplit, note: 'stratified' }), ...(plan.oversample ? { oversample: true } : {}) }

@@ -10,7 +10,9 @@ import { createDatasetsRepo } from '../../../src/main/store/datasets-repo'
 import { openDb, type Db } from '../../../src/main/store/db'
 import { UserError } from '../../../src/shared/api'
 import { dbFingerprint, put, tmpDir } from '../data/fixtures'
-import { writeBlockFolder } from '../../helpers/tiny-images'
+import { blockImage, writeBlockFolder } from '../../helpers/tiny-images'
+import { Rng } from '../../../src/main/engine/rng'
+import sharp from 'sharp'
 
 let home: string
 let dir: string
@@ -97,6 +99,35 @@ describe('image datasets', () => {
     writeFileSync(join(dir, 'bad', 'a', 'x.png'), 'no')
     writeFileSync(join(dir, 'bad', 'b', 'y.gif'), 'no')
     await refused(() => importPath(join(dir, 'bad'), { kind: 'image' }), /None of the images could be read/)
+  })
+
+  it('doctor: unreadable files, copies under other names (exact, by content), near-duplicates by dHash, mixed sizes; fixes work on images', async () => {
+    const root = await writeBlockFolder(join(dir, 'doc'), 6, { size: 32 })
+    writeFileSync(join(root, 'top', 'broken.png'), 'not an image')
+    copyFileSync(join(root, 'top', 'top-0.png'), join(root, 'top', 'copy-of-top-0.png')) // same bytes, another name
+    copyFileSync(join(root, 'top', 'top-4.png'), join(root, 'bottom', 'also-bottom.png')) // same picture, other label
+    // A photo-like picture (smooth shading), and the same shrunk and recompressed: a near-duplicate.
+    const shade = Buffer.alloc(32 * 32 * 3)
+    for (let i = 0; i < 32 * 32; i++) shade.set([(i % 32) * 8, Math.floor(i / 32) * 8, ((i % 32) + Math.floor(i / 32)) * 4], i * 3)
+    const scene = await sharp(shade, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer()
+    writeFileSync(join(root, 'top', 'scene.png'), scene)
+    writeFileSync(join(root, 'top', 'smaller.jpg'), await sharp(scene).resize(24, 24).jpeg({ quality: 80 }).toBuffer())
+    writeFileSync(join(root, 'bottom', 'wide.png'), await sharp(await blockImage(false, 32, new Rng(9))).resize(96, 32, { fit: 'fill' }).png().toBuffer())
+    const d = await importPath(root, { kind: 'image' })
+    const report = await svc.doctor({ id: d.id })
+    const byId = Object.fromEntries(report.findings.map((f) => [f.id, f]))
+    expect(byId['image-unreadable']).toMatchObject({ count: 1, fixes: [{ id: 'drop-unreadable' }] })
+    expect(byId['image-unreadable']!.examples.map((e) => e.text)).toEqual(['top/broken.png'])
+    expect(byId['exact-duplicates']?.count).toBe(1) // top-0 and its copy
+    expect(byId['conflicting-labels']?.count).toBe(2) // one picture, two labels
+    expect(byId['image-near-duplicates']!.examples.map((e) => e.text)).toEqual(['top/scene.png', 'top/smaller.jpg'])
+    expect(byId['image-mixed-sizes']!.params).toMatchObject({ long: 1, small: 1 })
+    for (const id of ['empty-texts', 'near-duplicates', 'too-long']) expect(byId[id]).toBeUndefined()
+    const fixed = await svc.fix({ id: d.id, fixes: ['drop-unreadable', 'dedupe-exact'] })
+    expect(fixed.rowCount).toBe(d.rowCount - 2)
+    const after = Object.fromEntries((await svc.doctor({ id: d.id })).findings.map((f) => [f.id, f]))
+    expect(after['image-unreadable']).toBeUndefined()
+    expect(after['exact-duplicates']).toBeUndefined()
   })
 
   it("in web mode reads a CSV's images only inside the allowed folders", async () => {

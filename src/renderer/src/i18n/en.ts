@@ -228,6 +228,18 @@ export default {
         detail: '{n} text ({percent}) has more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.) | {n} texts ({percent}) have more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)',
         detail_suggest: '{n} text ({percent}) has more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words; a sequence length of {p95} would cover them, at more memory and time. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.) | {n} texts ({percent}) have more than {seqLen} words and will be cut off when training. 95% of texts have at most {p95} words; a sequence length of {p95} would cover them, at more memory and time. See the length histogram. (Words are counted at spaces; each Chinese or Japanese character counts as one.)',
       },
+      'image-unreadable': {
+        title: 'Images that cannot be read',
+        detail: '{n} of {total} image files could not be read (missing, damaged, or not PNG, JPEG, WebP or GIF), so training leaves them out.',
+      },
+      'image-near-duplicates': {
+        title: 'Near-duplicate images',
+        detail: '{n} pair(s) of different files show almost the same picture (perceptual hashes differ in at most {bits} of 64 bits): the same photo resized, recompressed or slightly recoloured. Copies in both training and test make the score look better than it is; check them and remove the extra copies.',
+      },
+      'image-mixed-sizes': {
+        title: 'Mixed image sizes',
+        detail: 'The images come in {sizes} size(s), most often {common}. Each is centre-cropped to a square and resized: {long} long image(s) (one side over {ratio} times the other) lose their ends, and {small} image(s) smaller than {side} px are enlarged.',
+      },
       'table-missing-values': {
         title: 'Missing values',
         detail: 'Some cells are empty or a missing marker (NA, ?, ...): {columns}. The model learns a value of its own for "missing", so these rows still train.',
@@ -249,6 +261,7 @@ export default {
     // One entry per fix id (the button labels).
     fix: {
       'drop-empty': 'Remove the {n} empty row | Remove the {n} empty rows',
+      'drop-unreadable': 'Remove the {n} unreadable image | Remove the {n} unreadable images',
       'drop-unlabeled': 'Remove the {n} unlabelled row | Remove the {n} unlabelled rows',
       'normalize-labels': 'Merge them into {labels}',
       'conflicts-majority': 'Relabel {relabel} row to the most common label of their text | Relabel {relabel} rows to the most common label of their text',

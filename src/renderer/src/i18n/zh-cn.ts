@@ -233,6 +233,18 @@ const zhCN: Schema<typeof en> = {
         detail: one('{n} 条文本（{percent}）超过 {seqLen} 个词，训练时会被截断。95% 的文本最多 {p95} 个词。请查看长度直方图。（按空格计词；每个中文或日文字符算一个词。）'),
         detail_suggest: one('{n} 条文本（{percent}）超过 {seqLen} 个词，训练时会被截断。95% 的文本最多 {p95} 个词；把序列长度设为 {p95} 即可覆盖它们，但会占用更多内存和时间。请查看长度直方图。（按空格计词；每个中文或日文字符算一个词。）'),
       },
+      'image-unreadable': {
+        title: '无法读取的图像',
+        detail: '{total} 个图像文件中有 {n} 个无法读取（文件缺失、已损坏，或不是 PNG、JPEG、WebP、GIF），训练时会跳过它们。',
+      },
+      'image-near-duplicates': {
+        title: '近似重复的图像',
+        detail: '有 {n} 对不同的文件显示几乎相同的画面（感知哈希在 64 位中最多相差 {bits} 位）：同一张照片经过缩放、重新压缩或轻微调色。训练集和测试集中都有副本会让分数虚高；请检查并删除多余的副本。',
+      },
+      'image-mixed-sizes': {
+        title: '图像尺寸不一',
+        detail: '图像共有 {sizes} 种尺寸，最常见的是 {common}。每张图像都会从中心裁成正方形再缩放：{long} 张长图（一边超过另一边的 {ratio} 倍）会失去两端，{small} 张小于 {side} 像素的图像会被放大。',
+      },
       'table-missing-values': {
         title: '缺失值',
         detail: '有些单元格为空或是缺失标记（NA、? 等）：{columns}。模型会为“缺失”学习一个单独的值，因此这些行仍可用于训练。',
@@ -253,6 +265,7 @@ const zhCN: Schema<typeof en> = {
     },
     fix: {
       'drop-empty': one('删除这 {n} 个空行'),
+      'drop-unreadable': one('删除 {n} 张无法读取的图像'),
       'drop-unlabeled': one('删除这 {n} 个没有标签的行'),
       'normalize-labels': '合并为 {labels}',
       'conflicts-majority': one('把 {relabel} 行改为该文本最常见的标签'),
