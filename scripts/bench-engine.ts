@@ -7,7 +7,10 @@
 //   npm run bench -- --json             one JSON object: {backend, threads, shortcut, train_tokens_per_s, train_tokens_per_s_free_cores,
 //                                       infer_tokens_per_s, peak_rss_mb}; the free-cores figure divides by the busiest thread's CPU
 //                                       time per step, the speed with an idle core per thread (what a busy shared machine hides)
-//   options: --backend wasm|cpu|tensorflow  --train-seconds N  --infer-seconds N  --profile
+//                                       With --backend webgpu it also has "adapter" (vendor and architecture) and
+//                                       "adapter_software"; on a software adapter (SwiftShader, lavapipe) a "note"
+//                                       says the figure means nothing for GPU speed.
+//   options: --backend wasm|cpu|tensorflow|tensorflow-gpu|webgpu  --train-seconds N  --infer-seconds N  --profile
 //            --threads N: data-parallel training threads (default: the product's default, one per core)
 //            --full (or AW_BENCH_FULL=1): no [CLS] last-block shortcut, every row of every block is computed,
 //            the same work PyTorch's encoder does (the like-for-like figure); the JSON says "shortcut": true|false
@@ -15,7 +18,8 @@
 // Tokens/s counts every position of every sequence (batch * seqLen per step), as the PyTorch
 // comparison script (scripts/bench-torch.py) does for the same architecture.
 import * as tf from '@tensorflow/tfjs-core'
-import { initBackend, type BackendChoice } from '../src/main/engine/backend'
+import { initBackend } from '../src/main/engine/backend'
+import { backendChoices, isBackendChoice } from '../src/main/engine/backend-select'
 import { buildModel, resolveDims, withForwardDefaults, type ModelSpec } from '../src/main/engine/models'
 import { DataParallel, resolveThreads } from '../src/main/engine/parallel/data-parallel'
 import { mixSeed } from '../src/main/engine/rng'
@@ -75,7 +79,12 @@ function peakRssMb(): number {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const log = (msg: string) => { if (!args.json) console.log(msg); else process.stderr.write(msg + '\n') }
-  const backend = await initBackend([args.backend as BackendChoice])
+  if (!isBackendChoice(args.backend)) throw new Error(`--backend ${args.backend}: use one of ${backendChoices.join(', ')}`)
+  const backend = await initBackend([args.backend])
+  const adapter = backend.adapter ?? null
+  const softwareNote = adapter?.software
+    ? 'the WebGPU adapter is a software (CPU) implementation: these figures check that the backend works and say nothing about GPU speed'
+    : null
   // The product's defaults (AdamW lr 1e-3, weight decay 0.01, warmup + cosine, clipping at 1) on the reference sizes.
   const config = resolveConfig(null, {
     model: { arch: 'encoder', dModel: REF.dModel, nHeads: REF.nHeads, nLayers: REF.nLayers, ffnDim: REF.ffnDim, seqLen: REF.seqLen,
@@ -116,7 +125,7 @@ async function main(): Promise<void> {
     }
     const cpu0 = process.threadCpuUsage()
     const loss = step1(batch, lr, seed)
-    const value = loss.dataSync()[0]!
+    const value = (await loss.data())[0]!
     loss.dispose()
     const cpu = process.threadCpuUsage(cpu0)
     criticalCpuMs += (cpu.user + cpu.system) / 1000
@@ -125,6 +134,8 @@ async function main(): Promise<void> {
 
   log(`backend ${backend.name} (${backend.description}); reference workload ${JSON.stringify(REF)}; ` +
     (args.full ? 'full computation (no last-block shortcut)' : 'with the [CLS] last-block shortcut') + `; ${threads} training thread(s)`)
+  if (adapter) log(`adapter: ${adapter.vendor} ${adapter.architecture} (${adapter.description})${adapter.software ? ', software' : ''}`)
+  if (softwareNote) log(`note: ${softwareNote}`)
   for (let i = 0; i < 3; i++) await trainStep() // warm-up: kernel setup, heap growth
   if (args.profile) {
     const info = await tf.profile(async () => { await trainStep() })
@@ -158,30 +169,34 @@ async function main(): Promise<void> {
     `on a free core per thread (busiest thread's CPU time per step): ${freeCoresTps.toFixed(0)} tokens/s`)
 
   // Inference as predict runs it: the model's forward pass without dropout, then softmax.
-  const inferStep = () => {
+  const inferStep = async () => {
     const batch = batches[step++ % batches.length]!
     const probs = tf.tidy(() => {
       const ids = tf.tensor2d(batch.ids, [batch.B, batch.T], 'int32')
       const mask = tf.tensor2d(batch.mask, [batch.B, batch.T])
       return tf.softmax(model.forward(ids, mask, { training: false }).logits)
     })
-    probs.dataSync()
+    await probs.data()
     probs.dispose()
   }
-  inferStep()
+  await inferStep()
   const t1 = performance.now()
   let inferSteps = 0
-  while (performance.now() - t1 < args.inferSeconds * 1000 || inferSteps < 3) { inferStep(); inferSteps++ }
+  while (performance.now() - t1 < args.inferSeconds * 1000 || inferSteps < 3) { await inferStep(); inferSteps++ }
   const inferSec = (performance.now() - t1) / 1000
   const inferTps = (inferSteps * tokensPerStep) / inferSec
   log(`infer: ${inferSteps} batches in ${inferSec.toFixed(1)} s, ${inferTps.toFixed(0)} tokens/s`)
   await parallel?.stop()
-  const result = { backend: tf.getBackend(), threads, shortcut: !args.full, train_tokens_per_s: Math.round(trainTps), train_tokens_per_s_free_cores: Math.round(freeCoresTps), infer_tokens_per_s: Math.round(inferTps), peak_rss_mb: peakRssMb() }
+  const result = { backend: tf.getBackend(), threads, shortcut: !args.full, train_tokens_per_s: Math.round(trainTps), train_tokens_per_s_free_cores: Math.round(freeCoresTps), infer_tokens_per_s: Math.round(inferTps), peak_rss_mb: peakRssMb(),
+    ...(adapter ? { adapter: backend.description.replace(/^WebGPU \((.*)\)$/, '$1'), adapter_software: adapter.software } : {}),
+    ...(softwareNote ? { note: softwareNote } : {}) }
   if (args.json) console.log(JSON.stringify(result))
   else log(`peak RSS ${result.peak_rss_mb} MB`)
+  if (softwareNote) log(`note: ${softwareNote}`)
 }
 
-main().catch((err: unknown) => {
+// Dawn keeps the process alive while its device exists: exit once the report is written.
+main().then(() => process.stdout.write('', () => process.exit(0))).catch((err: unknown) => {
   console.error(err instanceof Error ? err.stack : err)
   process.exit(2)
 })

@@ -92,9 +92,9 @@ export async function calibrate(config: RunConfig, opts: CalibrateOptions): Prom
       lrScale: () => 1,
       decay: (name) => model.params.get(name)!.shape.length >= 2,
     })
-    const run = (i: number) => {
+    const run = async (i: number) => {
       const loss = step(batch, c.learningRate, mixSeed(c.seed, i, 0xca))
-      loss.dataSync() // wait for the backend to finish the step
+      await loss.data() // wait for the backend to finish the step (WebGPU in Node has no synchronous read)
       loss.dispose()
     }
     // Between steps: let a cancel arrive and the event loop breathe.
@@ -103,12 +103,12 @@ export async function calibrate(config: RunConfig, opts: CalibrateOptions): Prom
       if (opts.signal?.aborted) throw abortError()
     }
     if (opts.signal?.aborted) throw abortError()
-    run(0) // warm-up: kernel setup and heap growth are not part of the steady speed
+    await run(0) // warm-up: kernel setup and heap growth are not part of the steady speed
     let elapsed = 0
     for (let i = 1; i <= steps; i++) {
       await pause()
       const t0 = performance.now()
-      run(i)
+      await run(i)
       elapsed += performance.now() - t0
     }
     const msPerStep = Math.max(elapsed / steps, 1e-3)
