@@ -4,7 +4,7 @@ import { spawn as spawnProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { WorkbenchHandlers } from '../shared/api'
+import { UserError, type WorkbenchHandlers } from '../shared/api'
 import { presetNames, presets, resolveConfig, type PresetName, type RunConfig } from '../shared/config'
 import type { AppInfo, BackendInfo } from '../shared/domain'
 import { configureLog, log } from './logger'
@@ -19,7 +19,7 @@ import { createPathPolicy, type PathPolicy } from './services/path-policy'
 import { EventHub } from './services/events'
 import { createExportService } from './services/exports'
 import { createRunService } from './services/runs'
-import { createNodeSpawner, runJob, type SpawnTrainer } from './services/trainer-host'
+import { createNodeSpawner, runJob, TrainerCrashError, type SpawnTrainer } from './services/trainer-host'
 import { openDb } from './store/db'
 
 /** How an entry point wants the app built. */
@@ -75,6 +75,8 @@ export interface App {
   call(name: string, input: unknown): Promise<unknown>
   /** Start a trainer once to learn which compute backend this machine gets. */
   probeBackend(): Promise<BackendInfo | null>
+  /** Start a trainer to check the backend it gets: a pinned backend that cannot start rejects with its reason (a UserError). */
+  checkBackend(): Promise<BackendInfo>
   close(): Promise<void>
 }
 
@@ -179,6 +181,17 @@ export function createApp(options: AppOptions): App {
         .then(() => backend)
         .catch(() => backend)
       return probing
+    },
+    async checkBackend() {
+      let announced: BackendInfo | null = null
+      try {
+        await runJob(spawn, { kind: 'probe' }, { onMessage: (m) => void (m.type === 'ready' && onBackend((announced = m.backend))) })
+      } catch (err) {
+        if (err instanceof TrainerCrashError && err.userFacing) throw new UserError(err.message)
+        throw err
+      }
+      if (!announced) throw new Error('The trainer finished its check without saying which backend it uses.')
+      return announced
     },
     async close() {
       await runs.close()

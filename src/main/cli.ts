@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError } from '../shared/api'
 import { ConfigError } from '../shared/config'
+import { backendPlan } from './engine/backend-select'
 import { createApp, type App } from './app'
 import { groupHelp, mainHelp } from './cli/help'
 import { createLocalApi } from './cli/local-api'
@@ -24,8 +25,8 @@ function leadingWords(argv: string[]): string[] {
   const words: string[] = []
   for (let i = 0; i < argv.length && words.length < 2; i++) {
     const a = argv[i]
-    if (a === '--home') i++
-    else if (a.startsWith('--home=') || globalBooleans.has(a)) continue
+    if (a === '--home' || a === '--backend') i++
+    else if (a.startsWith('--home=') || a.startsWith('--backend=') || globalBooleans.has(a)) continue
     else if (a.startsWith('-')) break
     else words.push(a)
   }
@@ -37,6 +38,16 @@ function findVerb(words: string[]): Verb | undefined {
   return verbs
     .filter((v) => v.words.every((w, i) => words[i] === w))
     .sort((a, b) => b.words.length - a.words.length)[0]
+}
+
+/** The --backend value checked against the backends (an unknown one is bad input that lists them). */
+function pinFlag(value: string): string {
+  try {
+    backendPlan(value)
+  } catch (err) {
+    throw new UserError(`--backend ${(err as Error).message}`)
+  }
+  return value.trim().toLowerCase()
 }
 
 /** Run the terminal app with `argv` (without node and script). Returns the exit code. */
@@ -69,7 +80,11 @@ export async function main(argv: string[]): Promise<number> {
       await writeTo(process.stdout, verbHelp(verb) + '\n')
       return 0
     }
+    // --backend pins the compute backend of every trainer process this command starts (they inherit it).
+    if (parsed.backend !== undefined) process.env.WORKBENCH_BACKEND = pinFlag(parsed.backend)
     app = createApp({ home: resolveHome(parsed.home), mode: verb.words[0] === 'serve' ? 'web' : 'terminal' })
+    // A pinned backend that cannot start is said before any work begins, not as a failed run later.
+    if (parsed.backend !== undefined && backendPlan(parsed.backend).pinned) await app.checkBackend()
     const out = new Output(parsed.mode)
     return await verb.exec(argv, { api: createLocalApi(app), app, out, tty: !!process.stderr.isTTY })
   } catch (err) {

@@ -2,6 +2,7 @@
 // the terminal and the forms. Validated up front so a bad value is a sentence, not a stack trace.
 import { z } from 'zod'
 import { architectures, architecturesWith, imageSizes, modelInfo, textArchitectures } from './models'
+import { backendSettings } from './backends'
 
 /** Attention implementations the encoder and decoder can use. */
 export const attentionKinds = ['full', 'sliding', 'linear'] as const
@@ -63,6 +64,8 @@ export const TrainConfigSchema = z.object({
   maxSteps: z.number().int().min(0).max(10_000_000).default(0),
   /** Threads that compute each step (data-parallel; results do not depend on it). 0 = one per core. */
   workers: z.number().int().min(0).max(64).default(0),
+  /** Compute backend: auto (the first that loads: GPU ones first, a software WebGPU adapter never) or one pinned; a pinned one that cannot start fails the run. */
+  backend: z.enum(backendSettings).default('auto'),
 })
 
 /** How a fine-tune from a base trains: every weight, low-rank adapters, or only a head on cached features. */

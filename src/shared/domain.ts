@@ -165,7 +165,10 @@ export interface Run {
   datasetId: string | null
   datasetVersionId: string | null
   config: RunConfig
+  /** The compute backend's short name ("wasm", "webgpu"). */
   backend: string | null
+  /** The backend in words, with the WebGPU adapter (vendor, architecture), e.g. "WebGPU (nvidia ampere)"; absent on runs stored before it was recorded. */
+  backendDetail?: string | null
   parentRunId: string | null
   parentKind: 'finetune' | 'resume' | 'import' | null
   sweepId: string | null

@@ -6,12 +6,15 @@ export function mainHelp(verbs: Verb[]): string {
   const lines = verbs.map((v) => `  ${v.words.join(' ')} ${v.usage}`.trimEnd())
   return `Attention Workbench — train, understand, compare and export attention-model classifiers.
 
-Usage: workbench [--home DIR] [--json | --jsonl] VERB ...
+Usage: workbench [--home DIR] [--backend NAME] [--json | --jsonl] VERB ...
 
 ${lines.join('\n')}
 
 Options:
   --home DIR   data folder (default: WORKBENCH_HOME, else the per-user app-data folder)
+  --backend NAME  compute backend of the trainer processes this command starts (train, eval, predict,
+               export, serve): auto (default), tensorflow-gpu, webgpu, tensorflow, wasm or cpu; a pinned
+               one that cannot start fails with the reason (default: WORKBENCH_BACKEND, else auto)
   --json       print one JSON document on stdout
   --jsonl      long answers (eval, predict --file): one JSON document per line
   --help       this text; VERB --help explains one verb

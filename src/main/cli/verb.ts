@@ -8,6 +8,7 @@ import type { Output, OutputMode } from './output'
 /** Flags every verb accepts. */
 export const globalOptions = {
   home: { type: 'string' },
+  backend: { type: 'string' },
   json: { type: 'boolean' },
   jsonl: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -39,7 +40,7 @@ export interface Verb {
   /** Runs the verb; returns the exit code. */
   exec(argv: string[], base: Omit<VerbContext<ParseArgsOptionsConfig>, 'flags' | 'args'>): Promise<number>
   /** Parses argv for this verb (throws UserError for an unknown flag); used for --help and --home before the app opens. */
-  parse(argv: string[]): { help: boolean; home?: string; mode: OutputMode }
+  parse(argv: string[]): { help: boolean; home?: string; backend?: string; mode: OutputMode }
 }
 
 /** Define a verb with its own typed flags. */
@@ -70,7 +71,8 @@ export function defineVerb<O extends ParseArgsOptionsConfig>(spec: {
     parse(argv) {
       const values: Record<string, unknown> = parse(argv).values
       const home = typeof values.home === 'string' ? values.home : undefined
-      return { help: values.help === true, home, mode: outputMode(values.json === true, values.jsonl === true) }
+      const backend = typeof values.backend === 'string' ? values.backend : undefined
+      return { help: values.help === true, home, backend, mode: outputMode(values.json === true, values.jsonl === true) }
     },
     exec(argv, base) {
       const { values, positionals } = parse(argv)

@@ -2,9 +2,9 @@
 // by WORKBENCH_BACKEND / --backend), whether a backend that loaded may be used (a WebGPU adapter must be
 // a real GPU unless pinned), and the adapter in plain words. backend.ts does the loading.
 
-/** Backends in the order the engine prefers them. */
-export const backendChoices = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const
-export type BackendChoice = (typeof backendChoices)[number]
+import { backendChoices, isBackendChoice, type BackendChoice } from '../../shared/backends'
+
+export { backendChoices, isBackendChoice, type BackendChoice } from '../../shared/backends'
 export const defaultBackendOrder: BackendChoice[] = [...backendChoices]
 
 /** What a WebGPU adapter says about itself (GPUAdapterInfo's fields). */
@@ -18,10 +18,6 @@ export interface AdapterFacts {
 
 /** What probing one backend found: it loaded (with its adapter, for WebGPU) or it did not, and why. */
 export type Probe = { loaded: true; adapter?: AdapterFacts | null } | { loaded: false; reason: string }
-
-export function isBackendChoice(name: string): name is BackendChoice {
-  return (backendChoices as readonly string[]).includes(name)
-}
 
 /** The order to try: the default chain, or only the pinned backend. An unknown pin is a plain error. */
 export function backendPlan(pin: string | undefined | null): { order: BackendChoice[]; pinned: boolean } {
@@ -70,4 +66,36 @@ export function chooseBackend(
     skipped.push({ name: choice, reason: verdict.reason })
   }
   return { chosen: null, skipped }
+}
+
+/** Which pin a job runs under: the run's own setting unless it is auto, else WORKBENCH_BACKEND (set by --backend). */
+export function jobPin(runSetting: string | undefined | null, envPin: string | undefined): string | undefined {
+  return runSetting && runSetting !== 'auto' ? runSetting : envPin
+}
+
+const packages: Partial<Record<BackendChoice, string>> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+}
+
+const needs: Partial<Record<BackendChoice, string>> = {
+  'tensorflow-gpu': 'it needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 on Linux or Windows, and libtensorflow, which npm downloads when it installs the package',
+  tensorflow: 'it needs libtensorflow, which npm downloads when it installs the package',
+}
+
+/** Why a backend did not load, in plain words: a missing package is named as such, anything else by its first line. */
+export function loadFailureReason(choice: BackendChoice, message: string): string {
+  const first = message.split('\n')[0]!.slice(0, 200)
+  const pkg = packages[choice]
+  if (pkg && /Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(first) && first.includes(pkg)) {
+    return `${pkg} is not installed${needs[choice] ? ` (${needs[choice]})` : ''}`
+  }
+  return first
+}
+
+/** The sentence a pinned backend that could not start fails with (it never falls back to another). */
+export function pinnedFailure(choice: BackendChoice, reason: string): string {
+  return `The compute backend is pinned to ${choice}, and it could not start: ${reason}. ` +
+    'Choose another backend or "auto" (the run\'s Backend setting, --backend or WORKBENCH_BACKEND).'
 }

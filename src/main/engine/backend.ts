@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import type { BackendInfo } from '../../shared/domain'
 import { registerBackendFixes } from './ops'
-import { adapterWords, backendPlan, isSoftwareAdapter, judgeBackend, type BackendChoice } from './backend-select'
+import { UserError } from '../../shared/api'
+import { adapterWords, backendPlan, isSoftwareAdapter, jobPin, judgeBackend, loadFailureReason, pinnedFailure, type BackendChoice } from './backend-select'
 import { startWebgpuBackend, webgpuAdapter } from './webgpu'
 
 export { defaultBackendOrder, type BackendChoice } from './backend-select'
@@ -16,14 +17,15 @@ export { defaultBackendOrder, type BackendChoice } from './backend-select'
 let current: BackendInfo | null = null
 
 /**
- * Picks and activates a backend; idempotent per process. Without `order`, WORKBENCH_BACKEND (auto or one
- * of the backends) pins one; an explicit order of one backend is a pin too (a software WebGPU adapter is
- * used only when pinned).
+ * Picks and activates a backend; idempotent per process. Without `order`, a run's own backend setting
+ * (`train.backend`, when not auto) or else WORKBENCH_BACKEND pins one; an explicit order of one backend is
+ * a pin too (a software WebGPU adapter is used only when pinned). A pinned backend that cannot start throws
+ * a UserError that says why; it never falls back to another.
  */
-export async function initBackend(order?: BackendChoice[]): Promise<BackendInfo> {
+export async function initBackend(order?: BackendChoice[], runSetting?: string): Promise<BackendInfo> {
   // Production mode: no "install tfjs-node" banner on stderr in the trainer, no debug-only checks.
   tf.enableProdMode()
-  const plan = order ? { order, pinned: order.length === 1 } : backendPlan(process.env.WORKBENCH_BACKEND)
+  const plan = order ? { order, pinned: order.length === 1 } : backendPlan(jobPin(runSetting, process.env.WORKBENCH_BACKEND))
   const wanted = plan.order
   if (current && wanted.includes(current.name as BackendChoice) && tf.getBackend() === tfName(current.name as BackendChoice)) return current
   const skipped: BackendInfo['skipped'] = []
@@ -39,7 +41,10 @@ export async function initBackend(order?: BackendChoice[]): Promise<BackendInfo>
       current = { name: choice, description, skipped, ...(adapter ? { adapter } : {}) }
       return current
     } catch (err) {
-      skipped.push({ name: choice, reason: firstLine(err) })
+      const reason = loadFailureReason(choice, err instanceof Error ? err.message : String(err))
+      // A pinned backend never falls back: the user asked for this one, so say plainly why it cannot run.
+      if (plan.pinned) throw new UserError(pinnedFailure(choice, reason))
+      skipped.push({ name: choice, reason })
     }
   }
   throw new Error(`No compute backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`)
@@ -92,9 +97,4 @@ async function activateOther(choice: Exclude<BackendChoice, 'webgpu'>, markNativ
       await tf.ready()
       return 'Plain JavaScript (slowest; no faster backend loaded)'
   }
-}
-
-function firstLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err)
-  return msg.split('\n')[0].slice(0, 200)
 }

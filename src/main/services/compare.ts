@@ -36,6 +36,7 @@ const labels: Record<string, string> = {
   'train.keepBest': 'Epoch kept by',
   'train.seed': 'Random seed',
   'train.maxSteps': 'Step limit',
+  'train.backend': 'Compute backend',
   'finetune.fromRunId': 'Fine-tuned from',
   'finetune.freezeEmbeddings': 'Freeze embeddings',
   'finetune.freezeLayers': 'Frozen layers',

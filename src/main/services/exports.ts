@@ -84,7 +84,7 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
         runName: run.name,
         createdAt: run.createdAt,
         finishedAt: run.finishedAt,
-        backend: run.backend,
+        backend: run.backendDetail ?? run.backend,
         appVersion: version,
         metrics: run.metrics,
         notes: run.notes || undefined,

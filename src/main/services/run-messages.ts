@@ -40,7 +40,7 @@ export function createRunMessages(deps: { repo: RunsRepo; emit: (e: RunEvent) =>
     }
     switch (m.type) {
       case 'ready':
-        repo.setBackend(id, m.backend.name)
+        repo.setBackend(id, m.backend.name, m.backend.description)
         deps.noteBackend(m.backend)
         break
       case 'progress': {

@@ -172,4 +172,11 @@ export const migrations: Migration[] = [
       ALTER TABLE dataset_rows ADD COLUMN cells_json TEXT;
     `,
   },
+  {
+    // Runs: the compute backend in words beside its short name, with the WebGPU adapter (vendor, architecture).
+    id: '006_run_backend_detail',
+    sql: `
+      ALTER TABLE runs ADD COLUMN backend_detail TEXT;
+    `,
+  },
 ]

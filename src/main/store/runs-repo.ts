@@ -85,6 +85,7 @@ interface RunRow {
   dataset_version_id: string | null
   config_json: string
   backend: string | null
+  backend_detail: string | null
   parent_run_id: string | null
   parent_kind: Run['parentKind']
   sweep_id: string | null
@@ -136,6 +137,7 @@ function toRun(r: RunRow): Run {
     datasetVersionId: r.dataset_version_id,
     config: JSON.parse(r.config_json) as RunConfig,
     backend: r.backend,
+    backendDetail: r.backend_detail ?? null,
     parentRunId: r.parent_run_id,
     parentKind: r.parent_kind,
     sweepId: r.sweep_id,
@@ -349,8 +351,9 @@ export function createRunsRepo(db: Db) {
       return rows.map(toRecord)
     },
 
-    setBackend(id: string, backend: string): void {
-      setColumns(id, { backend })
+    /** The backend a run's trainer announced: its short name and its description (with the adapter). */
+    setBackend(id: string, backend: string, detail: string | null = null): void {
+      setColumns(id, { backend, backend_detail: detail })
     },
 
     setProgress(id: string, progress: Run['progress']): void {

@@ -100,7 +100,8 @@ async function run(job: TrainerJob): Promise<void> {
   let checkpointed = false
   try {
     const engine = await import('../engine')
-    const backend = await engine.initBackend()
+    // A run may pin its backend (Advanced -> Backend); other jobs use WORKBENCH_BACKEND or the automatic chain.
+    const backend = await engine.initBackend(undefined, job.kind === 'train' || job.kind === 'calibrate' ? job.config.train?.backend : undefined)
     // A training job says how many threads it computes on; anything else, the default (one per core).
     const workers = job.kind === 'train' ? (job.config.train?.workers ?? 0) : 0
     post({ type: 'ready', backend: engine.withThreads(backend, engine.resolveThreads(workers, backend.name)) })

@@ -79,7 +79,18 @@ describe('compute backend chain', () => {
     if (installed('@tensorflow/tfjs-node')) return
     const r = probe(null, { WORKBENCH_BACKEND: 'tensorflow' })
     expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.message).toMatch(/No compute backend could start: tensorflow: /)
+    if (!r.ok) expect(r.message).toMatch(/^The compute backend is pinned to tensorflow, and it could not start: @tensorflow\/tfjs-node is not installed \(it needs libtensorflow/)
+  })
+
+  it('a pinned tensorflow-gpu that is not installed fails with a plain sentence, never a silent fallback', () => {
+    if (installed('@tensorflow/tfjs-node-gpu')) return
+    const r = probe(['tensorflow-gpu'])
+    expect(r).toEqual({
+      ok: false,
+      message: 'The compute backend is pinned to tensorflow-gpu, and it could not start: @tensorflow/tfjs-node-gpu is not installed ' +
+        '(it needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 on Linux or Windows, and libtensorflow, which npm downloads when it installs the package). ' +
+        'Choose another backend or "auto" (the run\'s Backend setting, --backend or WORKBENCH_BACKEND).',
+    })
   })
 
   it('an unknown WORKBENCH_BACKEND is a plain error, not a silent fallback', () => {

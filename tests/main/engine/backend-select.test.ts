@@ -1,7 +1,7 @@
 // The backend decisions as pure functions: the order to try, what a pin means, and whether a WebGPU
 // adapter counts as a GPU (software adapters are used only when pinned).
 import { describe, expect, it } from 'vitest'
-import { adapterWords, backendPlan, chooseBackend, isSoftwareAdapter, type AdapterFacts, type Probe } from '../../../src/main/engine/backend-select'
+import { adapterWords, backendPlan, chooseBackend, isSoftwareAdapter, jobPin, loadFailureReason, pinnedFailure, type AdapterFacts, type Probe } from '../../../src/main/engine/backend-select'
 
 const nvidia: AdapterFacts = { vendor: 'nvidia', architecture: 'ampere', device: '', description: 'NVIDIA GeForce RTX 3060', isFallbackAdapter: false }
 const swiftshader: AdapterFacts = { vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true }
@@ -67,5 +67,30 @@ describe('chooseBackend', () => {
     expect(chooseBackend(backendPlan('webgpu'), { webgpu: { loaded: true, adapter: null } })).toEqual({
       chosen: null, skipped: [{ name: 'webgpu', reason: 'no WebGPU adapter (no GPU driver that WebGPU can use)' }],
     })
+  })
+})
+
+describe('pins', () => {
+  it("a run's own backend setting wins over WORKBENCH_BACKEND, unless it is auto", () => {
+    expect(jobPin('webgpu', 'wasm')).toBe('webgpu')
+    expect(jobPin('auto', 'wasm')).toBe('wasm')
+    expect(jobPin(undefined, 'cpu')).toBe('cpu')
+    expect(jobPin('auto', undefined)).toBeUndefined()
+  })
+  it('a missing package is named as not installed, with what it needs', () => {
+    const gpu = "Cannot find package '@tensorflow/tfjs-node-gpu' imported from /app/out/main/trainer.js"
+    expect(loadFailureReason('tensorflow-gpu', gpu)).toBe(
+      '@tensorflow/tfjs-node-gpu is not installed (it needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 on Linux or Windows, and libtensorflow, which npm downloads when it installs the package)',
+    )
+    expect(loadFailureReason('tensorflow', "Cannot find package '@tensorflow/tfjs-node' imported from x")).toMatch(/^@tensorflow\/tfjs-node is not installed \(it needs libtensorflow/)
+    // Anything else keeps its own first line.
+    expect(loadFailureReason('tensorflow-gpu', 'libcudart.so.11.0: cannot open shared object file\nstack')).toBe('libcudart.so.11.0: cannot open shared object file')
+    expect(loadFailureReason('webgpu', 'no WebGPU adapter (no GPU driver that WebGPU can use)')).toBe('no WebGPU adapter (no GPU driver that WebGPU can use)')
+  })
+  it('a pinned backend that cannot start is one sentence that names it, the reason and what to do', () => {
+    expect(pinnedFailure('webgpu', 'no WebGPU adapter (no GPU driver that WebGPU can use)')).toBe(
+      'The compute backend is pinned to webgpu, and it could not start: no WebGPU adapter (no GPU driver that WebGPU can use). ' +
+        'Choose another backend or "auto" (the run\'s Backend setting, --backend or WORKBENCH_BACKEND).',
+    )
   })
 })

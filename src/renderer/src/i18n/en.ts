@@ -463,6 +463,18 @@ export default {
       seed: { label: 'Random seed', help: 'Same seed, same data, same settings: same result.' },
       maxSteps: { label: 'Max steps', help: 'Hard limit on training steps. 0 = no limit.' },
       workers: { label: 'Threads', help: 'CPU threads that train at once. 0 = one per core. Results do not depend on it.' },
+      backend: {
+        label: 'Backend',
+        help: 'Where the run computes. Automatic takes the fastest that works here (a graphics card first). A chosen one that cannot start stops the run with the reason.',
+        options: {
+          auto: 'Automatic',
+          'tensorflow-gpu': 'TensorFlow on an NVIDIA card (CUDA)',
+          webgpu: 'WebGPU (any graphics card)',
+          tensorflow: 'TensorFlow on the processor',
+          wasm: 'WebAssembly (processor)',
+          cpu: 'Plain JavaScript (slowest)',
+        },
+      },
     },
     pretrain: {
       maskRate: { label: 'Masked share', help: 'Encoder pretraining hides this share of the words in each text and learns to fill them in (15% is standard).' },
@@ -655,6 +667,7 @@ export default {
     deleteConfirm: 'Delete "{name}" and its files? This cannot be undone.',
   },
   compare: {
+    backendOf: '{run} computed on {backend}',
     title: 'Compare runs',
     subtitle: 'See what changed between runs and what difference it made.',
     pick: 'Choose runs to compare',
@@ -761,6 +774,9 @@ export default {
     other: { plain: 'Part of the exported model.', details: 'A file the export wrote.' },
   },
   backendWords: {
+    webgpu: 'WebGPU on the graphics card ({adapter})',
+    webgpuSoftware: 'WebGPU in software ({adapter}; the processor, not a graphics card)',
+    webgpuShort: 'WebGPU',
     wasmSimd: 'WebAssembly, fast (SIMD), {n} thread(s)',
     wasmPlain: 'WebAssembly, {n} thread(s)',
     tensorflowGpu: 'TensorFlow on the graphics card',

@@ -467,6 +467,18 @@ const zhCN: Schema<typeof en> = {
       seed: { label: '随机种子', help: '相同的种子、数据和设置得到相同的结果。' },
       maxSteps: { label: '最大步数', help: '训练步数的硬上限。0 表示不限。' },
       workers: { label: '线程数', help: '同时训练的 CPU 线程数。0 表示每个核心一个。结果与线程数无关。' },
+      backend: {
+        label: '计算后端',
+        help: '训练在哪里计算。自动会选本机可用的最快后端（优先显卡）。指定的后端无法启动时，训练会停止并说明原因。',
+        options: {
+          auto: '自动',
+          'tensorflow-gpu': 'NVIDIA 显卡上的 TensorFlow（CUDA）',
+          webgpu: 'WebGPU（任意显卡）',
+          tensorflow: '处理器上的 TensorFlow',
+          wasm: 'WebAssembly（处理器）',
+          cpu: '纯 JavaScript（最慢）',
+        },
+      },
     },
     pretrain: {
       maskRate: { label: '遮盖比例', help: '编码器预训练时遮住每条文本中这一比例的词并学习把它们填回去（标准为 15%）。' },
@@ -659,6 +671,7 @@ const zhCN: Schema<typeof en> = {
     deleteConfirm: '删除“{name}”及其文件？此操作无法撤销。',
   },
   compare: {
+    backendOf: '{run} 的计算后端：{backend}',
     title: '对比运行',
     subtitle: '看看运行之间改了什么、带来了什么差别。',
     pick: '选择要对比的运行',
@@ -765,6 +778,9 @@ const zhCN: Schema<typeof en> = {
     other: { plain: '导出模型的一部分。', details: '导出时写入的文件。' },
   },
   backendWords: {
+    webgpu: '显卡上的 WebGPU（{adapter}）',
+    webgpuSoftware: '软件模拟的 WebGPU（{adapter}；在处理器上运行，不是显卡）',
+    webgpuShort: 'WebGPU',
     wasmSimd: 'WebAssembly，快速（SIMD），{n} 个线程',
     wasmPlain: 'WebAssembly，{n} 个线程',
     tensorflowGpu: '在显卡上运行的 TensorFlow',

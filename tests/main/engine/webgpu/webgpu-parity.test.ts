@@ -86,6 +86,6 @@ describe.skipIf(!driverPresent)('WebGPU on the software Vulkan driver', () => {
       try { await initBackend() } catch (err) { console.log(JSON.stringify({ ok: false, message: err.message })) } process.exit(0)`
     // The Vulkan loader is found, but it has no driver to load.
     const r = await node(['--input-type=module', '-e', script], { ...swiftshaderEnv, VK_ICD_FILENAMES: join(dir, 'no-driver.json'), WORKBENCH_BACKEND: 'webgpu' })
-    expect(r).toEqual({ ok: false, message: 'No compute backend could start: webgpu: no WebGPU adapter (no GPU driver that WebGPU can use)' })
+    expect(r).toEqual({ ok: false, message: 'The compute backend is pinned to webgpu, and it could not start: no WebGPU adapter (no GPU driver that WebGPU can use). Choose another backend or "auto" (the run\'s Backend setting, --backend or WORKBENCH_BACKEND).' })
   }, 60_000)
 })
