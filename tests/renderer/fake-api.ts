@@ -145,6 +145,27 @@ export function createFakeApi(): FakeApi {
     return result
   }
 
+  /** Another dataset scored the way the service does: every row with a label the model knows; none in common is refused. */
+  function evaluateOther(runId: string, datasetId: string) {
+    const run = findRun(runId)
+    const ds = state.datasets.find((d) => d.id === datasetId)
+    if (!ds) throw new ApiError(`There is no dataset with id "${datasetId}".`, 'not_found')
+    const known = run.metrics!.labels
+    const unknownLabel = Object.entries(ds.labelCounts).filter(([l]) => !known.includes(l)).reduce((n, [, c]) => n + c, 0)
+    const rows = ds.rowCount - unknownLabel
+    if (!rows) throw new ApiError(`None of the ${unknownLabel} labelled rows of that dataset has a label this model knows (${known.join(', ')}).`, 'bad_input')
+    const correct = Math.round(rows * 0.84)
+    return {
+      runId,
+      datasetId,
+      metrics: { ...run.metrics!, accuracy: correct / rows, macroF1: 0.83, split: 'all' as const, rows, accuracyInterval: { low: 0.8, high: 0.88, level: 0.95 } },
+      split: 'all' as const,
+      rows,
+      ...(unknownLabel ? { unknownLabel } : {}),
+      predictions: [],
+    }
+  }
+
   function findRun(id: string): Run {
     const r = state.runs.find((x) => x.id === id)
     if (!r) throw new Error(`No run with id ${id}.`)
@@ -249,11 +270,11 @@ export function createFakeApi(): FakeApi {
       sweep: (i) => call('runs.sweep', i, () => ({ sweepId: 's1', runs: [] })),
       sweepResult: (i) => call('runs.sweepResult', i, () => ({ sweepId: i.sweepId, metric: 'macroF1', runs: [], bestRunId: null })),
       evaluate: (i) =>
-        call('runs.evaluate', i, () => ({
+        call('runs.evaluate', i, () => (i.datasetId && i.datasetId !== findRun(i.id).datasetId ? evaluateOther(i.id, i.datasetId) : {
           runId: i.id,
           datasetId: 'd1',
           metrics: findRun(i.id).metrics!,
-          split: 'test',
+          split: 'test' as const,
           rows: 2,
           predictions: [
             { index: 1, text: 'awful plot', label: 'neg', predicted: 'pos', probabilities: { neg: 0.4, pos: 0.6 } },

@@ -8,6 +8,8 @@ import { errorMessage, useApi } from '../api'
 /** Results and explanations of trained runs. */
 export const useResultsStore = defineStore('results', () => {
   const evaluations = reactive<Record<string, RunEvaluation>>({})
+  /** Per run: its latest evaluation on another dataset (every labelled row of it). */
+  const otherEvaluations = reactive<Record<string, RunEvaluation>>({})
   const predictions = reactive<Record<string, Prediction & { text: string }>>({})
   const attention = shallowRef<AttentionComparison | null>(null)
   const error = reactive<Record<string, string | null>>({})
@@ -34,6 +36,13 @@ export const useResultsStore = defineStore('results', () => {
     if (r) evaluations[runId] = r
   }
 
+  /** Score a run on every labelled row of another dataset (the answer replaces the previous one). */
+  async function evaluateOn(runId: string, datasetId: string): Promise<void> {
+    delete otherEvaluations[runId]
+    const r = await track(`${runId}:evaluateOther`, () => useApi().runs.evaluate({ id: runId, datasetId }))
+    if (r) otherEvaluations[runId] = r
+  }
+
   /** Classify typed text; only the newest answer is kept when typing fast. */
   async function predict(runId: string, text: string): Promise<void> {
     const seq = (predictSeq[runId] = (predictSeq[runId] ?? 0) + 1)
@@ -52,5 +61,5 @@ export const useResultsStore = defineStore('results', () => {
     if (r) attention.value = r
   }
 
-  return { evaluations, predictions, attention, error, busy, evaluate, predict, loadAttention }
+  return { evaluations, otherEvaluations, predictions, attention, error, busy, evaluate, evaluateOn, predict, loadAttention }
 })
