@@ -255,6 +255,8 @@ export interface Prediction {
   label: string
   probabilities: Record<string, number>
   attention?: AttentionMap
+  /** Table models, with attention asked: which columns the decision looked at ([CLS]'s last-layer attention per column, heads averaged). */
+  columns?: { names: string[]; attention: number[] }
 }
 
 /** Attention for one input: weights[layer][head][query][key], aligned with tokens. */

@@ -1,5 +1,6 @@
 // Messages between the main process and a trainer process. Plain data only.
 import type { RunConfig } from './config'
+import type { ColumnGuess } from './table-guess'
 import type { AttentionMap, BackendInfo, BaseEncoding, BaselineMetrics, KeepBestMetric, MetricPoint, Prediction, RunMetrics, TrainingProgress } from './domain'
 
 /** Rows handed to the engine, already split. Written by main into the run folder as JSON. */
@@ -17,6 +18,8 @@ export interface JobData {
   test?: { texts: string[]; labels: number[]; indices: number[]; images?: ImageRef[] }
   /** For task = 'pretrain': unlabeled text. */
   unlabeled?: string[]
+  /** A table: each text is a row's feature cells as JSON (shared/table-rows.ts); these are the columns' roles. */
+  table?: { columns: ColumnGuess[] }
 }
 
 /** A unit of work for a trainer process. */

@@ -11,6 +11,7 @@ import { isLoraWeight } from './models/lora'
 import type { ModelSpec } from './models/types'
 import { packArrays, unpackArrays, writeFileAtomic, type ArrayEntry, type NamedArray } from './tensor-file'
 import type { TokenizerJSON } from './tokenizers'
+import type { TablePrep } from '../../shared/table-prep'
 
 /** Contents of model.json. */
 export interface ModelFile {
@@ -22,6 +23,8 @@ export interface ModelFile {
   /** Class names in output order ([] for a pretrained language model). */
   labels: string[]
   tokenizer: TokenizerJSON
+  /** Table models: the prep fitted on the training rows (scaling, category lists, labels). */
+  table?: TablePrep
   weightsFile: 'weights.bin'
   weights: ArrayEntry[]
   training: { bestEpoch: number; stoppedEarly: boolean; metrics: RunMetrics | null; createdAt: string }

@@ -16,6 +16,9 @@ import { attentionRollout } from './rollout'
 import { encodeBatch, tokenizerFromJSON, type Tokenizer } from './tokenizers'
 import { encodeRows } from './training/batching'
 import { argmax, classifyRows } from './training/evaluate-rows'
+import { encodeTableRows, type TablePrep } from '../../shared/table-prep'
+import { parseTableRow } from '../../shared/table-rows'
+import { predictTableRows } from './predict-table'
 
 /** A model loaded for prediction; call dispose() when done. */
 export interface LoadedModel {
@@ -24,6 +27,8 @@ export interface LoadedModel {
   tokenizer: Tokenizer
   config: RunConfig
   file: ModelFile
+  /** Table models: the prep that turns cells into the model's inputs. */
+  table: TablePrep | null
   /** Worker threads holding copies of the model (see useInferenceThreads), or null. */
   threads?: InferencePool | null
   dispose(): void
@@ -58,7 +63,7 @@ export async function loadModel(modelDir: string): Promise<LoadedModel> {
   }
   const model = modelFromParams(file.spec, params)
   const loaded: LoadedModel = {
-    model, labels: file.labels, tokenizer: tokenizerFromJSON(file.tokenizer), config: file.config, file, threads: null,
+    model, labels: file.labels, tokenizer: tokenizerFromJSON(file.tokenizer), config: file.config, file, table: file.table ?? null, threads: null,
     dispose: () => {
       void loaded.threads?.stop()
       loaded.threads = null
@@ -75,6 +80,7 @@ function requireClassifier(m: LoadedModel): void {
 /** Classifies texts; with `attention`, adds every layer's and head's weights and the rollout to the pooled token. */
 export async function predictTexts(m: LoadedModel, texts: string[], opts: { attention: boolean }): Promise<Prediction[]> {
   requireClassifier(m)
+  if (m.table) return predictTable(m, m.table, texts, opts)
   const seqLen = m.model.spec.dims.maxLen - 1
   if (!opts.attention) {
     const { probs } = await classify(m, encodeRows(m.tokenizer, texts, seqLen), null)
@@ -101,6 +107,21 @@ export async function predictTexts(m: LoadedModel, texts: string[], opts: { atte
   return out
 }
 
+/** A table row's cells from its JSON, or a refusal that says what a row should look like. */
+function tableCells(prep: TablePrep, texts: string[]): Record<string, string>[] {
+  return texts.map((t, i) => {
+    const cells = parseTableRow(t)
+    if (cells) return cells
+    const example = JSON.stringify(Object.fromEntries([...prep.numeric.map((c) => [c.name, '1.5']), ...prep.categorical.map((c) => [c.name, c.values[0] ?? 'a'])].slice(0, 3)))
+    throw new UserError(`${texts.length > 1 ? `Row ${i + 1}: a` : 'A'} table model reads a row of cells as a JSON object, e.g. ${example}.`)
+  })
+}
+
+function predictTable(m: LoadedModel, prep: TablePrep, texts: string[], opts: { attention: boolean }): Prediction[] {
+  const r = predictTableRows(m.model, prep, tableCells(prep, texts), { attention: opts.attention })
+  return r.probs.map((p, i) => ({ ...toPrediction(m.labels, p), ...(r.attention ? { columns: { names: r.columns, attention: r.attention[i]! } } : {}) }))
+}
+
 function rolloutFor(model: TextModel, layers: number[][][][], T: number): number[] {
   if (!layers.length) return new Array(T).fill(1 / T) // bag of embeddings: every token counts equally
   const { arch, pooling } = model.spec.dims
@@ -123,8 +144,17 @@ export async function evaluateModel(
   if (!data.texts.length) throw new UserError('There are no rows to evaluate on.')
   const bad = data.labels.findIndex((y) => !Number.isInteger(y) || y < 0 || y >= m.labels.length)
   if (bad >= 0) throw new UserError(`Row ${bad + 1} has a label index outside this model's ${m.labels.length} labels.`)
-  const rows = encodeRows(m.tokenizer, data.texts, m.model.spec.dims.maxLen - 1)
-  const { probs, loss } = await classify(m, rows, data.labels)
+  let probs: number[][]
+  let loss: number
+  if (m.table) {
+    const enc = encodeTableRows(m.table, tableCells(m.table, data.texts))
+    const F = enc.width
+    const rows = data.texts.map((_, r) => enc.ids.slice(r * F, r * F + F))
+    const values = data.texts.map((_, r) => enc.values.slice(r * F, r * F + F))
+    ;({ probs, loss } = await classifyRows(m.model, rows, data.labels, 64, values))
+  } else {
+    ;({ probs, loss } = await classify(m, encodeRows(m.tokenizer, data.texts, m.model.spec.dims.maxLen - 1), data.labels))
+  }
   const metrics = classificationMetrics(data.labels, probs.map(argmax), probs, m.labels, loss)
   const predictions = probs.map((p, i) => {
     const pr = toPrediction(m.labels, p)

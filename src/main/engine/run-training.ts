@@ -7,6 +7,7 @@ import type { BaselineMetrics, RunMetrics } from '../../shared/domain'
 import { UserError } from '../../shared/api'
 import type { JobData } from '../../shared/trainer-protocol'
 import { trainBaselineBeside } from './baseline/beside-run'
+import { runTableTraining } from './run-table-training'
 import { selectTrainable, startFromModel } from './finetune'
 import { fitHeadOnFeatures } from './finetune-head'
 import { pretrainObjective } from './pretrain-objective'
@@ -61,6 +62,7 @@ interface JobHeader {
 
 /** Trains (or resumes, or fine-tunes) a model; see TrainingJob. */
 export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: AbortSignal): Promise<TrainingResult> {
+  if (job.data?.table) return runTableTraining(job, cb, signal)
   const config = resolveConfig(null, job.config)
   const data = job.data
   const pretrain = config.task === 'pretrain'

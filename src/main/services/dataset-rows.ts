@@ -5,6 +5,8 @@ import type { SplitName } from '../../shared/domain'
 import type { ImageRef } from '../../shared/trainer-protocol'
 import { oversampleExtras } from '../data/oversample'
 import { splitByCode } from '../data/types'
+import { tableRowJson } from '../../shared/table-rows'
+import type { ColumnGuess } from '../../shared/table-guess'
 import type { DatasetsRepo, RowRecord, VersionSummary } from '../store/datasets-repo'
 
 /** Rows read per page: large enough to be fast, small enough to let other work in between. */
@@ -36,6 +38,8 @@ export interface LoadedSplits {
   test: SplitRows & { indices: number[] }
   /** Texts of rows without a label (for pretraining a language model). */
   unlabeled: string[]
+  /** Tables: the columns' roles; each text is then the row's feature cells as JSON. */
+  table?: { columns: ColumnGuess[] }
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
@@ -90,8 +94,11 @@ export function loadSplitRows(repo: RowSource, versionId: string): LoadedSplits 
     validation: { texts: [], labels: [], indices: [] },
     test: { texts: [], labels: [], indices: [] },
     unlabeled: [],
+    ...(v.columns ? { table: { columns: v.columns } } : {}),
   }
-  scanRowsSync(repo, versionId, (r) => {
+  const columns = v.columns
+  scanRowsSync(repo, versionId, (row) => {
+    const r = columns ? { ...row, text: tableRowJson(columns, row.cells ?? {}) } : row
     if (r.label === null) {
       if (r.text.trim()) out.unlabeled.push(r.text)
       return

@@ -30,7 +30,7 @@ import { toDataset as toDatasetView } from './dataset-view'
 import { locateSource, type ImportSource } from './import-source'
 import { chooseKind, checkTableLabels, mapTableRecord, planTable, relabelRow, retypeColumns } from './table-import'
 import { checkImageLabels, mapImageRecord, planImages, readsImageFolder, type ImageCells } from './image-import'
-import { suggestKind } from '../../shared/dataset-kinds'
+import { suggestKind, type DatasetKind } from '../../shared/dataset-kinds'
 import { guessTableColumns } from '../../shared/table-guess'
 
 /** What the service needs from the composition root. */
@@ -61,7 +61,7 @@ export type { LoadedSplits, SplitRows } from './dataset-rows'
 /** The API handlers plus what the runs service and the terminal need. */
 export type DatasetService = WorkbenchHandlers['datasets'] & {
   /** The dataset's current version (what a new run trains on). */
-  resolveVersion(datasetId: string): { datasetId: string; versionId: string }
+  resolveVersion(datasetId: string): { datasetId: string; versionId: string; kind: DatasetKind }
   /** All labelled rows of a version by split; oversampling applied to train if the version asks. */
   loadSplitRows(versionId: string): LoadedSplits
   /** Import and wait for it (the terminal's `workbench import`). */
@@ -471,7 +471,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     resolveVersion(datasetId) {
       const d = mustGet(datasetId)
-      return { datasetId: d.id, versionId: d.version.id }
+      return { datasetId: d.id, versionId: d.version.id, kind: d.kind }
     },
 
     loadSplitRows: (versionId) => loadSplitRows(repo, versionId),

@@ -4,10 +4,11 @@ import type { PresetName } from '../../shared/config'
 import { sizePreset, type DataProfile, type PresetSizing } from '../../shared/preset-sizing'
 import type { JobData } from '../../shared/trainer-protocol'
 import { profileOf } from './data-profile'
+import { sizeTablePreset } from '../../shared/preset-sizing-table'
 
 /** What the sizer needs from the datasets service. */
 export interface SizerDatasets {
-  resolveVersion(datasetId: string): { versionId: string }
+  resolveVersion(datasetId: string): { versionId: string; kind?: string }
   loadSplitRows(versionId: string): JobData
 }
 
@@ -17,12 +18,24 @@ export type PresetSizer = (preset: PresetName | undefined, datasetId: string, ov
 /** Build a sizer over the datasets service (profiles cached per dataset version). */
 export function createPresetSizer(datasets: SizerDatasets): PresetSizer {
   const profiles = new Map<string, DataProfile>()
+  const tables = new Map<string, number>()
   return (preset, datasetId, overrides) => {
-    if (!preset) return null
     const o = (overrides ?? {}) as { task?: unknown; finetune?: { fromRunId?: unknown; baseId?: unknown }; train?: { batchSize?: unknown } }
     // Pretraining and fine-tunes keep their own shapes.
     if (o.task === 'pretrain' || o.finetune?.fromRunId || o.finetune?.baseId) return null
-    const { versionId } = datasets.resolveVersion(datasetId)
+    const { versionId, kind } = datasets.resolveVersion(datasetId)
+    const batch = typeof o.train?.batchSize === 'number' ? o.train.batchSize : 32
+    if (kind === 'table') {
+      // A table is always sized (the text defaults would be far too big): balanced when no preset is named.
+      let n = tables.get(versionId)
+      if (n === undefined) {
+        n = datasets.loadSplitRows(versionId).train.texts.length
+        tables.set(versionId, n)
+        if (tables.size > 32) tables.delete(tables.keys().next().value!)
+      }
+      return sizeTablePreset(preset ?? 'balanced', n, batch)
+    }
+    if (!preset) return null
     let profile = profiles.get(versionId)
     if (!profile) {
       const data = datasets.loadSplitRows(versionId)
@@ -31,7 +44,6 @@ export function createPresetSizer(datasets: SizerDatasets): PresetSizer {
       profiles.set(versionId, profile)
       if (profiles.size > 32) profiles.delete(profiles.keys().next().value!)
     }
-    const batch = typeof o.train?.batchSize === 'number' ? o.train.batchSize : 32
     return sizePreset(preset, profile, batch)
   }
 }

@@ -18,6 +18,7 @@ export interface RunDatasets {
 export function loadRunData(datasets: RunDatasets, datasetId: string, config: RunConfig): { versionId: string; data: JobData } {
   const { versionId } = datasets.resolveVersion(datasetId)
   const data = datasets.loadSplitRows(versionId)
+  if (config.task === 'pretrain' && data.table) throw new UserError('Pretraining learns from text; this dataset is a table. Train a classifier instead.')
   if (config.task === 'pretrain') {
     // A language model learns from every text it may see: unlabeled rows and the training split.
     const unlabeled = [...(data.unlabeled ?? []), ...data.train.texts, ...(config.pretrain.textDir ? readPretrainTexts(config.pretrain.textDir) : [])]

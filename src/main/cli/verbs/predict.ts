@@ -6,6 +6,8 @@ import { UserError, type RunEvaluation } from '../../../shared/api'
 import type { Prediction } from '../../../shared/domain'
 import { pct, scoreCaption } from '../format'
 import { defineVerb, need } from '../verb'
+import { parseTableRow } from '../../../shared/table-rows'
+import { openTable } from '../../data/open-table'
 
 type EvalRow = RunEvaluation['predictions'][number]
 
@@ -48,15 +50,29 @@ async function* linesOf(path: string): AsyncGenerator<string> {
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) if (line.trim()) yield line
 }
 
+/** The rows of a CSV/XLSX (`--file` of a table run), each as its cells' JSON. */
+async function* tableRowsOf(path: string): AsyncGenerator<string> {
+  const { reader } = await openTable(path)
+  try {
+    for await (const r of reader.records) yield JSON.stringify(r.values)
+  } finally {
+    reader.close()
+  }
+}
+
 const predict = defineVerb({
   words: ['predict'],
-  usage: '--run ID (--text T | --file F) [--attention] [--jsonl]',
-  summary: 'Predict the label of a text, or of each line of a file (written as each is predicted).',
-  options: { run: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' }, attention: { type: 'boolean' } },
+  usage: '--run ID (--text T | --row JSON | --file F) [--attention] [--jsonl]',
+  summary: "Predict the label of a text, of a table row (--row '{\"col\":\"value\"}'), or of each line of a file (a CSV/XLSX of rows for a table run), written as each is predicted.",
+  options: { run: { type: 'string' }, text: { type: 'string' }, row: { type: 'string' }, file: { type: 'string' }, attention: { type: 'boolean' } },
   async run({ api, flags, out }) {
     const id = need(flags.run, '--run ID')
     const attention = !!flags.attention
-    if (flags.text !== undefined && flags.file !== undefined) throw new UserError('Give --text or --file, not both.')
+    if ([flags.text, flags.file, flags.row].filter((x) => x !== undefined).length > 1) throw new UserError('Give one of --text, --row or --file.')
+    if (flags.row !== undefined) {
+      if (!parseTableRow(flags.row)) throw new UserError(`--row takes a table row as a JSON object of column -> value, e.g. '{"width": 1.5, "colour": "red"}'.`)
+      flags.text = flags.row
+    }
     if (flags.text !== undefined) {
       const p = { text: flags.text, ...(await api.runs.predict({ id, text: flags.text, attention })) }
       await out.result(p, () => `${p.label}\t${p.text}`)
@@ -75,7 +91,9 @@ const predict = defineVerb({
       count += chunk.length
       chunk = []
     }
-    for await (const text of linesOf(flags.file)) {
+    const run = await api.runs.get({ id })
+    const table = run.datasetId !== null && (await api.datasets.get({ id: run.datasetId }).catch(() => null))?.kind === 'table'
+    for await (const text of table ? tableRowsOf(flags.file) : linesOf(flags.file)) {
       chunk.push(text)
       if (chunk.length >= predictChunk) await flush()
     }

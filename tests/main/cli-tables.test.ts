@@ -1,0 +1,54 @@
+// A table through the terminal: import as a table, train (the table encoder, its baseline beside it),
+// predict a row given as JSON (with the columns it looked at) and a CSV of rows.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tableCsv, tinyTable } from '../helpers/tiny-table'
+
+const cli = join(process.cwd(), 'src/main/cli.ts')
+const home = mkdtempSync(join(tmpdir(), 'wb-cli-tables-'))
+function workbench(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, WORKBENCH_BACKEND: 'cpu' }, timeout: 240_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+const json = (r: { code: number | null; stdout: string; stderr: string }) => {
+  expect(r.code, r.stderr).toBe(0)
+  return JSON.parse(r.stdout)
+}
+
+describe('workbench with a table', () => {
+  it('imports a CSV as a table, trains the table encoder with a table baseline, and predicts rows given with --row or a CSV', () => {
+    writeFileSync(join(home, 'points.csv'), tableCsv(tinyTable(400, 11)))
+    const ds = json(workbench('datasets', 'import', join(home, 'points.csv'), '--json'))
+    expect(ds.kind).toBe('table')
+    const cols = workbench('datasets', 'columns', ds.id)
+    expect(cols.stdout).toMatch(/id: id\. .*left out/)
+
+    const run = json(workbench('train', '--dataset', ds.id, '--preset', 'quick', '--set', 'train.epochs=12', '--json'))
+    expect(run.status).toBe('completed')
+    expect(run.config.model.dModel).toBe(32)
+    expect(run.metrics.accuracy).toBeGreaterThan(0.6)
+    expect(run.metrics.baseline.kind).toBe('table-logreg')
+    expect(run.metrics.baseline.features).toBe(2 * 2 + (3 + 2))
+
+    const p = json(workbench('predict', '--run', run.id, '--row', '{"width": 90, "height": 10, "colour": "red"}', '--attention', '--json'))
+    expect(Object.keys(p.probabilities).sort()).toEqual(['hi', 'lo'])
+    expect(p.columns.names).toEqual(['width', 'height', 'colour'])
+    expect(p.columns.attention).toHaveLength(3)
+    for (const a of p.columns.attention) expect(a).toBeGreaterThan(0)
+
+    const rows = tinyTable(5, 99)
+    writeFileSync(join(home, 'new.csv'), tableCsv(rows))
+    const many = workbench('predict', '--run', run.id, '--file', join(home, 'new.csv'), '--jsonl')
+    expect(many.code, many.stderr).toBe(0)
+    const lines = many.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; text: string })
+    expect(lines).toHaveLength(5)
+    expect(JSON.parse(lines[0]!.text).width).toBe(rows.rows[0]!.width)
+
+    const bad = workbench('predict', '--run', run.id, '--text', 'not a row')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/table model reads a row of cells as a JSON object, e\.g\. \{"width":"1\.5"/)
+  }, 300_000)
+})
