@@ -292,12 +292,24 @@ export interface DatasetStats {
 }
 
 /** What a config will cost before it runs. */
+/** Codes of the plan's warnings (the renderer's `planWarning.<code>` texts). */
+export type PlanWarningCode = 'noValidation' | 'fewExamples' | 'vocabLarge' | 'memory' | 'longFullAttention'
+
+/** One plan warning: its code, the numbers in it, and the English sentence. */
+export interface PlanWarning {
+  code: PlanWarningCode
+  params: Record<string, number | string>
+  text: string
+}
+
 export interface RunPlan {
   config: RunConfig
   parameters: number
   memoryMb: number
   estimatedSeconds: number | null
   warnings: string[]
+  /** The same warnings as codes with their numbers, in the same order (the UI words them in its language). */
+  warningCodes?: PlanWarning[]
   /** Present when the duration comes from timing this config's training steps on this machine. */
   calibration?: { tokensPerSec: number; msPerStep: number; backend: string }
   /** When a preset was named: what it chose for this dataset and why (merged under the given config). */

@@ -1,5 +1,6 @@
 // What a run will take before it runs: the vocabulary and tokens it will see, its duration, and
 // warnings. The model's own size and work come from the registry's cost model (shared/run-cost).
+import type { PlanWarning, PlanWarningCode } from '../../shared/api'
 import type { RunConfig } from '../../shared/config'
 import { finetuneModeOf } from '../../shared/finetune-modes'
 import { usefulVocabLimit, vocabTooLarge } from '../../shared/preset-sizing'
@@ -101,22 +102,27 @@ export function estimateSecondsAt(config: RunConfig, epochTokens: number, nTrain
 /** Above these a config cannot train on a desktop; the user gets a sentence instead of an OOM. */
 export const planLimits = { maxParameters: 300_000_000, maxMemoryMb: 16_000 }
 
-/** Plain-language warnings about a config for this dataset (nothing blocking). */
-export function planWarnings(config: RunConfig, data: JobData, memoryMb: number): string[] {
-  const w: string[] = []
+/** Plain-language warnings about a config for this dataset (nothing blocking), with their codes for the UI's languages. */
+export function planNotices(config: RunConfig, data: JobData, memoryMb: number): PlanWarning[] {
+  const w: PlanWarning[] = []
   const nTrain = data.train.texts.length
+  const add = (code: PlanWarningCode, params: PlanWarning['params'], text: string) => w.push({ code, params, text })
   if (config.task === 'classify' && data.validation.texts.length === 0) {
-    w.push('The dataset has no validation rows, so training cannot measure accuracy or stop early. Split the dataset first.')
+    add('noValidation', {}, 'The dataset has no validation rows, so training cannot measure accuracy or stop early. Split the dataset first.')
   }
   if (config.task === 'classify' && nTrain > 0 && nTrain < 50) {
-    w.push(`Only ${nTrain} training examples: expect unstable results; the bag-of-embeddings baseline may do better.`)
+    add('fewExamples', { n: nTrain }, `Only ${nTrain} training examples: expect unstable results; the bag-of-embeddings baseline may do better.`)
   }
   if (vocabTooLarge(config.tokenizer.vocabSize, nTrain, config.tokenizer.kind)) {
-    w.push(`The vocabulary (${config.tokenizer.vocabSize}) is large for ${nTrain} examples, which can teach about ${usefulVocabLimit(nTrain)} entries; most would never be learned.`)
+    const limit = usefulVocabLimit(nTrain)
+    add('vocabLarge', { vocab: config.tokenizer.vocabSize, n: nTrain, limit }, `The vocabulary (${config.tokenizer.vocabSize}) is large for ${nTrain} examples, which can teach about ${limit} entries; most would never be learned.`)
   }
-  if (memoryMb > 4000) w.push(`Training needs about ${(memoryMb / 1024).toFixed(1)} GB of memory; reduce the batch size or sequence length if the machine has less.`)
+  if (memoryMb > 4000) {
+    const gb = (memoryMb / 1024).toFixed(1)
+    add('memory', { gb }, `Training needs about ${gb} GB of memory; reduce the batch size or sequence length if the machine has less.`)
+  }
   if (config.model.seqLen >= 512 && config.model.attention === 'full') {
-    w.push('Long sequences with full attention are slow; sliding-window or linear attention costs less.')
+    add('longFullAttention', {}, 'Long sequences with full attention are slow; sliding-window or linear attention costs less.')
   }
   return w
 }

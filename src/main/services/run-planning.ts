@@ -5,7 +5,7 @@ import type { RunConfig } from '../../shared/config'
 import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import type { JobData } from '../../shared/trainer-protocol'
 import type { Calibration } from './run-calibrations'
-import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planWarnings, tokensPerEpoch } from './run-plan'
+import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planNotices, tokensPerEpoch } from './run-plan'
 
 /** Tokens per second an earlier run measured for its config. */
 export interface ThroughputSample {
@@ -19,18 +19,20 @@ export function planRun(config: RunConfig, data: JobData, known: Calibration | u
   const vocab = effectiveVocab(data, config)
   const parameters = countParameters(config, nClasses, vocab)
   const memoryMb = estimateMemoryMb(config, parameters, nClasses, vocab)
-  const warnings = planWarnings(config, data, memoryMb)
+  const notices = planNotices(config, data, memoryMb)
+  const warnings = notices.map((n) => n.text)
+  const warningCodes = notices
   const epochTokens = tokensPerEpoch(data, config)
   const nTrain = data.train.texts.length
   // A calibration of this very config beats scaling other configs' throughput.
   const calibration = known
   if (calibration) {
     const estimatedSeconds = estimateSecondsAt(config, epochTokens, nTrain, calibration.tokensPerSec)
-    return { config, parameters, memoryMb, estimatedSeconds, warnings, calibration }
+    return { config, parameters, memoryMb, estimatedSeconds, warnings, warningCodes, calibration }
   }
   const samples = throughput().map((s) => ({ ...s, nClasses: 2 }))
   const estimatedSeconds = estimateSeconds(config, nClasses, epochTokens, nTrain, samples)
-  return { config, parameters, memoryMb, estimatedSeconds, warnings }
+  return { config, parameters, memoryMb, estimatedSeconds, warnings, warningCodes }
 }
 
 /** Refuses, in plain words, a plan past what a desktop can train. */

@@ -327,6 +327,10 @@ describe('runs service: history', () => {
     // Asking for more than 128 rows can teach is still warned about, naming the same limit.
     const asked = await service.plan({ datasetId: 'small', preset: 'balanced', config: { tokenizer: { vocabSize: 1500 } } })
     expect(asked.warnings.join(' ')).toContain('The vocabulary (1500) is large for 128 examples, which can teach about 512 entries')
+    // The same warning as a code with its numbers, for the UI's languages.
+    const i = asked.warnings.findIndex((w) => w.startsWith('The vocabulary'))
+    expect(asked.warningCodes![i]).toMatchObject({ code: 'vocabLarge', params: { vocab: 1500, n: 128, limit: 512 } })
+    expect(asked.warningCodes!.map((w) => w.text)).toEqual(asked.warnings)
   })
 
   it('calibrates: the duration comes from the measured throughput, and the measurement is cached per config', async () => {

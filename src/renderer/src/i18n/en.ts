@@ -754,6 +754,13 @@ export default {
     keptLive: 'So far the run keeps epoch {epoch} (best validation {by}: {value}).',
     scoredRows: 'Scored {n} rows.',
   },
+  planWarning: {
+    noValidation: 'The dataset has no validation rows, so training cannot measure accuracy or stop early. Split the dataset first.',
+    fewExamples: 'Only {n} training examples: expect unstable results; the bag-of-embeddings baseline may do better.',
+    vocabLarge: 'The vocabulary ({vocab}) is large for {n} examples, which can teach about {limit} entries; most would never be learned.',
+    memory: 'Training needs about {gb} GB of memory; reduce the batch size or sequence length if the machine has less.',
+    longFullAttention: 'Long sequences with full attention are slow; sliding-window or linear attention costs less.',
+  },
   evalOther: {
     title: 'Score on another dataset',
     explain: 'Check the model on a separate labelled dataset you imported: every labelled row of it is scored (not only its test rows).',

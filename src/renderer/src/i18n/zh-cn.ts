@@ -758,6 +758,13 @@ const zhCN: Schema<typeof en> = {
     keptLive: '目前保留第 {epoch} 轮（验证{by}最好：{value}）。',
     scoredRows: '共评估 {n} 条数据。',
   },
+  planWarning: {
+    noValidation: '数据集没有验证集数据，训练无法衡量准确率，也无法提前停止。请先划分数据集。',
+    fewExamples: '只有 {n} 条训练样本：结果可能不稳定；词向量袋基线也许更好。',
+    vocabLarge: '对 {n} 条样本来说，词表（{vocab}）太大：它们大约只能教会 {limit} 个词条，其余多半学不到。',
+    memory: '训练大约需要 {gb} GB 内存；如果机器内存不够，请减小批大小或序列长度。',
+    longFullAttention: '长序列配合完整注意力很慢；滑动窗口或线性注意力更省。',
+  },
   evalOther: {
     title: '在另一个数据集上评分',
     explain: '用你导入的另一个带标签数据集检查模型：它的每一条带标签的数据都会被评分（不只是测试集）。',
