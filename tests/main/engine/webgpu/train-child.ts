@@ -1,7 +1,11 @@
 // Child process of the WebGPU parity test: trains a tiny model of one architecture on one pinned
-// backend from a fixed seed and prints one JSON line {backend, description, losses, labels, positive, stepMs}.
+// backend from a fixed seed, exports it (the tfjs bundle, verified on the same backend) and prints one JSON
+// line {backend, description, losses, labels, positive, exported: {ok, maxProbDiff, labels, positive}, stepMs}.
 //   node --import tsx train-child.ts <backend> <arch> <runDir>
 import { initBackend, loadModel, predictTexts, runTraining } from '../../../../src/main/engine'
+import { exportModel, parseBundle, readBundleSource } from '../../../../src/main/engine/export'
+import { loadClassifier } from '../../../../src/main/engine/export/runtime/classifier'
+import { tfForRuntime } from '../../../../src/main/engine/export/verify'
 import type { BackendChoice } from '../../../../src/main/engine/backend-select'
 import { resolveConfig } from '../../../../src/shared/config'
 import type { JobData } from '../../../../src/shared/trainer-protocol'
@@ -31,7 +35,15 @@ try {
   const predictions = await predictTexts(model, val.texts, { attention: false })
   const labels = predictions.map((p) => p.label)
   const positive = predictions.map((p) => p.probabilities.positive)
-  console.log(JSON.stringify({ ok: true, backend: backend.name, description: backend.description, losses, labels, positive, stepMs }))
+  model.dispose()
+  // The exported bundle, as predict.mjs runs it (graph model + the bundle's tokenizer), on this backend.
+  const outDir = `${runDir}/export`
+  const { verification } = await exportModel({ modelDir: `${runDir}/model`, outDir, formats: ['tfjs'], data: null, card: {} })
+  const classifier = await loadClassifier(tfForRuntime, parseBundle(await readBundleSource(outDir)).runtime)
+  const got = await classifier.classify(val.texts)
+  classifier.dispose()
+  const exported = { ok: verification.ok, maxProbDiff: verification.maxProbDiff, labels: got.map((p) => p.label), positive: got.map((p) => p.probabilities.positive!) }
+  console.log(JSON.stringify({ ok: true, backend: backend.name, description: backend.description, losses, labels, positive, exported, stepMs }))
 } catch (err) {
   console.log(JSON.stringify({ ok: false, message: (err as Error).message }))
 }

@@ -1,8 +1,9 @@
 // WebGPU parity: each architecture trains a few steps from the same seed on WebGPU (pinned, on the
 // SwiftShader Vulkan driver that Debian's Chromium ships) and on wasm, each in its own process; the
-// losses and the saved model's predictions agree. Measured: within 1e-6 (float32 rounding); the
-// tolerance is 1e-4. Also: the automatic chain never picks the software adapter, and a pinned WebGPU
-// without any adapter fails with a plain message.
+// losses, the saved model's predictions and the exported bundle's predictions agree. Measured: losses
+// within 6e-8, probabilities (saved and exported) within 6e-8 (float32 rounding); the tolerance is 1e-4.
+// Also: the automatic chain never picks the software adapter, and a pinned WebGPU without any adapter
+// fails with a plain message.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,7 +21,8 @@ const probeModule = join(process.cwd(), 'src/main/engine/backend.ts')
 const dir = mkdtempSync(join(tmpdir(), 'webgpu-parity-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-interface Trained { ok: true; backend: string; description: string; losses: number[]; labels: string[]; positive: number[] }
+interface Exported { ok: boolean; maxProbDiff: number; labels: string[]; positive: number[] }
+interface Trained { ok: true; backend: string; description: string; losses: number[]; labels: string[]; positive: number[]; exported: Exported }
 type Reply = Trained | { ok: false; message: string }
 
 function node(args: string[], env: Record<string, string>): Promise<Reply> {
@@ -70,7 +72,15 @@ describe.skipIf(!driverPresent)('WebGPU on the software Vulkan driver', () => {
       expect(maxDiff(gpu.losses, wasm.losses)).toBeLessThan(TOLERANCE)
       expect(maxDiff(gpu.positive, wasm.positive)).toBeLessThan(TOLERANCE)
       expect(gpu.labels).toEqual(wasm.labels)
-    }, 120_000)
+      // The exported bundle (graph model + tokenizer, as predict.mjs runs it) passed its own check on each
+      // backend and predicts the same labels from the WebGPU-trained run as from the wasm-trained one.
+      expect(gpu.exported.ok && wasm.exported.ok).toBe(true)
+      expect(gpu.exported.labels).toEqual(wasm.exported.labels)
+      expect(gpu.exported.labels).toEqual(gpu.labels)
+      expect(maxDiff(gpu.exported.positive, wasm.exported.positive)).toBeLessThan(TOLERANCE)
+      console.info(`${arch}: WebGPU vs wasm, largest loss difference ${maxDiff(gpu.losses, wasm.losses).toExponential(1)}, ` +
+        `probability ${maxDiff(gpu.positive, wasm.positive).toExponential(1)}, exported probability ${maxDiff(gpu.exported.positive, wasm.exported.positive).toExponential(1)}`)
+    }, 180_000)
   }
 
   it('the automatic chain skips the software adapter and says so', async () => {
