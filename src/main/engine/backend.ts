@@ -50,6 +50,11 @@ export async function initBackend(order?: BackendChoice[], runSetting?: string):
   throw new Error(`No compute backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`)
 }
 
+/** The largest buffer the active WebGPU adapter allows (bytes); null on any other backend. */
+export function activeBufferLimit(): number | null {
+  return current?.adapter && tf.getBackend() === 'webgpu' ? current.adapter.maxBufferBytes : null
+}
+
 function tfName(choice: BackendChoice): string {
   return choice === 'tensorflow-gpu' || choice === 'tensorflow' ? 'tensorflow' : choice
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { finetuneMode, resolveConfig, type RunConfig } from '../../shared/config'
 import type { BaselineMetrics, RunMetrics } from '../../shared/domain'
 import { UserError } from '../../shared/api'
+import { adapterFitProblem } from '../../shared/adapter-limits'
+import { activeBufferLimit } from './backend'
 import type { JobData } from '../../shared/trainer-protocol'
 import { trainBaselineBeside } from './baseline/beside-run'
 import { runTableTraining } from './run-table-training'
@@ -105,6 +107,10 @@ export async function runTraining(job: TrainingJob, cb: TrainCallbacks, signal: 
     const all = trainRows.length + valRows.length
     cb.onLog('warn', `${cut.truncated} of ${all} texts are longer than the model's ${seqLen} tokens and were cut at the end (${Math.round((100 * cut.truncated) / all)}%).`)
   }
+  // On WebGPU every tensor is one GPU buffer: a model or batch past the adapter's limit is refused up front, saying what to lower.
+  const bufferLimit = activeBufferLimit()
+  const tooBig = bufferLimit ? adapterFitProblem(header.spec, cfg.train.batchSize, bufferLimit) : null
+  if (tooBig) throw new UserError(tooBig)
   const model = buildModel(header.spec, cfg.train.seed)
   let runner: Awaited<ReturnType<typeof startRunner>> = null
   try {

@@ -1,7 +1,8 @@
 // Child process of the WebGPU parity test: trains a tiny model of one architecture on one pinned
 // backend from a fixed seed, exports it (the tfjs bundle, verified on the same backend) and prints one JSON
 // line {backend, description, losses, labels, positive, exported: {ok, maxProbDiff, labels, positive}, stepMs}.
-//   node --import tsx train-child.ts <backend> <arch> <runDir>
+//   node --import tsx train-child.ts <backend> <arch> <runDir> [oversize]
+// With `oversize` the batch and sequence length are far past any adapter's buffer limit (the run must refuse).
 import { initBackend, loadModel, predictTexts, runTraining } from '../../../../src/main/engine'
 import { exportModel, parseBundle, readBundleSource } from '../../../../src/main/engine/export'
 import { loadClassifier } from '../../../../src/main/engine/export/runtime/classifier'
@@ -11,7 +12,7 @@ import { resolveConfig } from '../../../../src/shared/config'
 import type { JobData } from '../../../../src/shared/trainer-protocol'
 import { tinyTexts } from '../../../helpers/tiny-data'
 
-const [backendName, arch, runDir] = process.argv.slice(2) as [BackendChoice, 'encoder' | 'decoder' | 'bag', string]
+const [backendName, arch, runDir, oversize] = process.argv.slice(2) as [BackendChoice, 'encoder' | 'decoder' | 'bag', string, string?]
 
 try {
   const backend = await initBackend([backendName])
@@ -19,9 +20,9 @@ try {
   const val = tinyTexts(8, 99)
   const data: JobData = { labels: ['negative', 'positive'], train, validation: { ...val, indices: val.texts.map((_, i) => i) } }
   const config = resolveConfig(null, {
-    model: { arch, dModel: 16, nHeads: 2, nLayers: 1, ffnDim: 32, seqLen: 16, dropout: 0.1, attnDropout: 0.1 },
+    model: { arch, dModel: 16, nHeads: 2, nLayers: 1, ffnDim: 32, seqLen: oversize ? 512 : 16, dropout: 0.1, attnDropout: 0.1 },
     tokenizer: { kind: 'word', vocabSize: 64 },
-    train: { epochs: 1, batchSize: 8, learningRate: 3e-3, patience: 0, seed: 5 },
+    train: { epochs: 1, batchSize: oversize ? 1024 : 8, learningRate: 3e-3, patience: 0, seed: 5 },
   })
   const losses: number[] = []
   const t0 = performance.now()

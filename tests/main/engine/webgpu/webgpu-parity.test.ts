@@ -83,6 +83,12 @@ describe.skipIf(!driverPresent)('WebGPU on the software Vulkan driver', () => {
     }, 180_000)
   }
 
+  it("a batch past the adapter's buffer limit is refused before training, saying what to lower", async () => {
+    const r = await node([child, 'webgpu', 'encoder', join(dir, 'oversize'), 'oversize'], swiftshaderEnv)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.message).toMatch(/^This run needs the attention scores \(batch 1024 x 2 heads x 513 x 513 positions\) in one array of \d+ MiB, more than the \d+ MiB this graphics card's WebGPU allows for one buffer\. Lower the batch size to \d+ or less, or choose another backend\.$/)
+  }, 60_000)
+
   it('the automatic chain skips the software adapter and says so', async () => {
     const script = `const { initBackend } = await import(${JSON.stringify(probeModule)})
       const info = await initBackend(); console.log(JSON.stringify({ ok: true, ...info })); process.exit(0)`
