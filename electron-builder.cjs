@@ -53,7 +53,9 @@ module.exports = {
   ],
   // Native modules and WebAssembly load from real files, outside the archive; sharp's binding finds libvips
   // (a shared library beside it under @img) by a relative path, so both packages are unpacked whole.
-  asarUnpack: ['**/*.node', '**/*.wasm', 'node_modules/onnxruntime-node/bin/**', 'node_modules/sharp/**', 'node_modules/@img/**'],
+  // Dawn (WebGPU in the trainer process): dawn.node loads the DirectX shader compilers beside it on
+  // Windows (d3dcompiler_47.dll, dxcompiler.dll), so the target's folder of webgpu/dist is unpacked whole.
+  asarUnpack: ['**/*.node', '**/*.wasm', 'node_modules/onnxruntime-node/bin/**', 'node_modules/sharp/**', 'node_modules/@img/**', 'node_modules/webgpu/dist/**'],
   // Security fuses for packaged builds: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect, the
   // app only from its (integrity-checked) asar, cookies encrypted. Trainers are utilityProcesses,
   // which need none of these.

@@ -49,6 +49,37 @@ describe('installer configuration', () => {
     expect(pkg.scripts.dist).toMatch(/^node scripts\/ensure-electron\.mjs dist && npm run build && electron-builder/)
   })
 
+  it("ships only the target's Dawn (WebGPU) build, unpacked beside the libraries it loads", () => {
+    // electron-builder matches `files` and `asarUnpack` with minimatch, after expanding ${platform} and ${arch}.
+    const { minimatch } = createRequire(require.resolve('app-builder-lib/package.json'))('minimatch') as typeof import('minimatch')
+    const expand = (p: string, platform: string, arch: string) => p.replaceAll('${platform}', platform).replaceAll('${arch}', arch)
+    const kept = (path: string, platform: string, arch: string) =>
+      !config.files.filter((p) => p.startsWith('!')).some((p) => minimatch(path, expand(p.slice(1), platform, arch), { dot: true }))
+    const unpacked = (path: string) => config.asarUnpack.some((p) => minimatch(path, p, { dot: true }))
+    const dist = 'node_modules/webgpu/dist'
+    const builds = ['linux-x64', 'linux-arm64', 'win32-x64', 'win32-arm64', 'darwin-universal']
+    const shipped = (platform: string, arch: string) => builds.filter((b) => kept(`${dist}/${b}/dawn.node`, platform, arch))
+    expect(shipped('linux', 'x64')).toEqual(['linux-x64'])
+    expect(shipped('linux', 'arm64')).toEqual(['linux-arm64'])
+    expect(shipped('win32', 'x64')).toEqual(['win32-x64'])
+    expect(shipped('win32', 'arm64')).toEqual(['win32-arm64'])
+    expect(shipped('darwin', 'arm64')).toEqual(['darwin-universal'])
+    expect(shipped('darwin', 'x64')).toEqual(['darwin-universal'])
+    // On Windows the shader compilers are shipped and sit outside the archive beside dawn.node.
+    for (const f of ['dawn.node', 'd3dcompiler_47.dll', 'dxcompiler.dll']) {
+      expect(kept(`${dist}/win32-x64/${f}`, 'win32', 'x64')).toBe(true)
+      expect(unpacked(`${dist}/win32-x64/${f}`)).toBe(true)
+    }
+    // Every file npm installed for this system's build is kept and unpacked.
+    const here = builds.find((b) => b === `${process.platform}-${process.platform === 'darwin' ? 'universal' : process.arch}`)
+    if (here) {
+      for (const f of readdirSync(join(root, dist, here))) {
+        expect(kept(`${dist}/${here}/${f}`, process.platform, process.arch), f).toBe(true)
+        expect(unpacked(`${dist}/${here}/${f}`), f).toBe(true)
+      }
+    }
+  })
+
   it('sets the security fuses for packaged builds', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
