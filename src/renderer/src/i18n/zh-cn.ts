@@ -164,6 +164,17 @@ const zhCN: Schema<typeof en> = {
       tableNotReady: '请恰好选择一个标签列，并至少保留一个数值列或类别列。',
     },
   },
+  tableExplorer: {
+    row: '试一行',
+    rowHelp: '填写各列（先给出一条测试数据）并查看决策关注了哪些列。',
+    numeric: '数字，留空表示缺失',
+    categorical: '类别，留空表示缺失',
+    predict: '预测',
+    looked: '决策关注了哪些列（注意力占比）',
+    average: '各列的平均关注',
+    averageHelp: '每列获得的注意力占比，在 {n} 条测试数据上取平均。',
+    tryInExplorer: '表格模型需要一整行各列的值：请在“注意力”标签页中试一试。',
+  },
   doctor: {
     title: '数据集医生',
     seqLen: '模型读取长度（词）',
@@ -255,11 +266,11 @@ const zhCN: Schema<typeof en> = {
       },
       'table-constant-columns': {
         title: '只有一个值的列',
-        detail: '{columns} 在每一行中都是同一个值，对区分类别没有帮助。可将其标为标识列，不参与训练。',
+        detail: one('{columns} 在每一行中都是同一个值，对区分类别没有帮助。可将其标为标识列，不参与训练。'),
       },
       'table-id-columns': {
         title: '类似标识的列',
-        detail: '{columns} 作为类别列，几乎每一行的值都不同，像标识一样：模型只能死记硬背。可将其标为标识列，不参与训练。',
+        detail: one('{columns} 作为类别列，几乎每一行的值都不同，像标识一样：模型只能死记硬背。可将其标为标识列，不参与训练。'),
         detail_ignored: '作为标识或自由文本而不参与训练的列：{ignored}。如果某列应当参与，请修改它的角色。',
       },
     },
