@@ -238,6 +238,8 @@ export interface DatasetRow {
   text: string
   label: string | null
   split: SplitName | null
+  /** Table rows: every cell by column name. */
+  cells?: Record<string, string>
 }
 
 /** What inspecting a file found. */

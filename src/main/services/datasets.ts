@@ -370,7 +370,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     preview({ id, offset, limit, split }) {
       const d = mustGet(id)
-      const rows: DatasetRow[] = repo.page(d.version.id, offset, limit, split).map((r) => ({ index: r.idx, text: r.text, label: r.label, split: r.split }))
+      const rows: DatasetRow[] = repo.page(d.version.id, offset, limit, split).map((r) => ({ index: r.idx, text: r.text, label: r.label, split: r.split, ...(r.cells ? { cells: r.cells } : {}) }))
       return { rows, total: repo.count(d.version.id, split) }
     },
 

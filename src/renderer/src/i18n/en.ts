@@ -157,6 +157,17 @@ export default {
       tableNotReady: 'Choose exactly one label column and at least one numeric or categorical column.',
     },
   },
+  tableExplorer: {
+    row: 'Try a row',
+    rowHelp: 'Fill in the columns (a test row to start with) and see which columns the decision looks at.',
+    numeric: 'a number, or empty for missing',
+    categorical: 'a category, or empty for missing',
+    predict: 'Predict',
+    looked: 'Which columns the decision looked at (share of attention)',
+    average: 'Columns on average',
+    averageHelp: 'Share of attention each column gets, averaged over {n} test rows.',
+    tryInExplorer: 'A table model takes a row of columns: try one in the Attention tab.',
+  },
   doctor: {
     title: 'Dataset doctor',
     seqLen: 'Model reads (words)',
