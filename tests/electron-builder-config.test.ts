@@ -3,7 +3,7 @@
 // transparency. (Building installers needs Electron's binary; see `npm run dist`.)
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { join, matchesGlob } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 
@@ -50,12 +50,13 @@ describe('installer configuration', () => {
   })
 
   it("ships only the target's Dawn (WebGPU) build, unpacked beside the libraries it loads", () => {
-    // electron-builder matches `files` and `asarUnpack` with minimatch, after expanding ${platform} and ${arch}.
-    const { minimatch } = createRequire(require.resolve('app-builder-lib/package.json'))('minimatch') as typeof import('minimatch')
+    // electron-builder matches `files` and `asarUnpack` as minimatch globs (extglob included), after expanding
+    // ${platform} and ${arch}; Node's path.matchesGlob reads the same syntax (no dot-files are involved here).
+    const minimatch = (path: string, pattern: string) => matchesGlob(path, pattern)
     const expand = (p: string, platform: string, arch: string) => p.replaceAll('${platform}', platform).replaceAll('${arch}', arch)
     const kept = (path: string, platform: string, arch: string) =>
-      !config.files.filter((p) => p.startsWith('!')).some((p) => minimatch(path, expand(p.slice(1), platform, arch), { dot: true }))
-    const unpacked = (path: string) => config.asarUnpack.some((p) => minimatch(path, p, { dot: true }))
+      !config.files.filter((p) => p.startsWith('!')).some((p) => minimatch(path, expand(p.slice(1), platform, arch)))
+    const unpacked = (path: string) => config.asarUnpack.some((p) => minimatch(path, p))
     const dist = 'node_modules/webgpu/dist'
     const builds = ['linux-x64', 'linux-arm64', 'win32-x64', 'win32-arm64', 'darwin-universal']
     const shipped = (platform: string, arch: string) => builds.filter((b) => kept(`${dist}/${b}/dawn.node`, platform, arch))
