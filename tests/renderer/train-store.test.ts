@@ -112,4 +112,18 @@ describe('train store', () => {
     // The measured plan stays on screen when a later measurement fails.
     expect(train.plan?.estimatedSeconds).toBe(75)
   })
+
+  it('the preset sized for the dataset fills the form, but not over a field the user edited while the plan was on its way', async () => {
+    const train = useTrainStore()
+    train.datasetId = 'd1'
+    train.choosePreset('quick')
+    fake.after('runs.plan', (result) => {
+      // The sizing arrives with the answer; the user changed epochs after the plan was asked for.
+      Object.assign(result as object, { sizing: { preset: 'quick', config: { train: { epochs: 8 }, model: { dModel: 32, nHeads: 4 } }, choices: [] } })
+      train.set('train.epochs', 12)
+    })
+    await train.refreshPlan()
+    expect(train.config.train.epochs).toBe(12)
+    expect(train.config.model.dModel).toBe(32) // what the user did not touch follows the sizing
+  })
 })

@@ -14,6 +14,18 @@ function plain<T>(v: T): T {
   return structuredClone(toRaw(v))
 }
 
+/** What changed from `before` to `after`, as a partial object of only the changed leaves (null: nothing). */
+function editsBetween(before: unknown, after: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (!isObj(before) || !isObj(after)) return JSON.stringify(before) === JSON.stringify(after) ? null : after
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(after)) {
+    const d = editsBetween(before[k], after[k])
+    if (d !== null) out[k] = d
+  }
+  return Object.keys(out).length ? out : null
+}
+
 function presetConfig(name: PresetName): RunConfig {
   const fromServer = useAppStore().presets?.[name]?.config
   return plain(fromServer ?? resolveConfig(name))
@@ -149,7 +161,7 @@ export const useTrainStore = defineStore('train', () => {
       if (seq === planSeq) {
         plan.value = p
         planError.value = null
-        applySizing(p, asked.datasetId)
+        applySizing(p, asked.datasetId, asked.config)
       }
     } catch (err) {
       if (seq === planSeq) {
@@ -165,12 +177,14 @@ export const useTrainStore = defineStore('train', () => {
    * The services sized the preset for this dataset: put those settings into the form once per
    * dataset and preset, so what the user then changes stays changed.
    */
-  function applySizing(p: RunPlan, forDataset: string): void {
+  function applySizing(p: RunPlan, forDataset: string, asked: RunConfig): void {
     const key = `${forDataset}|${preset.value}`
     if (!p.sizing || p.sizing.preset !== preset.value || sizedFor === key || datasetId.value !== forDataset) return
     sizedFor = key
     if (config.value.task !== 'classify' || config.value.finetune.fromRunId) return
-    config.value = mergeConfig(plain(config.value), plain(p.sizing.config))
+    // Fields the user edited while this plan was on its way keep the user's values.
+    const edits = editsBetween(asked, plain(config.value))
+    config.value = mergeConfig(plain(config.value), plain(p.sizing.config), edits ?? undefined)
   }
 
   /** Time a few training steps of this config so the plan's duration is measured, not guessed. */
