@@ -5,6 +5,7 @@ import type { RunConfig } from '../../shared/config'
 import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import type { JobData } from '../../shared/trainer-protocol'
 import type { Calibration } from './run-calibrations'
+import { planTableRun } from './run-plan-table'
 import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planNotices, tokensPerEpoch } from './run-plan'
 
 /** Tokens per second an earlier run measured for its config. */
@@ -15,6 +16,7 @@ export interface ThroughputSample {
 
 /** The plan of a config on this data: `known` is a calibration of this very config, if there is one. */
 export function planRun(config: RunConfig, data: JobData, known: Calibration | undefined, throughput: () => ThroughputSample[]): RunPlan {
+  if (data.table) return planTableRun(config, data as JobData & { table: NonNullable<JobData['table']> })
   const nClasses = data.labels.length
   const vocab = effectiveVocab(data, config)
   const parameters = countParameters(config, nClasses, vocab)
