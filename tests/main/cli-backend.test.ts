@@ -52,9 +52,10 @@ describe('pinning the compute backend', () => {
 
     const trained = workbench('--backend', 'cpu', 'train', '--dataset', ds.id, ...tiny, '--json')
     expect(trained.code, trained.stderr).toBe(0)
-    const run = JSON.parse(trained.stdout) as { backend: string; backendDetail: string; config: { train: { backend: string } } }
+    const run = JSON.parse(trained.stdout) as { id: string; backend: string; backendDetail: string; config: { train: { backend: string } } }
     expect(run.backend).toBe('cpu')
     expect(run.backendDetail).toMatch(/^Plain JavaScript/)
+    expect(workbench('runs', 'show', run.id).stdout).toMatch(/^computed on: Plain JavaScript/m)
     expect(run.config.train.backend).toBe('auto')
 
     const bad = workbench('train', '--dataset', ds.id, ...tiny, '--set', 'train.backend=gpu')

@@ -35,6 +35,8 @@ export function scoreCaption(m: { split?: string; rows?: number }): string {
 /** A run's status, metrics and per-class table. */
 export function describeRun(r: Run): string {
   const lines = [`${r.name} (${r.id})`, `status: ${r.status}${r.error ? ` — ${r.error}` : ''}`]
+  // Where it computed: the backend in words, with the WebGPU adapter (vendor, architecture) when there was one.
+  if (r.backend) lines.push(`computed on: ${r.backendDetail ?? r.backend}`)
   if (r.metrics) {
     const ci = r.metrics.accuracyInterval
     lines.push(`${scoreCaption(r.metrics)}: accuracy ${pct(r.metrics.accuracy)}${ci ? ` (95% interval ${pct(ci.low)}–${pct(ci.high)})` : ''}, macro-F1 ${pct(r.metrics.macroF1)}, loss ${r.metrics.loss.toFixed(4)}`)
