@@ -1,6 +1,6 @@
 // Child process of the WebGPU parity test: trains a tiny model of one architecture on one pinned
 // backend from a fixed seed, exports it (the tfjs bundle, verified on the same backend) and prints one JSON
-// line {backend, description, losses, labels, positive, exported: {ok, maxProbDiff, labels, positive}, stepMs}.
+// line {backend, description, losses, labels, positive, exported: {ok, maxProbDiff, labels, positive}, stepMs, trainMs, exportMs}.
 //   node --import tsx train-child.ts <backend> <arch> <runDir> [oversize]
 // With `oversize` the batch and sequence length are far past any adapter's buffer limit (the run must refuse).
 import { initBackend, loadModel, predictTexts, runTraining } from '../../../../src/main/engine'
@@ -31,7 +31,8 @@ try {
     { onProgress() {}, onMetric: (m) => void (m.split === 'train' && losses.push(m.loss)), onCheckpoint() {}, onLog() {} },
     new AbortController().signal,
   )
-  const stepMs = (performance.now() - t0) / Math.max(1, losses.length)
+  const trainMs = performance.now() - t0
+  const stepMs = trainMs / Math.max(1, losses.length)
   const model = await loadModel(`${runDir}/model`)
   const predictions = await predictTexts(model, val.texts, { attention: false })
   const labels = predictions.map((p) => p.label)
@@ -39,12 +40,14 @@ try {
   model.dispose()
   // The exported bundle, as predict.mjs runs it (graph model + the bundle's tokenizer), on this backend.
   const outDir = `${runDir}/export`
+  const t1 = performance.now()
   const { verification } = await exportModel({ modelDir: `${runDir}/model`, outDir, formats: ['tfjs'], data: null, card: {} })
   const classifier = await loadClassifier(tfForRuntime, parseBundle(await readBundleSource(outDir)).runtime)
   const got = await classifier.classify(val.texts)
   classifier.dispose()
+  const exportMs = performance.now() - t1
   const exported = { ok: verification.ok, maxProbDiff: verification.maxProbDiff, labels: got.map((p) => p.label), positive: got.map((p) => p.probabilities.positive!) }
-  console.log(JSON.stringify({ ok: true, backend: backend.name, description: backend.description, losses, labels, positive, exported, stepMs }))
+  console.log(JSON.stringify({ ok: true, backend: backend.name, description: backend.description, losses, labels, positive, exported, stepMs, trainMs, exportMs }))
 } catch (err) {
   console.log(JSON.stringify({ ok: false, message: (err as Error).message }))
 }

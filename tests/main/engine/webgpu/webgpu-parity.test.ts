@@ -22,7 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'webgpu-parity-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 interface Exported { ok: boolean; maxProbDiff: number; labels: string[]; positive: number[] }
-interface Trained { ok: true; backend: string; description: string; losses: number[]; labels: string[]; positive: number[]; exported: Exported }
+interface Trained { ok: true; backend: string; description: string; losses: number[]; labels: string[]; positive: number[]; exported: Exported; trainMs: number; exportMs: number }
 type Reply = Trained | { ok: false; message: string }
 
 function node(args: string[], env: Record<string, string>): Promise<Reply> {
@@ -79,7 +79,8 @@ describe.skipIf(!driverPresent)('WebGPU on the software Vulkan driver', () => {
       expect(gpu.exported.labels).toEqual(gpu.labels)
       expect(maxDiff(gpu.exported.positive, wasm.exported.positive)).toBeLessThan(TOLERANCE)
       console.info(`${arch}: WebGPU vs wasm, largest loss difference ${maxDiff(gpu.losses, wasm.losses).toExponential(1)}, ` +
-        `probability ${maxDiff(gpu.positive, wasm.positive).toExponential(1)}, exported probability ${maxDiff(gpu.exported.positive, wasm.exported.positive).toExponential(1)}`)
+        `probability ${maxDiff(gpu.positive, wasm.positive).toExponential(1)}, exported probability ${maxDiff(gpu.exported.positive, wasm.exported.positive).toExponential(1)}; ` +
+        `WebGPU train ${(gpu.trainMs / 1000).toFixed(1)} s + export ${(gpu.exportMs / 1000).toFixed(1)} s, wasm ${(wasm.trainMs / 1000).toFixed(1)} s + ${(wasm.exportMs / 1000).toFixed(1)} s`)
     }, 180_000)
   }
 
