@@ -138,6 +138,8 @@ async function main(): Promise<void> {
   if (softwareNote) log(`note: ${softwareNote}`)
   for (let i = 0; i < 3; i++) await trainStep() // warm-up: kernel setup, heap growth
   if (args.profile) {
+    // A software adapter's kernel times are SwiftShader's CPU code, not a GPU's: no basis for writing WGSL kernels.
+    if (adapter?.software) log('note: kernel times on a software adapter say nothing about which kernels are slow on a GPU')
     const info = await tf.profile(async () => { await trainStep() })
     const byKernel = new Map<string, { ms: number; n: number }>()
     // Custom ops (customGrad) appear as well as the kernels they run: count registered kernels only.
