@@ -91,6 +91,9 @@ export const StartRunSchema = z.object({
 /** What a sweep may pick its best run by (validation figures), in the order the UI offers them. */
 export const sweepMetrics = ['macroF1', 'accuracy', 'loss'] as const
 export type SweepMetric = (typeof sweepMetrics)[number]
+/** How a sweep picks its points: every combination, or a seeded random sample of them. */
+export const sweepStrategies = ['grid', 'random'] as const
+export type SweepStrategy = (typeof sweepStrategies)[number]
 
 export const SweepSchema = z.object({
   datasetId: id,
@@ -99,7 +102,7 @@ export const SweepSchema = z.object({
   config: z.record(z.string(), z.unknown()).optional(),
   /** Dotted key -> candidate values, e.g. { "train.learningRate": [1e-3, 3e-4] }. */
   space: z.record(z.string().max(100), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(50)),
-  strategy: z.enum(['grid', 'random']).default('grid'),
+  strategy: z.enum(sweepStrategies).default('grid'),
   budget: z.number().int().min(1).max(200).optional(),
   metric: z.enum(sweepMetrics).default('macroF1'),
 })

@@ -1,5 +1,5 @@
 // Sweeps: turn a search space into concrete configs (grid or seeded random) and pick the best run.
-import { UserError } from '../../shared/api'
+import { UserError, type SweepStrategy } from '../../shared/api'
 import type { Run } from '../../shared/domain'
 import { Rng } from '../engine/rng'
 
@@ -43,7 +43,7 @@ export function checkSpaceKeys(space: Record<string, SweepValue[]>, config: obje
  */
 export function expandSpace(
   space: Record<string, SweepValue[]>,
-  strategy: 'grid' | 'random',
+  strategy: SweepStrategy,
   budget: number | undefined,
   seed: number,
 ): SweepPoint[] {

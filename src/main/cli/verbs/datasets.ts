@@ -38,7 +38,7 @@ type ImportOptions = typeof importOptions
 
 const importSpec = (words: string[]) => ({
   words,
-  usage: 'PATH [--name N] [--kind text|table|auto] [--text-col C]... [--label-col L] [--split-col S] [--role COL=KIND]... [--format csv|tsv|json|jsonl|xlsx|folder] [--encoding E]',
+  usage: `PATH [--name N] [--kind ${importKinds.join('|')}] [--text-col C]... [--label-col L] [--split-col S] [--role COL=KIND]... [--format ${importFormats.join('|')}] [--encoding E]`,
   summary: 'Import a file or a folder-per-label as a new dataset of texts or a table (auto: as the columns suggest); columns and encoding are detected when not given.',
   options: importOptions,
   async run({ api, flags, args, out, tty }: VerbContext<ImportOptions>) {

@@ -1,8 +1,9 @@
 // Training verbs: train (blocks until the run settles) and sweep (queues runs, reports the best).
-import { UserError } from '../../../shared/api'
-import { presetNames, type PresetName } from '../../../shared/config'
+import { sweepMetrics, sweepStrategies, UserError } from '../../../shared/api'
+import { finetuneModes, presetNames, type PresetName } from '../../../shared/config'
 import type { Run } from '../../../shared/domain'
 import { finetuneModeOf } from '../../../shared/finetune-modes'
+import { textArchitectures } from '../../../shared/models'
 import { describeChoice } from '../../../shared/preset-sizing'
 import { describeRun, pct, runLine, table } from '../format'
 import { createProgress, followRun } from '../progress'
@@ -102,7 +103,7 @@ async function follow(ctx: Pick<VerbContext<typeof trainOptions>, 'api' | 'app' 
 
 const train = defineVerb({
   words: ['train'],
-  usage: '--dataset ID [--preset quick|balanced|thorough|auto] [--minutes M] [--model encoder|decoder|bag] [--set key=value]... [--from RUN | --base BASE [--set finetune.mode=full|lora|frozen]] [--name N]',
+  usage: `--dataset ID [--preset ${[...presetNames, 'auto'].join('|')}] [--minutes M] [--model ${textArchitectures.join('|')}] [--set key=value]... [--from RUN | --base BASE [--set finetune.mode=${finetuneModes.join('|')}]] [--name N]`,
   summary: 'Train a classifier on a dataset and wait until it finishes; progress on stderr, Ctrl-C cancels. --preset auto searches for M minutes (default 5).',
   options: trainOptions,
   async run(ctx) {
@@ -175,11 +176,9 @@ async function runAuto(ctx: VerbContext<typeof trainOptions>, datasetId: string)
   return w ? 0 : result.status === 'cancelled' ? 1 : 2
 }
 
-const metrics = ['accuracy', 'macroF1', 'loss'] as const
-
 const sweep = defineVerb({
   words: ['sweep'],
-  usage: '--dataset ID --vary key=v1,v2 [--vary ...] [--preset P] [--set key=value]... [--strategy grid|random] [--budget N] [--metric macroF1|accuracy|loss] [--name N]',
+  usage: `--dataset ID --vary key=v1,v2 [--vary ...] [--preset P] [--set key=value]... [--strategy ${sweepStrategies.join('|')}] [--budget N] [--metric ${sweepMetrics.join('|')}] [--name N]`,
   summary: 'Train one run per combination of the varied settings, one after another, and report the best (--json: the best run).',
   options: {
     ...trainOptions,
@@ -192,10 +191,10 @@ const sweep = defineVerb({
     const { api, flags, out } = ctx
     const datasetId = need(flags.dataset, '--dataset ID')
     const space = parseVary(flags.vary)
-    const strategy = flags.strategy ?? 'grid'
-    if (strategy !== 'grid' && strategy !== 'random') throw new UserError(`Unknown strategy "${strategy}". Choose grid or random.`)
-    const metric = metrics.find((m) => m === (flags.metric ?? 'macroF1'))
-    if (!metric) throw new UserError(`Unknown metric "${flags.metric}". Choose one of: ${metrics.join(', ')}.`)
+    const strategy = sweepStrategies.find((s) => s === (flags.strategy ?? 'grid'))
+    if (!strategy) throw new UserError(`Unknown strategy "${flags.strategy}". Choose one of: ${sweepStrategies.join(', ')}.`)
+    const metric = sweepMetrics.find((m) => m === (flags.metric ?? 'macroF1'))
+    if (!metric) throw new UserError(`Unknown metric "${flags.metric}". Choose one of: ${sweepMetrics.join(', ')}.`)
     const budget = flags.budget === undefined ? undefined : Number(flags.budget)
     if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) throw new UserError('--budget must be a whole number of runs, 1 or more.')
     const config = parseSets(flags.set)
