@@ -20,13 +20,13 @@ const json = (r: { code: number | null; stdout: string; stderr: string }) => {
 
 describe('workbench with a table', () => {
   it('imports a CSV as a table, trains the table encoder with a table baseline, and predicts rows given with --row or a CSV', () => {
-    writeFileSync(join(home, 'points.csv'), tableCsv(tinyTable(400, 11)))
+    writeFileSync(join(home, 'points.csv'), tableCsv(tinyTable(300, 11)))
     const ds = json(workbench('datasets', 'import', join(home, 'points.csv'), '--json'))
     expect(ds.kind).toBe('table')
     const cols = workbench('datasets', 'columns', ds.id)
     expect(cols.stdout).toMatch(/id: id\. .*left out/)
 
-    const run = json(workbench('train', '--dataset', ds.id, '--preset', 'quick', '--set', 'train.epochs=12', '--json'))
+    const run = json(workbench('train', '--dataset', ds.id, '--preset', 'quick', '--set', 'train.epochs=8', '--json'))
     expect(run.status).toBe('completed')
     expect(run.config.model.dModel).toBe(32)
     expect(run.metrics.accuracy).toBeGreaterThan(0.6)
@@ -46,6 +46,13 @@ describe('workbench with a table', () => {
     const lines = many.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; text: string })
     expect(lines).toHaveLength(5)
     expect(JSON.parse(lines[0]!.text).width).toBe(rows.rows[0]!.width)
+
+    // A sweep and a comparison work on table runs like on text runs.
+    const best = json(workbench('sweep', '--dataset', ds.id, '--preset', 'quick', '--vary', 'model.nLayers=1,2', '--set', 'train.epochs=2', '--metric', 'accuracy', '--json'))
+    expect(best.status).toBe('completed')
+    const cmp = json(workbench('runs', 'compare', run.id, best.id, '--json'))
+    expect(cmp.configDiff.map((d: { key: string }) => d.key)).toContain('train.epochs')
+    expect(cmp.metrics.every((m: { metrics: { baseline: { kind: string } } }) => m.metrics.baseline.kind === 'table-logreg')).toBe(true)
 
     const bad = workbench('predict', '--run', run.id, '--text', 'not a row')
     expect(bad.code).toBe(1)
