@@ -36,6 +36,17 @@ describe('ExportView: the classic baseline', () => {
     w.unmount()
   })
 
+  it('offers no baseline export for a run whose baseline is not the text one (a table run)', async () => {
+    const table = makeRun({ id: 'r3', name: 'table' })
+    table.metrics = { ...table.metrics!, baseline: { ...baseline, kind: 'table-logreg' } }
+    fake.runs.push(table)
+    const w = await mountView()
+    useExportsStore().runId = 'r3'
+    await flush()
+    expect(w.find('[data-testid="export-which"]').exists()).toBe(false)
+    w.unmount()
+  })
+
   it('says the baseline scored higher, exports it when picked, and goes back to the run model for another run', async () => {
     const w = await mountView()
     const store = useExportsStore()

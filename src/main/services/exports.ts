@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { UserError, type WorkbenchHandlers } from '../../shared/api'
 import type { Run } from '../../shared/domain'
 import { baselineFile } from '../engine/baseline/beside-run'
+import { baselineKind } from '../engine/baseline/kind'
 import { saveModelFolder } from '../engine/model-folder'
 import { parseBundle, readBundleSource } from '../engine/export/read-bundle'
 import type { Db } from '../store/db'
@@ -71,6 +72,10 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
       const runDir = join(home, 'runs', run.id)
       const modelDir = join(runDir, 'model')
       const baselinePath = join(runDir, baselineFile)
+      const otherKind = run.metrics?.baseline && run.metrics.baseline.kind !== baselineKind ? run.metrics.baseline.kind : null
+      if (model === 'baseline' && otherKind) {
+        throw new UserError(`Only the text baseline (TF-IDF + logistic regression) can be exported as a bundle so far; the classic baseline of "${run.name}" is a ${otherKind} model.`)
+      }
       if (model === 'baseline' && !existsSync(baselinePath)) {
         throw new UserError(`The run "${run.name}" has no classic baseline to export: baselines are trained beside text classification runs that finish, and this one has none (${run.status}${run.config.task !== 'classify' ? `, ${run.config.task}` : ''}).`)
       }

@@ -103,6 +103,13 @@ describe('exports service', () => {
     expect(res.files).not.toContain('tokenizer.json')
     expect(createExportsRepo(db).ofRun(runId)[0]).toMatchObject({ ok: true, outDir: res.outDir })
     await expect(service().create({ runId: 'run_empty', formats: ['tfjs'], model: 'baseline' })).rejects.toThrow(/^The run "Queued run" has no classic baseline to export/)
+    // A table run's baseline is another kind of model: said in a sentence, not taken for a damaged file.
+    const repo = createRunsRepo(db)
+    const table = { ...repo.get(runId)!, id: 'run_table', name: 'Table run' }
+    repo.insert({ id: table.id, name: table.name, status: 'completed', createdAt: table.createdAt, datasetId: null, datasetVersionId: null, config: table.config, parentRunId: null, parentKind: null, sweepId: null, runDir: join(home, 'runs', 'run_table') })
+    const m = { accuracy: 0.9, macroF1: 0.9, weightedF1: 0.9, loss: 0.3, perClass: {}, confusion: [], labels: ['a', 'b'] }
+    repo.setResult('run_table', { ...m, baseline: { kind: 'table-logreg', accuracy: 0.8, macroF1: 0.8, split: 'test', rows: 10, validation: { accuracy: 0.8, macroF1: 0.8, rows: 10 }, seconds: 0.1, features: 4, C: 1 } }, null)
+    await expect(service().create({ runId: 'run_table', formats: ['tfjs'], model: 'baseline' })).rejects.toThrow(/Only the text baseline \(TF-IDF \+ logistic regression\) can be exported as a bundle so far; the classic baseline of "Table run" is a table-logreg model/)
   })
 
   it('refuses to export a run without a model, or an unknown run', async () => {

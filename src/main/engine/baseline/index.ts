@@ -6,11 +6,12 @@ import type { BaselineMetrics } from '../../../shared/domain'
 import { accuracyInterval } from '../../../shared/intervals'
 import type { JobData } from '../../../shared/trainer-protocol'
 import { classificationMetrics } from '../metrics'
+import { baselineKind } from './kind'
 import { fitLogistic, logisticToJSON, predictProba, type FittedLogistic, type LogisticJSON } from './logistic'
 import { defaultTfidfOptions, fitTransformTfidf, TfidfVectorizer, type TfidfJSON, type TfidfOptions } from './tfidf'
 
 /** Name of the baseline in metrics and exports. */
-export const baselineKind = 'tfidf-logreg'
+export { baselineKind }
 
 /** Regularisation strengths tried; the best on validation macro-F1 is kept. */
 export const baselineCs = [1, 10, 100]
