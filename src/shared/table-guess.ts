@@ -7,12 +7,19 @@ export const tableColumnKinds = ['numeric', 'categorical', 'id', 'label', 'text'
 /** One column kind. */
 export type TableColumnKind = (typeof tableColumnKinds)[number]
 
+/** Which rule made a guess: the UI words the reason from it in its own language. */
+export type ColumnWhyCode =
+  | 'empty' | 'idName' | 'counting' | 'numeric' | 'mostlyNumeric' | 'sentences' | 'allUnique' | 'tooMany' | 'categorical'
+  | 'labelChosen' | 'labelNamed' | 'labelLast' | 'userChose' | 'split' | 'wasLabel'
+
 /** The guess for one column. */
 export interface ColumnGuess {
   name: string
   kind: TableColumnKind
-  /** Why, in one sentence a user can check. */
+  /** Why, in one sentence a user can check (English; `why` lets the UI translate it). */
   reason: string
+  /** The rule behind `reason` and its numbers. */
+  why?: { code: ColumnWhyCode; params?: Record<string, string | number> }
   /** Cells that are empty or a missing-value marker (NA, ?, ...). */
   missing: number
   /** Distinct present values. */
@@ -49,10 +56,16 @@ export function guessTableColumns(columns: string[], rows: Record<string, string
   for (const g of guesses) {
     if (g.name !== chosen) continue
     g.kind = 'label'
-    g.reason =
-      label !== undefined ? 'You chose it as the label.'
-        : labelNames.test(g.name.trim()) ? `Its name, "${g.name}", is a usual name for the label to predict.`
-          : `No column is named like a label; this is the last column with few distinct values (${g.distinct}).`
+    if (label !== undefined) {
+      g.reason = 'You chose it as the label.'
+      g.why = { code: 'labelChosen' }
+    } else if (labelNames.test(g.name.trim())) {
+      g.reason = `Its name, "${g.name}", is a usual name for the label to predict.`
+      g.why = { code: 'labelNamed', params: { name: g.name } }
+    } else {
+      g.reason = `No column is named like a label; this is the last column with few distinct values (${g.distinct}).`
+      g.why = { code: 'labelLast', params: { distinct: g.distinct } }
+    }
   }
   return guesses
 }
@@ -62,23 +75,27 @@ function guessOne(name: string, cells: (string | undefined)[]): ColumnGuess {
   const missing = cells.length - present.length
   const distinct = new Set(present).size
   const base = { name, missing, distinct }
-  if (present.length === 0) return { ...base, kind: 'id', reason: 'Every cell is empty, so it cannot help; it is left out.' }
+  if (present.length === 0) return { ...base, kind: 'id', reason: 'Every cell is empty, so it cannot help; it is left out.', why: { code: 'empty' } }
   const numbers = present.map((c) => parseNumber(c))
   const numeric = numbers.filter((n) => n !== null).length
   const allUnique = distinct === present.length && present.length > 1
-  if (idNames.test(name.trim()) && allUnique) return { ...base, kind: 'id', reason: `Its name looks like an identifier and every value is different (${distinct}); it is left out.` }
+  if (idNames.test(name.trim()) && allUnique) return { ...base, kind: 'id', reason: `Its name looks like an identifier and every value is different (${distinct}); it is left out.`, why: { code: 'idName', params: { distinct } } }
   if (numeric === present.length) {
     const ints = numbers as number[]
     const counting = allUnique && ints.every((n, i) => Number.isInteger(n) && (i === 0 || n === ints[i - 1]! + 1))
-    if (counting && present.length >= 10) return { ...base, kind: 'id', reason: 'It counts up by one on every row, like a row number; it is left out.' }
-    return { ...base, kind: 'numeric', reason: `Every present value is a number (${distinct} different ones), so its size matters.` }
+    if (counting && present.length >= 10) return { ...base, kind: 'id', reason: 'It counts up by one on every row, like a row number; it is left out.', why: { code: 'counting' } }
+    return { ...base, kind: 'numeric', reason: `Every present value is a number (${distinct} different ones), so its size matters.`, why: { code: 'numeric', params: { distinct } } }
   }
   if (numeric >= 0.95 * present.length && present.length >= 20) {
-    return { ...base, kind: 'numeric', reason: `${Math.round((100 * numeric) / present.length)}% of the values are numbers; the few others are read as missing.` }
+    const percent = Math.round((100 * numeric) / present.length)
+    return { ...base, kind: 'numeric', reason: `${percent}% of the values are numbers; the few others are read as missing.`, why: { code: 'mostlyNumeric', params: { percent } } }
   }
   const meanWords = present.reduce((n, c) => n + c.split(/\s+/).length, 0) / present.length
-  if (meanWords >= 4 && distinct > 0.5 * present.length) return { ...base, kind: 'text', reason: `Its values are sentences (${meanWords.toFixed(1)} words on average), mostly different from each other.` }
-  if (allUnique && present.length >= 10) return { ...base, kind: 'id', reason: `Every value is different (${distinct}), like an identifier, so it cannot generalise; it is left out.` }
-  if (distinct > maxCategories) return { ...base, kind: 'text', reason: `It has ${distinct} different words or phrases, too many to learn one vector each; it is treated as text.` }
-  return { ...base, kind: 'categorical', reason: `It takes ${distinct} different non-numeric value(s), so each value is a category.` }
+  if (meanWords >= 4 && distinct > 0.5 * present.length) {
+    const words = meanWords.toFixed(1)
+    return { ...base, kind: 'text', reason: `Its values are sentences (${words} words on average), mostly different from each other.`, why: { code: 'sentences', params: { words } } }
+  }
+  if (allUnique && present.length >= 10) return { ...base, kind: 'id', reason: `Every value is different (${distinct}), like an identifier, so it cannot generalise; it is left out.`, why: { code: 'allUnique', params: { distinct } } }
+  if (distinct > maxCategories) return { ...base, kind: 'text', reason: `It has ${distinct} different words or phrases, too many to learn one vector each; it is treated as text.`, why: { code: 'tooMany', params: { distinct } } }
+  return { ...base, kind: 'categorical', reason: `It takes ${distinct} different non-numeric value(s), so each value is a category.`, why: { code: 'categorical', params: { distinct } } }
 }

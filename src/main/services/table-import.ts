@@ -49,11 +49,15 @@ export function planTable(options: TableOptions | undefined, columns: string[], 
   for (const g of guesses) {
     const role = roles[g.name]
     if (role && role !== 'label' && g.kind !== 'label') {
-      if (role !== g.kind) g.reason = `You chose it as ${role}.`
+      if (role !== g.kind) {
+        g.reason = `You chose it as ${role}.`
+        g.why = { code: 'userChose', params: { role } }
+      }
       g.kind = role
     } else if (g.name === splitColumn && g.kind !== 'label') {
       g.kind = 'id'
       g.reason = 'It says which split (train, validation, test) each row belongs to; it is left out.'
+      g.why = { code: 'split' }
     }
   }
   const label = guesses.find((g) => g.kind === 'label')
@@ -107,8 +111,8 @@ export function retypeColumns(columns: ColumnGuess[], roles: Record<string, Tabl
   if (labels.length > 1) throw new UserError(`Only one column can be the label; you marked ${labels.map((c) => `"${c}"`).join(' and ')}.`)
   const next = columns.map((c) => {
     const role = roles[c.name]
-    if (role && role !== c.kind) return { ...c, kind: role, reason: `You chose it as ${role}.` }
-    if (labels.length && c.kind === 'label' && c.name !== labels[0]) return { ...c, kind: 'id' as const, reason: 'It was the label; mark it numeric or categorical to learn from it.' }
+    if (role && role !== c.kind) return { ...c, kind: role, reason: `You chose it as ${role}.`, why: { code: 'userChose' as const, params: { role } } }
+    if (labels.length && c.kind === 'label' && c.name !== labels[0]) return { ...c, kind: 'id' as const, reason: 'It was the label; mark it numeric or categorical to learn from it.', why: { code: 'wasLabel' as const } }
     return { ...c }
   })
   const label = next.find((c) => c.kind === 'label')
