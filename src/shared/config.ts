@@ -194,6 +194,7 @@ export const presets = {
       model: { dModel: 64, nHeads: 4, nLayers: 1, seqLen: 64 },
       tokenizer: { kind: 'word', vocabSize: 4000 },
       train: { epochs: 3, batchSize: 32, learningRate: 2e-3 },
+      image: { size: 32 },
     },
   },
   balanced: {
@@ -202,6 +203,7 @@ export const presets = {
       model: { dModel: 128, nHeads: 4, nLayers: 2, seqLen: 128 },
       tokenizer: { kind: 'subword', vocabSize: 8000 },
       train: { epochs: 8, batchSize: 32, learningRate: 1e-3 },
+      image: { size: 32 },
     },
   },
   thorough: {
@@ -210,6 +212,7 @@ export const presets = {
       model: { dModel: 192, nHeads: 6, nLayers: 4, seqLen: 256 },
       tokenizer: { kind: 'subword', vocabSize: 12000 },
       train: { epochs: 20, batchSize: 32, learningRate: 5e-4, patience: 4 },
+      image: { size: 48 },
     },
   },
 } as const satisfies Record<string, { description: string; config: RunConfigInput }>

@@ -3,6 +3,8 @@
 export { initBackend, type BackendChoice } from './backend'
 export { runTraining, type TrainingJob, type TrainingResult } from './run-training'
 export { loadModel, predictTexts, evaluateModel, useInferenceThreads, type LoadedModel } from './predict'
+export { runImageTraining, type ImagePixels } from './run-image-training'
+export { evaluateImages, predictImages, type ImagePrediction } from './predict-image'
 export { calibrate, type Calibration, type CalibrateOptions } from './calibrate'
 export type { TrainCallbacks, TrainProgress } from './training/loop'
 export { resolveThreads, withThreads } from './parallel/threads'

@@ -25,7 +25,6 @@ export function loadRunData(datasets: RunDatasets, datasetId: string, config: Ru
     if (!unlabeled.length) throw new UserError('The dataset has no text to pretrain on.')
     return { versionId, data: { ...data, unlabeled, train: { texts: [], labels: [] } } }
   }
-  if (data.train.images) throw new UserError('This dataset holds images, and this version of the app trains runs on texts only.')
   // A classifier's job file does not need the unlabeled texts.
   data.unlabeled = undefined
   if (!data.train.texts.length) throw new UserError('The dataset has no training rows. Split it into train and validation first.')

@@ -4,7 +4,10 @@
 import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { HostMessage, JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+import type { HostMessage, ImageRef, JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
+import { resolveConfig, type RunConfig } from '../../shared/config'
+import type { MetricPoint } from '../../shared/domain'
+import type { ImagePixels, TrainProgress } from '../engine'
 import { configureLog, logDirEnv, logUncaught } from '../logger'
 
 // The host passes its logs folder down: a crash here lands in the same log file.
@@ -96,6 +99,14 @@ async function readJobData(path: string): Promise<JobData> {
   return JSON.parse(await readFile(path, 'utf8')) as JobData
 }
 
+/** Each split's images read at the run's size (image datasets). */
+async function readJobImages(config: RunConfig, data: JobData): Promise<ImagePixels> {
+  const { readImageRefs } = await import('../data/image-refs')
+  const { size, channels } = resolveConfig(null, config).image
+  const read = (rows: { texts: string[]; images?: ImageRef[] } | undefined) => (rows?.images ? readImageRefs(rows.images, rows.texts, size, channels) : Promise.resolve([]))
+  return { train: await read(data.train), validation: await read(data.validation), test: await read(data.test) }
+}
+
 async function run(job: TrainerJob): Promise<void> {
   let checkpointed = false
   try {
@@ -111,19 +122,19 @@ async function run(job: TrainerJob): Promise<void> {
         break
       case 'train': {
         const data = await readJobData(job.dataPath)
-        const result = await engine.runTraining(
-          { config: job.config, data, runDir: job.runDir, resume: job.resume, initFrom: job.initFrom },
-          {
-            onProgress: (p) => post({ type: 'progress', ...p }),
-            onMetric: (point) => post({ type: 'metric', point }),
-            onCheckpoint: (step, epoch) => {
-              checkpointed = true
-              post({ type: 'checkpoint', step, epoch })
-            },
-            onLog: (level, message) => post({ type: 'log', level, message }),
+        const cb = {
+          onProgress: (p: TrainProgress) => post({ type: 'progress', ...p }),
+          onMetric: (point: MetricPoint) => post({ type: 'metric', point }),
+          onCheckpoint: (step: number, epoch: number) => {
+            checkpointed = true
+            post({ type: 'checkpoint', step, epoch })
           },
-          controller.signal,
-        )
+          onLog: (level: 'info' | 'warn' | 'error', message: string) => post({ type: 'log', level, message }),
+        }
+        // An image dataset's rows name image files: read them at the run's size here, then train a ViT.
+        const result = data.train.images
+          ? await engine.runImageTraining({ config: job.config, data, runDir: job.runDir, pixels: await readJobImages(job.config, data) }, cb, controller.signal)
+          : await engine.runTraining({ config: job.config, data, runDir: job.runDir, resume: job.resume, initFrom: job.initFrom }, cb, controller.signal)
         post({ type: 'done', result: { kind: 'train', ...result } })
         break
       }
@@ -139,6 +150,15 @@ async function run(job: TrainerJob): Promise<void> {
         const model = await engine.loadModel(job.modelDir)
         const data = await readJobData(job.dataPath)
         const rows = data.test && data.test.texts.length ? data.test : data.validation
+        const image = model.model.spec.dims.image
+        if (image && rows.images) {
+          const { readImageRefs } = await import('../data/image-refs')
+          const pixels = await readImageRefs(rows.images, rows.texts, image.size, image.channels)
+          const { metrics, predictions } = await engine.evaluateImages(model, pixels, rows)
+          model.dispose()
+          post({ type: 'done', result: { kind: 'evaluate', metrics, predictions } })
+          break
+        }
         await engine.useInferenceThreads(model, rows.texts.length)
         const { metrics, predictions } = await engine.evaluateModel(model, rows)
         model.dispose()

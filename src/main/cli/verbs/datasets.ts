@@ -39,7 +39,7 @@ type ImportOptions = typeof importOptions
 const importSpec = (words: string[]) => ({
   words,
   usage: `PATH [--name N] [--kind ${importKinds.join('|')}] [--text-col C]... [--label-col L] [--split-col S] [--role COL=KIND]... [--format ${importFormats.join('|')}] [--encoding E]`,
-  summary: 'Import a file or a folder-per-label as a new dataset of texts or a table (auto: as the columns suggest); columns and encoding are detected when not given.',
+  summary: 'Import a file or a folder-per-label as a new dataset of texts, a table or images (auto: as the columns or files suggest); columns and encoding are detected when not given.',
   options: importOptions,
   async run({ api, flags, args, out, tty }: VerbContext<ImportOptions>) {
     const path = need(args[0], 'the file or folder to import (workbench import PATH)')

@@ -36,7 +36,10 @@ export function epochBatches(lengths: number[], batchSize: number, seed: number,
   const pool = batchSize * 32
   const batches: number[][] = []
   for (let s = 0; s < order.length; s += pool) {
-    const part = order.slice(s, s + pool).sort((a, b) => lengths[a] - lengths[b] || a - b)
+    // A stable sort by length alone: rows of equal length keep their shuffled order. (Breaking ties by row
+    // index undid the shuffle wherever lengths are equal: every image, every table row, so a file sorted by
+    // label gave batches of one class each, and a ViT trained on them stayed at chance.)
+    const part = order.slice(s, s + pool).sort((a, b) => lengths[a] - lengths[b])
     for (let i = 0; i < part.length; i += batchSize) batches.push(part.slice(i, i + batchSize))
   }
   return rng.shuffle(batches)
