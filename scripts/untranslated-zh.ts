@@ -8,7 +8,7 @@ import { parse } from 'vue/compiler-sfc'
 
 /** Words that are the same in both languages: names of formats, products and metrics. */
 const sameInBoth = new Set([
-  'F1', 'ONNX', 'WebAssembly', 'WebGPU', 'TensorFlow', 'TensorFlow.js', 'JavaScript', 'LoRA', 'NFC', 'NFKC', 'SIMD', 'JSON', 'JSONL', 'CSV', 'TSV',
+  'F1', 'ONNX', 'WebAssembly', 'WebGPU', 'MiB', 'TensorFlow', 'TensorFlow.js', 'JavaScript', 'LoRA', 'NFC', 'NFKC', 'SIMD', 'JSON', 'JSONL', 'CSV', 'TSV',
   'Excel', 'PNG', 'UTF', 'Unicode', 'Node.js', 'npm', 'GPU', 'CPU', 'Markdown', 'Transformer', 'AdamW', 'ID', 'API', 'Python', 'C#',
   'dModel', 'opset', 'ids', 'mask', 'int32', 'int64', 'float32', 'batch', 'seqLen', 'tfjs', 'node', 'predict.mjs', 'json', 'attention',
   'check', 'tensorflow', 'dropout', 'probabilities', 'Attention', 'Workbench', 'zip', 'html', 'md', 'onnx', 'bin', 'png', 'Zip',

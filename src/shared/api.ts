@@ -298,7 +298,7 @@ export interface DatasetStats {
 
 /** What a config will cost before it runs. */
 /** Codes of the plan's warnings (the renderer's `planWarning.<code>` texts). */
-export type PlanWarningCode = 'noValidation' | 'fewExamples' | 'vocabLarge' | 'memory' | 'longFullAttention'
+export type PlanWarningCode = 'noValidation' | 'fewExamples' | 'vocabLarge' | 'memory' | 'longFullAttention' | 'gpuBuffer'
 
 /** One plan warning: its code, the numbers in it, and the English sentence. */
 export interface PlanWarning {

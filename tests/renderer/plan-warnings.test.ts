@@ -23,4 +23,14 @@ describe('plan warnings', () => {
     expect(planWarningTexts(t, te, { warnings: ['Plain.'] })).toEqual(['Plain.'])
     i18n.global.locale.value = 'en'
   })
+
+  it("WebGPU's buffer limit names the array and the setting to lower in each language", () => {
+    const { t, te } = i18n.global
+    const gpu = { warnings: ['(English sentence)'], warningCodes: [{ code: 'gpuBuffer' as const, params: { array: 'scores', mib: 515, limit: 128, setting: 'batchSize', value: 15 }, text: '' }] }
+    i18n.global.locale.value = 'en'
+    expect(planWarningTexts(t, te, gpu)).toEqual(["The attention scores would need 515 MiB in one buffer, more than the 128 MiB this graphics card's WebGPU allows. Lower the batch size to 15 or less."])
+    i18n.global.locale.value = 'zh-CN'
+    expect(planWarningTexts(t, te, gpu)).toEqual(['注意力分数需要一个 515 MiB 的缓冲区，超过了这块显卡的 WebGPU 允许的 128 MiB。请把批大小降到 15 或更小。'])
+    i18n.global.locale.value = 'en'
+  })
 })

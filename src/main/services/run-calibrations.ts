@@ -17,6 +17,7 @@ function calibrationKey(config: RunConfig, vocabSize: number, nClasses: number):
 export function createRunCalibrations(spawn: SpawnTrainer, onBackend: (b: BackendInfo) => void) {
   /** The backend trainers last announced; calibrations are only reused on the same one. */
   let backendName: string | null = null
+  let announced: BackendInfo | null = null
   const known = new Map<string, Calibration>()
   const measuring = new Map<string, Promise<Calibration>>()
   /** Closing cancels calibrations still running. */
@@ -24,12 +25,15 @@ export function createRunCalibrations(spawn: SpawnTrainer, onBackend: (b: Backen
 
   const noteBackend = (b: BackendInfo) => {
     backendName = b.name
+    announced = b
     onBackend(b)
   }
 
   return {
     /** Record the backend a trainer announced ('ready' message). */
     noteBackend,
+    /** The backend trainers last announced (with the WebGPU adapter and its buffer limit), if any. */
+    backend: (): BackendInfo | null => announced,
     /** This session's measurement of the config on the current backend, if any. */
     known(config: RunConfig, vocabSize: number, nClasses: number): Calibration | undefined {
       return backendName ? known.get(`${backendName}|${calibrationKey(config, vocabSize, nClasses)}`) : undefined

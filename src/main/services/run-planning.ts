@@ -5,6 +5,7 @@ import type { RunConfig } from '../../shared/config'
 import { countParameters, estimateMemoryMb } from '../../shared/run-cost'
 import type { JobData } from '../../shared/trainer-protocol'
 import type { Calibration } from './run-calibrations'
+import { gpuBufferNotice } from './run-gpu-limits'
 import { planTableRun } from './run-plan-table'
 import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planNotices, tokensPerEpoch } from './run-plan'
 
@@ -14,14 +15,18 @@ export interface ThroughputSample {
   tokensPerSec: number
 }
 
-/** The plan of a config on this data: `known` is a calibration of this very config, if there is one. */
-export function planRun(config: RunConfig, data: JobData, known: Calibration | undefined, throughput: () => ThroughputSample[]): RunPlan {
+/**
+ * The plan of a config on this data: `known` is a calibration of this very config, if there is one;
+ * `gpuBufferLimit` the one-buffer limit of the WebGPU adapter the run will train on, if it will.
+ */
+export function planRun(config: RunConfig, data: JobData, known: Calibration | undefined, throughput: () => ThroughputSample[], gpuBufferLimit: number | null = null): RunPlan {
   if (data.table) return planTableRun(config, data as JobData & { table: NonNullable<JobData['table']> })
   const nClasses = data.labels.length
   const vocab = effectiveVocab(data, config)
   const parameters = countParameters(config, nClasses, vocab)
   const memoryMb = estimateMemoryMb(config, parameters, nClasses, vocab)
-  const notices = planNotices(config, data, memoryMb)
+  const gpu = gpuBufferNotice(config, nClasses, vocab, gpuBufferLimit)
+  const notices = [...planNotices(config, data, memoryMb), ...(gpu ? [gpu] : [])]
   const warnings = notices.map((n) => n.text)
   const warningCodes = notices
   const epochTokens = tokensPerEpoch(data, config)

@@ -24,6 +24,7 @@ import { loadRunData } from './run-job-data'
 import { createRunMessages } from './run-messages'
 import { createOwner, ownerAlive, startHeartbeat } from './run-ownership'
 import { effectiveVocab } from './run-plan'
+import { webgpuBufferLimit } from './run-gpu-limits'
 import { planRun, refuseAbsurd } from './run-planning'
 import { createRunPredictions } from './run-predictions'
 import { createRunResults } from './run-results'
@@ -112,7 +113,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   /** The plan of a config on this data, with this session's calibration of it when there is one. */
   function planFor(config: RunConfig, data: JobData, measured?: Calibration): RunPlan {
     const known = measured ?? calibrations.known(config, effectiveVocab(data, config), data.labels.length)
-    return planRun(config, data, known, () => repo.throughput())
+    return planRun(config, data, known, () => repo.throughput(), webgpuBufferLimit(config.train.backend, calibrations.backend()))
   }
 
   /** Create a queued run (row + folder + data file) without scheduling it. */

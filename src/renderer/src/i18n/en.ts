@@ -787,6 +787,9 @@ export default {
     fewExamples: 'Only {n} training examples: expect unstable results; the bag-of-embeddings baseline may do better.',
     vocabLarge: 'The vocabulary ({vocab}) is large for {n} examples, which can teach about {limit} entries; most would never be learned.',
     memory: 'Training needs about {gb} GB of memory; reduce the batch size or sequence length if the machine has less.',
+    gpuBuffer: '{array} would need {mib} MiB in one buffer, more than the {limit} MiB this graphics card\'s WebGPU allows. {lower}',
+    gpuArray: { embedding: 'The word-embedding table', scores: 'The attention scores', ffn: 'The feed-forward activations', wordScores: 'The predicted-word scores' },
+    gpuLower: { batchSize: 'Lower the batch size to {value} or less.', vocabSize: 'Lower the vocabulary size to {value} or less, or the model width.', seqLen: 'Lower the sequence length.' },
     longFullAttention: 'Long sequences with full attention are slow; sliding-window or linear attention costs less.',
   },
   evalOther: {

@@ -791,6 +791,9 @@ const zhCN: Schema<typeof en> = {
     fewExamples: '只有 {n} 条训练样本：结果可能不稳定；词向量袋基线也许更好。',
     vocabLarge: '对 {n} 条样本来说，词表（{vocab}）太大：它们大约只能教会 {limit} 个词条，其余多半学不到。',
     memory: '训练大约需要 {gb} GB 内存；如果机器内存不够，请减小批大小或序列长度。',
+    gpuBuffer: '{array}需要一个 {mib} MiB 的缓冲区，超过了这块显卡的 WebGPU 允许的 {limit} MiB。{lower}',
+    gpuArray: { embedding: '词嵌入表', scores: '注意力分数', ffn: '前馈层激活值', wordScores: '预测词分数' },
+    gpuLower: { batchSize: '请把批大小降到 {value} 或更小。', vocabSize: '请把词表大小降到 {value} 或更小，或减小模型宽度。', seqLen: '请减小序列长度。' },
     longFullAttention: '长序列配合完整注意力很慢；滑动窗口或线性注意力更省。',
   },
   evalOther: {

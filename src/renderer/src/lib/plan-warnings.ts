@@ -9,6 +9,12 @@ export function planWarningTexts(t: Translate, te: (key: string) => boolean, pla
   return plan.warnings.map((text, i) => {
     const w = plan.warningCodes?.[i]
     if (!w || !te(`planWarning.${w.code}`)) return text
+    // WebGPU's buffer limit names an array and the setting to lower: both are words of their own.
+    if (w.code === 'gpuBuffer') {
+      const array = t(`planWarning.gpuArray.${String(w.params.array)}`)
+      const lower = t(`planWarning.gpuLower.${String(w.params.setting)}`, { value: w.params.value })
+      return t('planWarning.gpuBuffer', { ...w.params, array, lower })
+    }
     // Numbers as the settings show them (a vocabulary of 1500 reads like the field the user typed it in).
     return t(`planWarning.${w.code}`, w.params)
   })
