@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { i18n, setLocale } from '../../src/renderer/src/i18n'
 import { guessTableColumns } from '../../src/shared/table-guess'
-import { planTable } from '../../src/main/services/table-import'
 
 afterEach(() => setLocale('en'))
 
@@ -20,14 +19,19 @@ describe("the column guesser's reasons in the UI", () => {
       outcome: ['yes', 'no'][i % 3 === 0 ? 0 : 1]!,
     }))
     const columns = Object.keys(rows[0]!)
-    const guesses = [...guessTableColumns(columns, rows), ...planTable({ columnRoles: { colour: 'id' } }, columns, rows).columns]
+    const guesses = guessTableColumns(columns, rows)
     const codes = new Set(guesses.map((g) => g.why?.code))
-    expect([...codes].sort()).toEqual(['allUnique', 'categorical', 'counting', 'empty', 'idName', 'labelNamed', 'mostlyNumeric', 'numeric', 'sentences', 'split', 'userChose'])
+    expect([...codes].sort()).toEqual(['allUnique', 'categorical', 'counting', 'empty', 'idName', 'labelNamed', 'mostlyNumeric', 'numeric', 'sentences'])
     for (const g of guesses) {
       setLocale('en')
       expect(i18n.global.t(`datasets.columnWhy.${g.why!.code}`, g.why!.params ?? {})).toBe(g.reason)
       setLocale('zh-CN')
       expect(i18n.global.t(`datasets.columnWhy.${g.why!.code}`, g.why!.params ?? {})).not.toBe(g.reason)
     }
+    // The import's own overrides (tests/main/services/table-datasets.test.ts checks their English sentences there).
+    setLocale('en')
+    expect(i18n.global.t('datasets.columnWhy.userChose', { role: 'id' })).toBe('You chose it as id.')
+    expect(i18n.global.t('datasets.columnWhy.split')).toBe('It says which split (train, validation, test) each row belongs to; it is left out.')
+    expect(i18n.global.t('datasets.columnWhy.wasLabel')).toBe('It was the label; mark it numeric or categorical to learn from it.')
   })
 })
