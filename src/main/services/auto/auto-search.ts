@@ -22,6 +22,8 @@ export interface TrialOutcome {
   validationMacroF1: number | null
   /** The classic baseline's validation macro-F1, when the trial trained one. */
   baselineValidationMacroF1?: number | null
+  /** Which classic baseline that was ('tfidf-logreg' for texts, 'table-logreg' for tables). */
+  baselineKind?: string | null
   error?: string | null
 }
 
@@ -106,7 +108,8 @@ export async function autoSearch(candidates: AutoCandidate[], budgetSeconds: num
     })
     // The baseline trains beside the first trial that completes; it is the same for every trial.
     if (!baseline && out.baselineValidationMacroF1 !== undefined && out.baselineValidationMacroF1 !== null) {
-      baseline = { key: 'baseline', label: 'Classic baseline (TF-IDF + logistic regression)', kind: 'baseline', runId: out.runId, status: 'completed', validationMacroF1: out.baselineValidationMacroF1, seconds: 0 }
+      const table = out.baselineKind === 'table-logreg'
+      baseline = { key: table ? 'baseline-table' : 'baseline', label: table ? 'Classic baseline (logistic regression on the columns)' : 'Classic baseline (TF-IDF + logistic regression)', kind: 'baseline', runId: out.runId, status: 'completed', validationMacroF1: out.baselineValidationMacroF1, seconds: 0 }
       board.push(baseline)
     }
     update()

@@ -24,6 +24,7 @@ export function trialOutcome(run: Run): TrialOutcome {
     status,
     validationMacroF1: status === 'completed' ? (val ?? null) : null,
     baselineValidationMacroF1: m?.baseline?.validation.macroF1 ?? null,
+    baselineKind: m?.baseline?.kind ?? null,
     error: run.error,
   }
 }

@@ -597,6 +597,7 @@ export default {
     validationF1: 'Validation macro-F1',
     time: 'Time',
     baseline: 'Classic baseline (word and letter counts + logistic regression)',
+    baselineTable: 'Classic baseline (logistic regression on the scaled numbers and categories)',
     winner: 'Winner: {label}.',
     winnerScore: 'Test accuracy {acc} on {rows} rows',
     openRun: 'Open run',

@@ -68,6 +68,19 @@ describe('autoSearch', () => {
     expect(classic.winner).toMatchObject({ key: 'baseline', kind: 'baseline', runId: 'run-a' })
   })
 
+  it("names a table's classic baseline for what it is", async () => {
+    const clock = fakeClock()
+    const res = await autoSearch(cands.slice(0, 1), 1000, {
+      now: clock.now,
+      estimate: () => ({ seconds: 10, epochs: 5 }),
+      runTrial: async (c): Promise<TrialOutcome> => {
+        clock.advance(10)
+        return { runId: `run-${c.key}`, status: 'completed', validationMacroF1: 0.5, baselineValidationMacroF1: 0.9, baselineKind: 'table-logreg' }
+      },
+    })
+    expect(res.winner).toMatchObject({ key: 'baseline-table', kind: 'baseline', label: 'Classic baseline (logistic regression on the columns)' })
+  })
+
   it('ignores failed trials and stops at once when cancelled', async () => {
     const clock = fakeClock()
     const controller = new AbortController()
