@@ -17,6 +17,7 @@ import { trainImageBaseline } from '../src/main/engine/baseline/image-logistic'
 import { trainImages, type ImageSplit } from '../src/main/engine/train-image'
 import { presets, resolveConfig, type PresetName } from '../src/shared/config'
 import { patchSizeFor } from '../src/shared/models'
+import { sizeImagePreset } from '../src/shared/preset-sizing-image'
 
 const chosen = (process.argv[2] ?? 'quick,balanced').split(',') as PresetName[]
 const seeds = Number(process.argv[3] ?? 1)
@@ -47,7 +48,9 @@ try {
   console.log('| preset | image | model | epochs | ViT test accuracy | pixel baseline | seconds (ViT) | images/s trained |')
   console.log('|---|---|---|---|---|---|---|---|')
   for (const preset of chosen) {
-    const config0 = resolveConfig(preset)
+    // The preset as the app sizes it for an image set of this many training images (70%).
+    const sized = sizeImagePreset(preset, Math.round(files.length * 0.7)).config
+    const config0 = resolveConfig(preset, sized)
     const { size } = config0.image
     const decoded: Uint8Array[] = []
     for (const f of files) decoded.push(await imagePixels(await readImageFile(f.path), size, 1))
@@ -60,7 +63,7 @@ try {
       const codes = stratifiedSplit(files.map((f) => f.y), { train: 0.7, validation: 0.15, test: 0.15, seed })
       const pick = (c: number): ImageSplit => ({ pixels: decoded.filter((_, i) => codes[i] === c), labels: files.filter((_, i) => codes[i] === c).map((f) => f.y) })
       const splits = { labels, train: pick(1), validation: pick(2), test: pick(3) }
-      const config = resolveConfig(preset, { image: { channels: 1 }, train: { seed } })
+      const config = resolveConfig(preset, sized, { image: { channels: 1 }, train: { seed } })
       const t0 = performance.now()
       const r = await trainImages(splits, config, quiet, new AbortController().signal)
       secs.push((performance.now() - t0) / 1000)

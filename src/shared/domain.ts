@@ -257,6 +257,11 @@ export interface Prediction {
   attention?: AttentionMap
   /** Table models, with attention asked: which columns the decision looked at ([CLS]'s last-layer attention per column, heads averaged). */
   columns?: { names: string[]; attention: number[] }
+  /**
+   * Image models, with attention asked: where [CLS] looked on the model's G x G grid of patches (patch n = row * G +
+   * column): the rollout through every layer and, per layer and head, its [CLS] row over the patches.
+   */
+  image?: { grid: number; rollout: number[]; heads: number[][][] }
 }
 
 /** Attention for one input: weights[layer][head][query][key], aligned with tokens. */

@@ -34,6 +34,18 @@ describe('image classification from the terminal', () => {
     expect(run.metrics.accuracy).toBeGreaterThanOrEqual(0.9)
     expect(run.metrics.baseline).toMatchObject({ kind: 'pixels-logreg' })
 
+    // Try it: an image through the predict call, with where [CLS] looked on the 8 x 8 grid of patches.
+    const p = workbench(home, 'predict', '--run', (JSON.parse(r.stdout) as { id: string }).id, '--image', join(root, 'top', 'top-1.jpg'), '--attention', '--json')
+    expect(p.code, p.stderr).toBe(0)
+    const pred = JSON.parse(p.stdout) as { label: string; image: { grid: number; rollout: number[]; heads: number[][][] } }
+    expect(pred.label).toBe('top')
+    expect(pred.image.grid).toBe(8)
+    expect(pred.image.rollout).toHaveLength(64)
+    expect(pred.image.heads.map((layer) => layer.map((head) => head.length))).toEqual([[64, 64]])
+    const text = workbench(home, 'predict', '--run', (JSON.parse(r.stdout) as { id: string }).id, '--text', 'a photo of a block', '--json')
+    expect(text.code).toBe(1)
+    expect(text.stderr).toMatch(/This model reads images: send a PNG, JPEG, WebP or GIF image/)
+
     writeFileSync(join(root, 'top', 'top-0.png'), await (await import('sharp')).default({ create: { width: 24, height: 24, channels: 3, background: '#000' } }).png().toBuffer())
     const again = workbench(home, 'train', '--dataset', ds.id, ...settings.flatMap((s) => ['--set', s]), '--json')
     expect(again.code).not.toBe(0)

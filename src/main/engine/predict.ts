@@ -81,6 +81,7 @@ function requireClassifier(m: LoadedModel): void {
 export async function predictTexts(m: LoadedModel, texts: string[], opts: { attention: boolean }): Promise<Prediction[]> {
   requireClassifier(m)
   if (m.table) return predictTable(m, m.table, texts, opts)
+  if (m.model.spec.dims.image) throw new UserError('This model reads images: give it an image, not text.')
   const seqLen = m.model.spec.dims.maxLen - 1
   if (!opts.attention) {
     const { probs } = await classify(m, encodeRows(m.tokenizer, texts, seqLen), null)

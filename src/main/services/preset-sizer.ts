@@ -5,6 +5,7 @@ import { sizePreset, type DataProfile, type PresetSizing } from '../../shared/pr
 import type { JobData } from '../../shared/trainer-protocol'
 import { profileOf } from './data-profile'
 import { sizeTablePreset } from '../../shared/preset-sizing-table'
+import { sizeImagePreset } from '../../shared/preset-sizing-image'
 
 /** What the sizer needs from the datasets service. */
 export interface SizerDatasets {
@@ -25,15 +26,16 @@ export function createPresetSizer(datasets: SizerDatasets): PresetSizer {
     if (o.task === 'pretrain' || o.finetune?.fromRunId || o.finetune?.baseId) return null
     const { versionId, kind } = datasets.resolveVersion(datasetId)
     const batch = typeof o.train?.batchSize === 'number' ? o.train.batchSize : 32
-    if (kind === 'table') {
-      // A table is always sized (the text defaults would be far too big): balanced when no preset is named.
+    if (kind === 'table' || kind === 'image') {
+      // A table or an image set is always sized (the text defaults would be far too big, or train far too few
+      // steps for images): balanced when no preset is named.
       let n = tables.get(versionId)
       if (n === undefined) {
         n = datasets.loadSplitRows(versionId).train.texts.length
         tables.set(versionId, n)
         if (tables.size > 32) tables.delete(tables.keys().next().value!)
       }
-      return sizeTablePreset(preset ?? 'balanced', n, batch)
+      return (kind === 'image' ? sizeImagePreset : sizeTablePreset)(preset ?? 'balanced', n, batch)
     }
     if (!preset) return null
     let profile = profiles.get(versionId)

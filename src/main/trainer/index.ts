@@ -82,7 +82,9 @@ async function answer(id: number, job: Extract<TrainerJob, { kind: 'predict' }>)
       m.dispose()
       loaded.delete(k)
     }
-    const predictions = await engine.predictTexts(model, job.texts, { attention: job.attention })
+    const predictions = model.model.spec.dims.image
+      ? await (await import('./image-predict')).predictImageUrls(model, job.texts, job.attention)
+      : await engine.predictTexts(model, job.texts, { attention: job.attention })
     post({ type: 'response', id, predictions })
   } catch (err) {
     post({ type: 'response', id, error: (err as Error).message || String(err), userFacing: isUserFacing(err) })
@@ -141,7 +143,9 @@ async function run(job: TrainerJob): Promise<void> {
       case 'predict': {
         const model = await engine.loadModel(job.modelDir)
         await engine.useInferenceThreads(model, job.texts.length)
-        const predictions = await engine.predictTexts(model, job.texts, { attention: job.attention })
+        const predictions = model.model.spec.dims.image
+          ? await (await import('./image-predict')).predictImageUrls(model, job.texts, job.attention)
+          : await engine.predictTexts(model, job.texts, { attention: job.attention })
         model.dispose()
         post({ type: 'done', result: { kind: 'predict', predictions } })
         break
