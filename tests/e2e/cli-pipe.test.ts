@@ -1,19 +1,19 @@
 // The built terminal app writes answers of several megabytes completely into a pipe that its
 // reader drains slowly: the bytes equal what a file redirection gets, and exit codes hold.
 import { spawn, spawnSync } from 'node:child_process'
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { root } from './web-app'
+import { tempDir } from '../helpers/temp-dirs'
 
 const cli = join(root, 'out', 'main', 'cli.js')
 const env = { ...process.env, WORKBENCH_BACKEND: 'cpu' }
-const home = mkdtempSync(join(tmpdir(), 'wb-pipe-'))
+const home = tempDir('wb-pipe-')
 
 /** Run the CLI with stdout and stderr redirected to files; returns their bytes and the exit code. */
 function toFiles(args: string[]): { code: number | null; stdout: Buffer; stderr: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-pipe-out-'))
+  const dir = tempDir('wb-pipe-out-')
   const [o, e] = [openSync(join(dir, 'out'), 'w'), openSync(join(dir, 'err'), 'w')]
   const r = spawnSync(process.execPath, [cli, '--home', home, ...args], { env, stdio: ['ignore', o, e], timeout: 240_000 })
   closeSync(o)

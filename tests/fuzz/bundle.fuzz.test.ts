@@ -1,16 +1,16 @@
 // Property: any bytes offered as a model bundle (.zip or folder) end as a parsed bundle or a
 // plain refusal (UserError), within a memory bound: never a crash or an internal error.
 import fc from 'fast-check'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../src/shared/api'
 import { parseBundle, readBundleSource } from '../../src/main/engine/export/read-bundle'
 import { buildZip, text } from '../helpers/zip-builder'
 import { fuzzParams, mutated } from './fuzz-runs'
+import { tempDir } from '../helpers/temp-dirs'
 
-const dir = mkdtempSync(join(tmpdir(), 'wb-fuzz-bundle-'))
+const dir = tempDir('wb-fuzz-bundle-')
 let n = 0
 
 /** Read and parse `path`; a UserError is a fine ending, anything else fails the property. */

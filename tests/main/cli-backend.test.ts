@@ -2,14 +2,14 @@
 // (train.backend, the setting the app's Advanced panel shows): the run records the backend with its
 // description, and a pinned backend that cannot start fails with a plain sentence instead of falling back.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/temp-dirs'
 
 const cli = join(process.cwd(), 'src/main/cli.ts')
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-backend-'))
+const home = tempDir('wb-cli-backend-')
 function workbench(...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env }
   delete env.WORKBENCH_BACKEND

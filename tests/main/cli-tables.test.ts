@@ -1,14 +1,14 @@
 // A table through the terminal: import as a table, train (the table encoder, its baseline beside it),
 // predict a row given as JSON (with the columns it looked at) and a CSV of rows.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tableCsv, tinyTable } from '../helpers/tiny-table'
+import { tempDir } from '../helpers/temp-dirs'
 
 const cli = join(process.cwd(), 'src/main/cli.ts')
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-tables-'))
+const home = tempDir('wb-cli-tables-')
 function workbench(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, WORKBENCH_BACKEND: 'cpu' }, timeout: 240_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }

@@ -1,15 +1,15 @@
 // The terminal's verbs for the dataset doctor, fixes, sweeps and bundle import, their --help, and
 // the refusal of flags a verb does not have. Runs from source under tsx, as the built bin runs.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import stringWidth from 'string-width'
 import { describe, expect, it } from 'vitest'
 import { table } from '../../src/main/cli/format'
+import { tempDir } from '../helpers/temp-dirs'
 
 const cli = join(process.cwd(), 'src/main/cli.ts')
-const home = mkdtempSync(join(tmpdir(), 'wb-cli-verbs-'))
+const home = tempDir('wb-cli-verbs-')
 function workbench(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, '--home', home, ...args], {
     encoding: 'utf8',

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { hardCodedInTemplates, tables, untranslated } from '../../scripts/untranslated-zh'
+import { tempDir } from '../helpers/temp-dirs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -10,10 +11,9 @@ describe('untranslated zh-CN strings (npm run check:zh)', () => {
   })
 
   it('would report English written into a template', async () => {
-    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs')
+    const { mkdirSync, writeFileSync } = await import('node:fs')
     const { join } = await import('node:path')
-    const { tmpdir } = await import('node:os')
-    const fake = mkdtempSync(join(tmpdir(), 'wb-zh-'))
+    const fake = tempDir('wb-zh-')
     mkdirSync(join(fake, 'src', 'renderer', 'src'), { recursive: true })
     writeFileSync(join(fake, 'src', 'renderer', 'src', 'X.vue'), '<template><div title="Open the file">Please wait {{ n }}<b>F1</b></div></template>\n')
     expect(hardCodedInTemplates(fake).map((f) => f.text)).toEqual(['Open the file', 'Please wait'])

@@ -1,17 +1,17 @@
 // `npm start` makes sure Electron's binary is present first; where it cannot be downloaded it
 // stops with one plain line pointing to web mode instead of Electron's "uninstall" error.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/temp-dirs'
 
 const root = process.cwd()
 const binaryName = process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : process.platform === 'win32' ? 'electron.exe' : 'electron'
 
 /** An environment where Electron's binary is absent and its download fails at once (a closed port). */
 function noBinaryEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: mkdtempSync(join(tmpdir(), 'wb-no-electron-')), ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: mkdtempSync(join(tmpdir(), 'wb-electron-cache-')) }
+  return { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: tempDir('wb-no-electron-'), ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: tempDir('wb-electron-cache-') }
 }
 
 describe('starting the desktop app', () => {
@@ -35,7 +35,7 @@ describe('starting the desktop app', () => {
   })
 
   it('goes on without downloading when the binary is there', () => {
-    const dist = mkdtempSync(join(tmpdir(), 'wb-electron-'))
+    const dist = tempDir('wb-electron-')
     mkdirSync(dirname(join(dist, binaryName)), { recursive: true })
     writeFileSync(join(dist, binaryName), '')
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-electron.mjs')], {

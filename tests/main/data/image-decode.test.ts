@@ -1,15 +1,15 @@
 // Image decoding with sharp: EXIF orientation applied, a GIF's first frame, transparency on white, the centre
 // crop to the model's square, grey or RGB; damaged, disguised and foreign files refused in a sentence; the exact
 // and perceptual (dHash) fingerprints the doctor compares.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { checkImageBytes, imagePixels, readImageFile, sniffImage, thumbnailPng, toUnitFloats } from '../../../src/main/data/image-decode'
 import { dHashOfGrey, exactImageHash, hammingDistance, nearDuplicateBits, perceptualHash } from '../../../src/main/data/image-hash'
+import { tempDir } from '../../helpers/temp-dirs'
 
-const dir = mkdtempSync(join(tmpdir(), 'image-decode-'))
+const dir = tempDir('image-decode-')
 
 /** Raw RGB(A) pixels w x h where `colour(x, y)` gives each pixel. */
 function raw(w: number, h: number, colour: (x: number, y: number) => number[], channels: 3 | 4 = 3) {

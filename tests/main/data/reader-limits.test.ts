@@ -1,15 +1,15 @@
 // Every reader enforces the same limits: a field over 1 million characters, nesting past 64 levels
 // and an .xlsx whose shared strings would fill memory end in a plain refusal, never a crash.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../../src/shared/api'
 import { openTable } from '../../../src/main/data/open-table'
 import { JsonDepthGuard, limitRecords, maxFields } from '../../../src/main/data/record-limits'
 import { writeHostileFiles, xlsxBytes } from '../../helpers/hostile-files'
+import { tempDir } from '../../helpers/temp-dirs'
 
-const dir = mkdtempSync(join(tmpdir(), 'wb-limits-'))
+const dir = tempDir('wb-limits-')
 const hostile = writeHostileFiles(dir)
 const long = 'a'.repeat(1_000_001)
 

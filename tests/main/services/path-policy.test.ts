@@ -1,15 +1,15 @@
 // Web mode: a caller holding the token may name only paths inside the data folder (reads), its
 // exports/ folder (writes) and folders the user allowed; desktop and terminal are not limited.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../../src/main/app'
 import { isLoopback } from '../../../src/main/cli/verbs/export'
 import { allowedFromEnv, createPathPolicy } from '../../../src/main/services/path-policy'
+import { tempDir } from '../../helpers/temp-dirs'
 
-const root = mkdtempSync(join(tmpdir(), 'wb-paths-'))
+const root = tempDir('wb-paths-')
 const home = join(root, 'home')
 const outside = join(root, 'outside')
 mkdirSync(home)

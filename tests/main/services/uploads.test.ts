@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync, utimesSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../../src/shared/api'
 import { removeStaleUploads, saveUpload } from '../../../src/main/services/uploads'
+import { tempDir } from '../../helpers/temp-dirs'
 
-const dir = () => join(mkdtempSync(join(tmpdir(), 'wb-uploads-')), 'uploads')
+const dir = () => join(tempDir('wb-uploads-'), 'uploads')
 
 async function* blocks(n: number, size: number) {
   for (let i = 0; i < n; i++) yield new Uint8Array(size).fill(65 + (i % 26))

@@ -1,13 +1,12 @@
 // Two real processes opening the same fresh home: each migration is applied exactly once.
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrations } from '../../../src/main/store/migrations'
 import { openDb } from '../../../src/main/store/db'
 import { toCallError } from '../../../src/main/services/dispatch'
+import { tempDir } from '../../helpers/temp-dirs'
 
 const child = resolve(__dirname, '../../helpers/open-db-child.ts')
 
@@ -28,7 +27,7 @@ function opener(file: string): { opening: Promise<void>; done: Promise<{ code: n
 
 describe('migrations across processes', () => {
   it('a process that read the applied list before another applied the migrations skips them instead of failing', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wb-mig-')), 'workbench.db')
+    const file = join(tempDir('wb-mig-'), 'workbench.db')
     // This process plays the first opener: it has created the bookkeeping table and holds the
     // write lock while the child starts, then applies every migration and commits.
     const first = new Database(file)
@@ -53,13 +52,13 @@ describe('migrations across processes', () => {
   })
 
   it('three processes opening a fresh home at the same moment all succeed', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wb-mig-')), 'workbench.db')
+    const file = join(tempDir('wb-mig-'), 'workbench.db')
     const results = await Promise.all([opener(file), opener(file), opener(file)].map((o) => o.done))
     for (const r of results) expect(r.out.trim().split('\n').pop()).toBe('ok')
   })
 
   it('a write that waits past the busy timeout for another process answers a plain "try again" (409), not an internal error', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wb-mig-')), 'workbench.db')
+    const file = join(tempDir('wb-mig-'), 'workbench.db')
     const holder = openDb(file)
     const waiter = openDb(file)
     waiter.pragma('busy_timeout = 50')

@@ -1,15 +1,15 @@
 // A model bundle offered for import is hostile until proven otherwise: zip bombs, lying sizes,
 // unknown or escaping names and oversized folders are refused without unpacking them whole.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../../../src/shared/api'
 import { defaultBundleLimits, readBundleSource } from '../../../../src/main/engine/export/bundle-source'
 import { parseBundle } from '../../../../src/main/engine/export/read-bundle'
 import { buildZip, text, zeros } from '../../../helpers/zip-builder'
+import { tempDir } from '../../../helpers/temp-dirs'
 
-const dir = mkdtempSync(join(tmpdir(), 'wb-bundle-src-'))
+const dir = tempDir('wb-bundle-src-')
 const file = (name: string, bytes: Buffer) => {
   const p = join(dir, name)
   writeFileSync(p, bytes)
