@@ -89,9 +89,14 @@ afterAll(async () => {
   rmSync(fixtureDir, { recursive: true, force: true })
 })
 
-describe('full path (issue 6) in Chromium', () => {
+// One journey, not separate tests: each step starts where the previous one left the app (the
+// dataset it imported, the runs it trained), as a user's next click does. The steps therefore keep
+// their order even under --sequence.shuffle, and a step that needs an earlier one's run says so
+// instead of timing out on an empty page.
+describe('full path (issue 6) in Chromium', { shuffle: false }, () => {
   let firstRun = ''
   let secondRun = ''
+  const needsFirstRun = () => expect(firstRun, 'this step needs the run the training step made; see that step first').not.toBe('')
 
   it('imports a CSV through the wizard', async () => {
     await page.click('nav [data-nav="datasets"]')
@@ -149,6 +154,7 @@ describe('full path (issue 6) in Chromium', () => {
   })
 
   it('shows results, lists a confusion-matrix cell and opens an attention view', async () => {
+    needsFirstRun()
     await page.click('.n-tabs-tab:has-text("Results")')
     await page.waitForSelector('[data-testid="accuracy"]', { timeout: 60_000 })
     expect(await page.textContent('[data-testid="accuracy"]')).toMatch(/\d+(\.\d)?%/)
@@ -167,6 +173,7 @@ describe('full path (issue 6) in Chromium', () => {
   })
 
   it('trains a second run and compares both', async () => {
+    needsFirstRun()
     secondRun = await startQuickRun('0.005')
     expect(secondRun).not.toBe(firstRun)
     await waitCompleted()
@@ -184,6 +191,8 @@ describe('full path (issue 6) in Chromium', () => {
   })
 
   it('shows the same reported score for a run on its page, in the runs list, in Compare and in Export', async () => {
+    needsFirstRun()
+    expect(secondRun, 'this step reads the comparison the previous step opened').not.toBe('')
     const pct = (text: string | null) => /(\d+(?:\.\d)?%)/.exec(text ?? '')?.[1] ?? `no percentage in "${text}"`
     // Compare (still open): the accuracy row, first run's column.
     const inCompare = pct(await page.locator('[data-testid="compare-metrics"] tbody tr').first().locator('td').nth(1).textContent())
@@ -276,6 +285,7 @@ describe('full path (issue 6) in Chromium', () => {
   })
 
   it('exports a trained run, shows the verification and downloads a zip whose predict.mjs runs', async () => {
+    needsFirstRun()
     await page.goto(`${app.origin}/#/runs/${firstRun}`)
     await page.click('[data-testid="run-export"]')
     await page.click('[data-testid="export-start"]')
@@ -313,6 +323,7 @@ describe('full path (issue 6) in Chromium', () => {
   })
 
   it('captures the main views at three sizes, in both themes and both languages', async () => {
+    needsFirstRun()
     // Three views per combination keep this to 36 pictures; they are looked at, not compared.
     const views = [
       { name: 'results', hash: `#/runs/${firstRun}`, ready: '[data-testid="confusion"] canvas', tab: 1 },
