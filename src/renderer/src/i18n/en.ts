@@ -174,6 +174,16 @@ export default {
       tableNotReady: 'Choose exactly one label column and at least one numeric or categorical column.',
     },
   },
+  imageExplorer: {
+    title: 'Try an image',
+    drop: 'Drop an image here (PNG, JPEG, WebP or GIF), or choose a file.',
+    choose: 'Choose an image',
+    notImage: 'That file could not be opened as an image.',
+    looked: 'Where the model looked',
+    help: 'The square the model reads (the centre of the image), cut into {grid} x {grid} patches; orange shows how much attention each patch gets. Rollout follows attention through every layer; each thumbnail is one head of one layer.',
+    rollout: 'Rollout',
+    head: 'Layer {layer}, head {head}',
+  },
   tableExplorer: {
     row: 'Try a row',
     rowHelp: 'Fill in the columns (a test row to start with) and see which columns the decision looks at.',

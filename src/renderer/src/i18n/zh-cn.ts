@@ -181,6 +181,16 @@ const zhCN: Schema<typeof en> = {
       tableNotReady: '请恰好选择一个标签列，并至少保留一个数值列或类别列。',
     },
   },
+  imageExplorer: {
+    title: '试一张图像',
+    drop: '把图像拖到这里（PNG、JPEG、WebP 或 GIF），或选择一个文件。',
+    choose: '选择图像',
+    notImage: '无法把这个文件作为图像打开。',
+    looked: '模型看了哪里',
+    help: '模型读取的正方形区域（图像中心），被切成 {grid} × {grid} 个图块；橙色表示每个图块得到的注意力。注意力展开（rollout）沿着每一层追踪注意力；每个缩略图是某一层的一个注意力头。',
+    rollout: '注意力展开',
+    head: '第 {layer} 层，第 {head} 个头',
+  },
   tableExplorer: {
     row: '试一行',
     rowHelp: '填写各列（先给出一条测试数据）并查看决策关注了哪些列。',
