@@ -104,6 +104,7 @@ export default {
       sum: 'The three parts must add up to 1 (now {sum}).',
       current: 'Current split',
     },
+    applyColumns: 'Apply the new roles (a new version)',
     columnWhy: {
       empty: 'Every cell is empty, so it cannot help; it is left out.',
       idName: 'Its name looks like an identifier and every value is different ({distinct}); it is left out.',

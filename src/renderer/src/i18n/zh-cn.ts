@@ -111,6 +111,7 @@ const zhCN: Schema<typeof en> = {
       sum: '三部分之和必须为 1（当前为 {sum}）。',
       current: '当前划分',
     },
+    applyColumns: '应用新的列角色（生成新版本）',
     columnWhy: {
       empty: '每个单元格都为空，无法提供帮助；不参与训练。',
       idName: '列名像标识，且每个值都不同（{distinct} 个）；不参与训练。',

@@ -286,6 +286,15 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return true
   }
 
+  /** Tables: change some columns' roles (a new version), then re-check. */
+  async function setColumns(id: string, roles: Record<string, TableColumnKind>): Promise<boolean> {
+    const d = await withAction(id, 'columns', () => useApi().datasets.setColumns({ id, roles }))
+    if (!d) return false
+    replace(d)
+    await Promise.all([loadDoctor(id), loadStats(id), loadPreview(id)])
+    return true
+  }
+
   async function rename(id: string, name: string): Promise<boolean> {
     const d = await withAction(id, 'rename', () => useApi().datasets.rename({ id, name }))
     if (d) replace(d)
@@ -300,6 +309,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   return {
+    setColumns,
     list,
     loading,
     error,
