@@ -150,6 +150,8 @@ export const apiSpec = {
       z.object({ source: ImportSourceSchema, name: z.string().min(1).max(200).optional(), options: ReadOptionsSchema.optional() }),
     ),
     cancelImport: method<void>()(z.object({ jobId: id })),
+    /** Image datasets: small PNG thumbnails (data URLs) of some rows, by row index. */
+    thumbnails: method<DatasetThumbnail[]>()(z.object({ id, indices: z.array(z.number().int().min(0)).min(1).max(100) })),
     preview: method<{ rows: DatasetRow[]; total: number }>()(
       z.object({ id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50), split: z.enum(['train', 'validation', 'test']).optional() }),
     ),
@@ -243,6 +245,13 @@ export interface DatasetRow {
   split: SplitName | null
   /** Table rows: every cell by column name. */
   cells?: Record<string, string>
+}
+
+/** A thumbnail of an image dataset's row: a PNG data URL, or why it cannot be shown. */
+export interface DatasetThumbnail {
+  index: number
+  url: string | null
+  error: string | null
 }
 
 /** What inspecting a file found. */

@@ -122,3 +122,17 @@ describe('datasets store: a very fast import', () => {
     expect(store.wizard.datasetId).toBe('d5')
   })
 })
+
+describe('image datasets in the store', () => {
+  it('fetches thumbnails of the previewed rows of an image dataset, and none for texts; an image import is ready as guessed', async () => {
+    fake.datasets = [makeDataset({ id: 'img', kind: 'image' }), makeDataset({ id: 'txt' })]
+    const store = useDatasetsStore()
+    await store.refresh()
+    await store.loadPreview('img')
+    expect(store.thumbnails.img).toEqual({ 0: 'data:image/png;base64,T0' })
+    await store.loadPreview('txt')
+    expect(store.thumbnails.txt).toBeUndefined()
+    expect(fake.calls.filter((c) => c.name === 'datasets.thumbnails')).toHaveLength(1)
+    expect(wizardReady({ format: 'folder', encoding: 'utf-8', textColumns: [], labelColumn: null, splitColumn: null, kind: 'image', columnRoles: {} })).toBe(true)
+  })
+})

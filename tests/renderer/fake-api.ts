@@ -207,6 +207,7 @@ export function createFakeApi(): FakeApi {
         })),
       import: (i) => call('datasets.import', i, () => ({ jobId: `job${nextId++}` })),
       cancelImport: (i) => call('datasets.cancelImport', i, () => undefined),
+      thumbnails: (i) => call('datasets.thumbnails', i, () => i.indices.map((index) => ({ index, url: `data:image/png;base64,T${index}`, error: null }))),
       preview: (i) => call('datasets.preview', i, () => ({ rows: [{ index: 0, text: 'great film', label: 'pos', split: 'train' as const }], total: 1 })),
       doctor: (i) => call('datasets.doctor', i, () => realDoctorReport(i.id)),
       fix: (i) => call('datasets.fix', i, () => state.datasets.find((d) => d.id === i.id)!),

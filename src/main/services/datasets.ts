@@ -30,6 +30,7 @@ import { toDataset as toDatasetView } from './dataset-view'
 import { locateSource, type ImportSource } from './import-source'
 import { chooseKind, checkTableLabels, mapTableRecord, planTable, relabelRow, retypeColumns } from './table-import'
 import { checkImageLabels, mapImageRecord, planImages, readsImageFolder, type ImageCells } from './image-import'
+import { imageThumbnails } from './image-thumbnails'
 import { suggestKind, type DatasetKind } from '../../shared/dataset-kinds'
 import { guessTableColumns } from '../../shared/table-guess'
 
@@ -320,7 +321,8 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
 
     async inspect({ source, options }) {
       const where = await locate(source)
-      const { reader } = await openTable(where.path, { format: options?.format, encoding: options?.encoding, sheet: options?.sheet, shownName: where.shown })
+      const images = await readsImageFolder(where.path, options?.kind ?? 'auto')
+      const { reader } = await openTable(where.path, { format: options?.format, encoding: options?.encoding, sheet: options?.sheet, shownName: where.shown, images })
       try {
         const { head } = await peek(reader.records, 200)
         const sample = head.map((r) => r.values)
@@ -367,6 +369,8 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       if (!job) throw new UserError(`No import "${jobId}" is running.`, 'not_found')
       job.controller.abort()
     },
+
+    thumbnails: async ({ id, indices }) => imageThumbnails(repo.rowsByIdx(mustGet(id).version.id, indices)),
 
     preview({ id, offset, limit, split }) {
       const d = mustGet(id)

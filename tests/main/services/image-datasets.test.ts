@@ -69,6 +69,16 @@ describe('image datasets', () => {
     const broken = cells.find((c) => c.error)!
     expect(broken.path).toBe(join(root, 'top', 'broken.png'))
     expect(broken.error).toMatch(/"top\/broken.png" could not be read as an image: it is not a PNG, JPEG, WebP or GIF file/)
+    // Thumbnails for the dataset view: small PNGs, or why a row has none.
+    const rowsShown = page.rows.filter((r) => r.text === 'top/broken.png' || r.text === 'top/top-1.jpg')
+    const thumbs = await svc.thumbnails({ id: d.id, indices: rowsShown.map((r) => r.index) })
+    const byName = Object.fromEntries(rowsShown.map((r) => [r.text, thumbs.find((x) => x.index === r.index)!]))
+    expect(byName['top/top-1.jpg']!.url).toMatch(/^data:image\/png;base64,/)
+    expect(byName['top/broken.png']).toMatchObject({ url: null, error: expect.stringMatching(/could not be read as an image/) })
+    // Inspecting the folder suggests images, with the image and label columns.
+    const seen = await svc.inspect({ source: { kind: 'path', path: root } })
+    expect(seen.kind.kind).toBe('image')
+    expect(seen.columns).toEqual(['image', 'label'])
     // The same folder again is the same content.
     expect((await importPath(root, { kind: 'image' })).alreadyImported).toBe(true)
   })

@@ -83,6 +83,7 @@ export default {
     overSeqLen: '{n} texts are longer than {seqLen} words and will be cut.',
     rows: 'Rows',
     col: {
+      image: 'Image',
       name: 'Name',
       rows: 'Rows',
       labels: 'Labels',
@@ -163,6 +164,7 @@ export default {
       kind: 'Read the rows as',
       kindText: 'Texts',
       kindTable: 'A table (columns of numbers and categories)',
+      kindImage: 'Images (a folder with a sub-folder per label, or a column of image file names)',
       kindWhy: {
         sentences: 'Suggested: texts. Column "{column}" holds sentences, so each row is a text to classify.',
         features: 'Suggested: a table. No column holds sentences and {features} column(s) hold numbers or categories ({numeric} numeric).',

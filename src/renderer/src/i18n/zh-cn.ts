@@ -90,6 +90,7 @@ const zhCN: Schema<typeof en> = {
     overSeqLen: '有 {n} 条文本超过 {seqLen} 个词，将被截断。',
     rows: '数据行',
     col: {
+      image: '图像',
       name: '名称',
       rows: '行数',
       labels: '标签',
@@ -170,6 +171,7 @@ const zhCN: Schema<typeof en> = {
       kind: '将各行读作',
       kindText: '文本',
       kindTable: '表格（数值列和类别列）',
+      kindImage: '图像（每个标签一个子文件夹，或一列图像文件名）',
       kindWhy: {
         sentences: '建议：文本。“{column}”列包含句子，因此每一行都是一条待分类的文本。',
         features: '建议：表格。没有列包含句子，且有 {features} 列是数值或类别（其中 {numeric} 列为数值）。',

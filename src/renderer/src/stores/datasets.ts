@@ -29,6 +29,7 @@ export interface WizardOptions {
 /** True when the wizard's choices can be imported: a text column for texts, one label and a feature for tables. */
 export function wizardReady(o: WizardOptions): boolean {
   if (o.kind === 'text') return o.textColumns.length > 0
+  if (o.kind === 'image') return true // the image and label columns are guessed, and refused in a sentence when missing
   const roles = Object.values(o.columnRoles)
   return roles.filter((r) => r === 'label').length === 1 && roles.some((r) => r === 'numeric' || r === 'categorical')
 }
@@ -78,6 +79,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const doctor = reactive<Record<string, DoctorReport>>({})
   const stats = reactive<Record<string, DatasetStats>>({})
   const preview = reactive<Record<string, { rows: DatasetRow[]; total: number; offset: number }>>({})
+  /** Image datasets: thumbnails (data URLs) of the previewed rows, by dataset and row index. */
+  const thumbnails = reactive<Record<string, Record<number, string>>>({})
   /** Errors per dataset and action, shown next to what failed. */
   const { busy, actionError, run: withAction } = trackedActions()
   let unsubscribe: (() => void) | null = null
@@ -215,7 +218,9 @@ export const useDatasetsStore = defineStore('datasets', () => {
         options:
           o.kind === 'table'
             ? { format: o.format, encoding: o.encoding, sheet: o.sheet, kind: 'table', columnRoles: { ...o.columnRoles }, splitColumn: o.splitColumn }
-            : { format: o.format, encoding: o.encoding, sheet: o.sheet, kind: 'text', textColumns: o.textColumns, labelColumn: o.labelColumn, splitColumn: o.splitColumn },
+            : o.kind === 'image'
+              ? { format: o.format, encoding: o.encoding, sheet: o.sheet, kind: 'image', ...(o.labelColumn ? { labelColumn: o.labelColumn } : {}), splitColumn: o.splitColumn }
+              : { format: o.format, encoding: o.encoding, sheet: o.sheet, kind: 'text', textColumns: o.textColumns, labelColumn: o.labelColumn, splitColumn: o.splitColumn },
       })
       wizard.jobId = jobId
       wizard.step = 'importing'
@@ -266,6 +271,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
     await withAction(id, 'preview', async () => {
       const r = await useApi().datasets.preview({ id, offset, limit })
       preview[id] = { ...r, offset }
+      if (byId.value.get(id)?.kind === 'image' && r.rows.length) {
+        const thumbs = await useApi().datasets.thumbnails({ id, indices: r.rows.map((row) => row.index) })
+        thumbnails[id] = Object.fromEntries(thumbs.filter((x) => x.url).map((x) => [x.index, x.url!]))
+      }
     })
   }
 
@@ -317,6 +326,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     doctor,
     stats,
     preview,
+    thumbnails,
     actionError,
     busy,
     byId,
