@@ -25,15 +25,21 @@ const json = (r: { code: number | null; stdout: string; stderr: string }) => {
 
 const tiny = ['train.epochs=2', 'model.dModel=16', 'model.nHeads=2', 'model.seqLen=16', 'train.batchSize=16'].flatMap((s) => ['--set', s])
 
+/** Imports 120 short reviews (two classes) plus five extra copies of one row; each test imports its own. */
+function importReviews(name: string): { id: string; rowCount: number } {
+  const rows = ['text,label']
+  const pos = ['great', 'lovely', 'superb', 'wonderful']
+  const neg = ['awful', 'dreadful', 'poor', 'terrible']
+  for (let i = 0; i < 120; i++) rows.push(`"the film was ${i % 2 ? pos[i % 4] : neg[i % 4]} and the plot ${i}",${i % 2 ? 'positive' : 'negative'}`)
+  for (let i = 0; i < 6; i++) rows.push('"the film was great and the plot 1",positive') // five extra copies of a row
+  const path = join(home, `${name}.csv`)
+  writeFileSync(path, rows.join('\n'))
+  return json(workbench('import', path, '--name', name, '--json'))
+}
+
 describe('workbench doctor, fix, sweep and runs import', () => {
   it('doctor lists findings with fix ids; fix applies one and the finding is gone from the new version', () => {
-    const rows = ['text,label']
-    const pos = ['great', 'lovely', 'superb', 'wonderful']
-    const neg = ['awful', 'dreadful', 'poor', 'terrible']
-    for (let i = 0; i < 120; i++) rows.push(`"the film was ${i % 2 ? pos[i % 4] : neg[i % 4]} and the plot ${i}",${i % 2 ? 'positive' : 'negative'}`)
-    for (let i = 0; i < 6; i++) rows.push('"the film was great and the plot 1",positive') // five extra copies of a row
-    writeFileSync(join(home, 'reviews.csv'), rows.join('\n'))
-    const ds = json(workbench('import', join(home, 'reviews.csv'), '--name', 'reviews', '--json'))
+    const ds = importReviews('reviews')
 
     const report = json(workbench('doctor', ds.id, '--json'))
     expect(report.datasetId).toBe(ds.id)
@@ -57,7 +63,7 @@ describe('workbench doctor, fix, sweep and runs import', () => {
   })
 
   it('sweep trains one run per value, prints plain progress when piped, and --json gives the best run', () => {
-    const ds = json(workbench('datasets', 'list', '--json'))[0]
+    const ds = importReviews('for-the-sweep')
     const r = workbench('sweep', '--dataset', ds.id, '--vary', 'train.learningRate=0.01,0.001', ...tiny, '--metric', 'accuracy', '--json')
     const best = json(r)
     expect(best.status).toBe('completed')
@@ -80,7 +86,9 @@ describe('workbench doctor, fix, sweep and runs import', () => {
   })
 
   it('runs import brings an exported bundle back as a verified run', () => {
-    const run = json(workbench('runs', 'list', '--json'))[0]
+    const ds = importReviews('for-the-bundle')
+    const run = json(workbench('train', '--dataset', ds.id, '--preset', 'quick', ...tiny, '--json'))
+    expect(run.status).toBe('completed')
     const out = join(home, 'bundle')
     json(workbench('export', '--run', run.id, '--out', out, '--format', 'zip', '--json'))
     const zip = join(out, 'model-bundle.zip')
