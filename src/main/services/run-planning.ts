@@ -7,6 +7,7 @@ import type { JobData } from '../../shared/trainer-protocol'
 import type { Calibration } from './run-calibrations'
 import { gpuBufferNotice } from './run-gpu-limits'
 import { planTableRun } from './run-plan-table'
+import { planImageRun } from './run-plan-image'
 import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planNotices, tokensPerEpoch } from './run-plan'
 
 /** Tokens per second an earlier run measured for its config. */
@@ -21,6 +22,7 @@ export interface ThroughputSample {
  */
 export function planRun(config: RunConfig, data: JobData, known: Calibration | undefined, throughput: () => ThroughputSample[], gpuBufferLimit: number | null = null): RunPlan {
   if (data.table) return planTableRun(config, data as JobData & { table: NonNullable<JobData['table']> })
+  if (data.train.images) return planImageRun(config, data)
   const nClasses = data.labels.length
   const vocab = effectiveVocab(data, config)
   const parameters = countParameters(config, nClasses, vocab)
