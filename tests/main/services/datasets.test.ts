@@ -535,7 +535,7 @@ describe('splits, stats, training rows', () => {
 
   it('resolves a dataset to its current version and refuses unknown ids', async () => {
     const d = await importPath(put(dir, 'r.csv', csvRows(20)))
-    expect(svc.resolveVersion(d.id)).toEqual({ datasetId: d.id, versionId: d.versionId })
+    expect(svc.resolveVersion(d.id)).toEqual({ datasetId: d.id, versionId: d.versionId, kind: 'text' })
     expect(() => svc.resolveVersion('ds_nope')).toThrow(/not found/)
     expect(() => svc.loadSplitRows('dsv_nope')).toThrow(/not found/)
   })
