@@ -6,6 +6,7 @@ import type { RunMetrics } from '../../shared/domain'
 import { imageDims, patchSizeFor, type ModelSpec } from '../../shared/models'
 import { classificationMetrics } from './metrics'
 import { buildModel } from './models'
+import { startRunner } from './parallel/start-runner'
 import type { TextModel } from './models/types'
 import { augmentBatch, augments } from './training/image-augment'
 import { argmax, classifyRows } from './training/evaluate-rows'
@@ -72,11 +73,15 @@ export async function trainImages(splits: ImageSplits, config: RunConfig, cb: Tr
   const [train, validation] = [loopImages(splits.train, N), loopImages(splits.validation, N)]
   const setup = { size, channels, augment: config.image.augment }
   const model = buildModel(spec, config.train.seed)
+  const trainable = [...model.params.keys()]
   cb.onLog('info', `Images: ${size} x ${size} ${channels === 1 ? 'grey' : 'colour'}, ${spec.dims.image!.patch} x ${spec.dims.image!.patch} patches (${spec.dims.maxLen - 1} tokens + [CLS]).`)
+  let runner: Awaited<ReturnType<typeof startRunner>> = null
   try {
+    // Data-parallel threads as for text (results do not depend on their number): each gets its rows of the augmented batch.
+    runner = await startRunner(model, { workers: config.train.workers, seed: config.train.seed, objective: 'classify', trainable, labelSmoothing: config.train.labelSmoothing }, cb)
     const loop = await trainLoop(
       {
-        model, objective: 'classify', train, validation, labels: splits.labels, config: config.train, trainable: [...model.params.keys()], checkpoint: null,
+        model, objective: 'classify', train, validation, labels: splits.labels, config: config.train, trainable, checkpoint: null, runner,
         augment: augments(setup.augment) ? (b, seed) => augmentBatch(b, setup, seed) : null,
       },
       cb,
@@ -92,5 +97,7 @@ export async function trainImages(splits: ImageSplits, config: RunConfig, cb: Tr
   } catch (err) {
     for (const v of model.params.values()) v.dispose()
     throw err
+  } finally {
+    await runner?.stop()
   }
 }

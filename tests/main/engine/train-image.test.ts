@@ -96,6 +96,28 @@ describe('training on images', () => {
     await expect(trainImages({ ...splits, labels: ['one'] }, config, cb, new AbortController().signal)).rejects.toThrow(/at least two labels/)
   }, 120_000)
 
+  it('gives the same weights on two data-parallel threads as on one', async () => {
+    const config = (workers: number) =>
+      RunConfigSchema.parse({
+        model: { dModel: 16, nHeads: 2, nLayers: 1, dropout: 0.1, attnDropout: 0 },
+        train: { epochs: 2, batchSize: 16, learningRate: 3e-3, patience: 0, seed: 5, workers },
+        image: { size: 16, channels: 1 },
+      })
+    const splits = { labels: ['top', 'bottom'], train: blocks(48, 4), validation: blocks(16, 5), test: blocks(0, 6) }
+    const logs: string[] = []
+    const cb = { onProgress() {}, onMetric() {}, onCheckpoint() {}, onLog: (_: string, m: string) => logs.push(m) }
+    const weights = async (workers: number) => {
+      const r = await trainImages(splits, config(workers), cb, new AbortController().signal)
+      const w = Array.from(r.model.params.get('embed/patch')!.dataSync())
+      for (const v of r.model.params.values()) v.dispose()
+      return w
+    }
+    const one = await weights(1)
+    const two = await weights(2)
+    expect(logs).toContain('Training on 2 threads (data-parallel).')
+    two.forEach((v, i) => expect(v).toBeCloseTo(one[i]!, 4))
+  }, 120_000)
+
   it('shrinks pixels to 8 x 8 block means', () => {
     const img = Uint8Array.from({ length: 16 * 16 }, (_, i) => (Math.floor(i / 16) < 8 ? 200 : 0))
     const small = shrinkPixels(img, 16, 1)
