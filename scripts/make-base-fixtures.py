@@ -8,7 +8,9 @@ by hand: 8-byte little-endian header length, JSON header, raw little-endian tens
 tokenizer.json and tokenizer_config.json with small vocabularies it builds itself, and
 reference.json: the last hidden states (float64 forward pass, one row per token) for a few id
 sequences. Where Hugging Face's `tokenizers` package is importable it also writes
-tokenizer-reference.json: its ids for tests/fixtures/bases/awkward-texts.json. Run with Debian's python3 (torch 1.13, numpy):
+tokenizer-reference.json: its ids for tests/fixtures/bases/awkward-texts.json (and, with sentencepiece, the compiled
+nmt_nfkc map in xlmr-tiny's tokenizer.json and the library's normalisation with it in normalizer-reference.json).
+Run with Debian's python3 (torch 1.13, numpy):
 
     /usr/bin/python3 scripts/make-base-fixtures.py [OUT_DIR]    # default tests/fixtures/bases
     /usr/bin/python3 scripts/make-base-fixtures.py --minilm DIR  # a MiniLM-sized BERT (6 x 384, vocab 30522,
@@ -438,7 +440,7 @@ def save(name, config, tok, tok_cfg, weights, dtype, shards, forward, seqs, read
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     for f in os.listdir(folder):
-        if f != 'tokenizer-reference.json':
+        if f not in ('tokenizer-reference.json', 'normalizer-reference.json'):
             os.remove(os.path.join(folder, f))
     stored = {k: v.to(dtype) for k, v in weights.items()}
     write_weights(folder, stored, shards)
@@ -530,6 +532,29 @@ def nmt_nfkc_charsmap():
     return base64.b64encode(proto.normalizer_spec.precompiled_charsmap).decode('ascii')
 
 
+def normalizer_reference(charsmap, texts, path):
+    """The Rust library's Precompiled normaliser on the awkward texts, on mixed strings drawn from blocks
+    with combining marks, conjuncts, jamo, emoji modifiers and joiners, and every code point it changes."""
+    import base64
+    import random
+    from tokenizers.normalizers import Precompiled
+    norm = Precompiled(base64.b64decode(charsmap))
+    changed = {}
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        out = norm.normalize_str(chr(cp))
+        if out != chr(cp):
+            changed[cp] = out
+    blocks = [(0x20, 0x250), (0x300, 0x370), (0x900, 0x980), (0xE00, 0xE80), (0x1100, 0x1200), (0x2000, 0x2100), (0x2460, 0x2500),
+              (0x3000, 0x3100), (0xAC00, 0xAC40), (0xFE00, 0xFE10), (0xFF00, 0xFFF0), (0x1F300, 0x1F320), (0x1F3FB, 0x1F400)]
+    pool = [chr(c) for a, b in blocks for c in range(a, b)] + [chr(c) for c in (0x200D, 0x200C, 0xD, 0xA, 0x9, 0x0, 0x7, 0x1F1E6, 0x1F1FA, 0xE0041, 0x20E3)]
+    rnd = random.Random(7)
+    mixed = [''.join(rnd.choice(pool) for _ in range(rnd.randint(1, 12))) for _ in range(600)]
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump({'texts': [[t, norm.normalize_str(t)] for t in texts + mixed], 'changed': changed}, f, ensure_ascii=False, separators=(',', ':'))
+
+
 def tokenizer_references():
     """Ids from Hugging Face's Rust tokenizers library for the awkward texts, when it is installed.
 
@@ -548,13 +573,16 @@ def tokenizer_references():
         with open(os.path.join(OUT, name, 'tokenizer.json'), encoding='utf-8') as f:
             tj = json.load(f)
         if name == 'xlmr-tiny':
-            # The committed file leaves out sentencepiece's compiled nmt_nfkc map (240 KB); the reference
-            # runs with the real one, so the app's NFKC-based reading of it is checked against it.
+            # sentencepiece's compiled nmt_nfkc map (240 KB, what XLM-R's tokenizer.json carries) goes into
+            # the fixture, and the Rust library's normalisation with it into normalizer-reference.json.
             charsmap = nmt_nfkc_charsmap()
             if charsmap is None:
-                print('sentencepiece is not installed: xlmr-tiny/tokenizer-reference.json kept as it is')
+                print('sentencepiece is not installed: xlmr-tiny is left without its compiled map and its references as they are')
                 continue
             tj['normalizer']['normalizers'][0]['precompiled_charsmap'] = charsmap
+            with open(os.path.join(OUT, name, 'tokenizer.json'), 'w', encoding='utf-8') as f:
+                json.dump(tj, f, ensure_ascii=False)
+            normalizer_reference(charsmap, texts, os.path.join(OUT, name, 'normalizer-reference.json'))
         tok = Tokenizer.from_str(json.dumps(tj))
         ids = [tok.encode(t, add_special_tokens=True).ids for t in texts]
         with open(os.path.join(OUT, name, 'tokenizer-reference.json'), 'w', encoding='utf-8') as f:

@@ -1,7 +1,8 @@
 // Normalisation steps of pretrained tokenizers, following the Hugging Face tokenizers library's
 // definitions (BertNormalizer as in the original BERT BasicTokenizer: clean control characters, space
-// out CJK ideographs, strip accents, lower-case; sentencepiece's NFKC-based map; plain Unicode forms).
+// out CJK ideographs, strip accents, lower-case; sentencepiece's compiled map; plain Unicode forms).
 import { TokenizerError } from '../tokenizer-error'
+import { applyCharsmap, parseCharsmap, type Charsmap } from './precompiled-charsmap'
 import type { NormalizerStep } from './types'
 
 /** The normaliser steps this runtime implements (others are refused when a base is imported). */
@@ -47,18 +48,36 @@ function stripAccents(text: string): string {
   return text.normalize('NFD').replace(MARK_NONSPACING, '')
 }
 
-// sentencepiece's nmt_nfkc map, read as NFKC plus its own rules: drop C0 controls, map the listed
-// spaces and U+2581 to a space (the zero-width joiner U+200D stays, as in the compiled map), then NFKC
-// (around U+FF5E, which the map keeps). Checked against the compiled map on the awkward texts.
+// A Precompiled step whose tokenizer.json leaves out the compiled map: sentencepiece's nmt_nfkc read as
+// NFKC plus its own rules: drop C0 controls, map the listed spaces and U+2581 to a space (the zero-width
+// joiner U+200D stays), then NFKC (around U+FF5E, which the map keeps). It equals the compiled map on
+// every single code point, not on every text: the map reads grapheme clusters (CR LF is one space).
 // eslint-disable-next-line no-control-regex -- removing control characters is what this map does
 const PRECOMPILED_DROP = /[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/g
 // eslint-disable-next-line no-control-regex -- tabs, newlines and other spaces all become ' '
 const PRECOMPILED_SPACE = new RegExp('[\\u0009\\u000A\\u000C\\u000D\\u00A0\\u1680\\u2000-\\u200C\\u200E\\u200F\\u2028\\u2029\\u202F\\u205F\\u2581\\u3000\\uFEFF\\uFFFD]', 'g')
 
-function precompiled(text: string): string {
+function nmtNfkc(text: string): string {
   text = text.replace(PRECOMPILED_DROP, '')
   text = text.replace(PRECOMPILED_SPACE, ' ')
   return text.includes('\uFF5E') ? text.split('\uFF5E').map((p) => p.normalize('NFKC')).join('\uFF5E') : text.normalize('NFKC')
+}
+
+// Parsed compiled maps, by the step that carries them.
+const charsmaps = new WeakMap<NormalizerStep, Charsmap>()
+
+function charsmapOf(step: NormalizerStep): Charsmap | null {
+  if (typeof step.precompiled_charsmap !== 'string' || !step.precompiled_charsmap) return null
+  let map = charsmaps.get(step)
+  if (!map) {
+    try {
+      map = parseCharsmap(step.precompiled_charsmap)
+    } catch (err) {
+      throw new TokenizerError(`The tokenizer's precompiled normalisation map cannot be read: ${(err as Error).message}.`)
+    }
+    charsmaps.set(step, map)
+  }
+  return map
 }
 
 function replacePattern(step: NormalizerStep): RegExp {
@@ -96,8 +115,10 @@ export function applyNormalizer(step: NormalizerStep, text: string): string {
       return text.normalize(step.type)
     case 'Replace':
       return text.replace(replacePattern(step), String(step.content ?? ''))
-    case 'Precompiled':
-      return precompiled(text)
+    case 'Precompiled': {
+      const map = charsmapOf(step)
+      return map ? applyCharsmap(map, text) : nmtNfkc(text)
+    }
     case 'Strip': {
       const left = step.strip_left !== false
       const right = step.strip_right !== false
@@ -118,7 +139,13 @@ export function flattenNormalizer(node: unknown): NormalizerStep[] {
   if (!(NORMALIZER_TYPES as readonly string[]).includes(step.type)) {
     throw new TokenizerError(`The tokenizer uses a normalisation step "${String(step.type)}" this app does not implement.`)
   }
-  if (step.type === 'Precompiled') return [{ type: 'Precompiled' }] // the charsmap itself is not needed
+  if (step.type === 'Precompiled') {
+    // The compiled map travels with the tokenizer (into saved models and exported bundles); it is read now so a damaged one is refused at import.
+    const charsmap = typeof step.precompiled_charsmap === 'string' && step.precompiled_charsmap ? step.precompiled_charsmap : null
+    const kept: NormalizerStep = { type: 'Precompiled', precompiled_charsmap: charsmap }
+    charsmapOf(kept)
+    return [kept]
+  }
   if (step.type === 'Replace') replacePattern(step)
   return [step]
 }
