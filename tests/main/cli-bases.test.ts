@@ -22,7 +22,7 @@ function workbench(home: string, ...args: string[]) {
 }
 
 describe('workbench bases', () => {
-  it('imports, lists, shows, encodes and deletes a base', async () => {
+  it('imports, lists, shows, encodes and deletes a base', { timeout: 300_000 }, async () => {
     const home = tempDir('wb-cli-bases-')
     const imp = workbench(home, 'bases', 'import', join(FIXTURES, 'roberta-tiny'), '--name', 'rob', '--json')
     expect(imp.stderr.includes('Error') ? imp.stderr : '').toBe('')

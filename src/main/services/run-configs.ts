@@ -40,13 +40,18 @@ export function createRunConfigs(deps: { starts: { resolve(config: RunConfig): F
      */
     forRun(preset: PresetName | undefined, overrides: unknown, datasetId?: string): RunConfig {
       const sizing = datasetId ? deps.sizer(preset, datasetId, overrides) : null
-      return withBase(resolve(preset, sizing?.config, overrides))
+      const config = resolve(preset, sizing?.config, overrides)
+      // Settings measured to suit the start (a base pretrained here) go under the user's own.
+      const defaults = deps.starts.resolve(config)?.defaults
+      return withBase(defaults ? resolve(preset, sizing?.config, defaults, overrides) : config)
     },
 
     /** One sweep point's config on top of the sweep's sized preset and overrides. */
     forSweepPoint(preset: PresetName | undefined, sized: unknown, overrides: unknown, point: SweepPoint): RunConfig {
       try {
-        return withBase(resolveConfig(preset ?? null, sized, overrides, dottedToNested(point)))
+        const config = resolveConfig(preset ?? null, sized, overrides, dottedToNested(point))
+        const defaults = deps.starts.resolve(config)?.defaults
+        return withBase(defaults ? resolveConfig(preset ?? null, sized, defaults, overrides, dottedToNested(point)) : config)
       } catch (err) {
         if (err instanceof ConfigError) throw new UserError(`The sweep point ${describePoint(point)} is not a valid configuration: ${err.message}`)
         throw err
