@@ -84,7 +84,12 @@ export async function trainImages(splits: ImageSplits, config: RunConfig, cb: Tr
         model, objective: 'classify', train, validation, labels: splits.labels, config: config.train, trainable, checkpoint: null, runner,
         augment: augments(setup.augment) ? (b, seed) => augmentBatch(b, setup, seed) : null,
       },
-      cb,
+      // The loop counts a row's values as its tokens; a ViT's tokens are its patches and [CLS].
+      {
+        ...cb,
+        onProgress: (p) => cb.onProgress({ ...p, tokensPerSec: (p.tokensPerSec * spec.dims.maxLen) / N }),
+        onMetric: (m) => cb.onMetric(m.tokensPerSec === undefined ? m : { ...m, tokensPerSec: (m.tokensPerSec * spec.dims.maxLen) / N }),
+      },
       signal,
     )
     let test: RunMetrics | null = null

@@ -83,9 +83,15 @@ describe('training on images', () => {
     })
     const splits = { labels: ['top', 'bottom'], train: blocks(256, 1), validation: blocks(64, 2), test: blocks(128, 3) }
     const logs: string[] = []
-    const cb = { onProgress() {}, onMetric() {}, onCheckpoint() {}, onLog: (_: string, m: string) => logs.push(m) }
+    const speeds: number[] = []
+    const cb = { onProgress: (p: { tokensPerSec: number; step: number }) => speeds.push(p.tokensPerSec), onMetric() {}, onCheckpoint() {}, onLog: (_: string, m: string) => logs.push(m) }
+    const started = performance.now()
     const result = await trainImages(splits, config, cb, new AbortController().signal)
     expect(logs[0]).toBe('Images: 16 x 16 grey, 2 x 2 patches (64 tokens + [CLS]).')
+    // Speed in the ViT's tokens (65 per image), not pixel values: at most 65 x the images seen per second.
+    const imagesPerSec = (6 * 256) / ((performance.now() - started) / 1000)
+    expect(speeds.at(-1)!).toBeLessThan(65 * imagesPerSec * 2.5) // counting pixel values would be 256 per image
+    expect(speeds.at(-1)!).toBeGreaterThan(0)
     expect(result.test!.accuracy).toBeGreaterThanOrEqual(0.9)
     expect(result.loop.epochsRun).toBe(6)
     for (const v of result.model.params.values()) v.dispose()
