@@ -92,7 +92,7 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
 }
 
 /** The attention-weights node most recently added (the softmax or the linear-attention normaliser). */
-function lastAttention(g: GraphBuilder): string {
+export function lastAttention(g: GraphBuilder): string {
   for (let i = g.nodes.length - 1; i >= 0; i--) if (g.nodes[i].name.includes('/attn/weights/')) return g.nodes[i].name
   throw new Error('attention weights not found')
 }
@@ -154,7 +154,7 @@ function allowedPairs(T: number, window: number | null, causal: boolean): Float3
   return m
 }
 
-function layerNorm(g: GraphBuilder, scope: string, x: string, gamma: string, beta: string, eps = LN_EPS): string {
+export function layerNorm(g: GraphBuilder, scope: string, x: string, gamma: string, beta: string, eps = LN_EPS): string {
   const axis = g.shape(x).length - 1
   const xc = g.binary(scope, 'sub', x, g.reduce(scope, 'mean', x, [axis], true)) // x - mean
   const variance = g.reduce(scope, 'mean', g.binary(scope, 'mul', xc, xc), [axis], true)
@@ -175,9 +175,9 @@ function geluErf(g: GraphBuilder, scope: string, x: string): string {
   return g.binary(scope, 'mul', g.binary(scope, 'mul', x, g.scalar(0.5)), g.binary(scope, 'add', e, g.scalar(1)))
 }
 
-type Dense = (scope: string, x: string, w: string, b: string | null) => string
+export type Dense = (scope: string, x: string, w: string, b: string | null) => string
 
-function block(
+export function block(
   g: GraphBuilder,
   x: string,
   mask: string,
