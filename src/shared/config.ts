@@ -262,10 +262,27 @@ export class ConfigError extends Error {
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
-      const where = i.path.length ? `${i.path.join('.')}: ` : ''
+      const where = i.path.length ? `${i.path.join('.')}: ` : 'the input '
       return `${where}${plainMessage(i)}`
     })
     .join('; ')
+}
+
+/** What a value of the expected type is, in plain words ("undefined" is what a method taking nothing expects). */
+function expectedWords(expected: string): string {
+  const words: Record<string, string> = {
+    int: 'must be a whole number',
+    number: 'must be a number',
+    string: 'must be text',
+    boolean: 'must be true or false',
+    object: 'must be a group of named values',
+    array: 'must be a list',
+    record: 'must be a group of named values',
+    undefined: 'takes no value here: leave it out',
+    null: 'must be empty',
+    never: 'is not expected here: leave it out',
+  }
+  return words[expected] ?? `is not the right kind of value (expected ${expected})`
 }
 
 /** Schema messages in the words a non-programmer would use. */
@@ -282,7 +299,7 @@ function plainMessage(i: z.core.$ZodIssue): string {
           : `is too short (at least ${String(i.minimum)}${i.origin === 'string' ? ' characters' : ' items'})`
         : `must be at least ${String(i.minimum)}`
     case 'invalid_type':
-      return i.expected === 'int' ? 'must be a whole number' : `must be a ${i.expected}`
+      return expectedWords(i.expected)
     case 'invalid_value':
       return `must be one of: ${i.values.map((v) => String(v)).join(', ')}`
     case 'unrecognized_keys':

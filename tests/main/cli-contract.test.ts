@@ -78,6 +78,22 @@ describe('exit codes', () => {
   })
 })
 
+describe('settings the terminal does not know', () => {
+  it('refuses an unknown --set name in one sentence naming the nearest known one, and starts nothing', () => {
+    const h = temp('wb-set-')
+    const rows = ['text,label']
+    for (let i = 0; i < 40; i++) rows.push(`"text number ${i}",${i % 2 ? 'a' : 'b'}`)
+    const csv = join(h, 'small.csv')
+    writeFileSync(csv, rows.join('\n'))
+    const ds = JSON.parse(workbench(['--home', h, 'import', csv, '--json']).stdout)
+    const r = workbench(['--home', h, 'train', '--dataset', ds.id, '--preset', 'quick', '--set', 'train.lerningRate=0.001', '--json'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('There is no setting "train.lerningRate"; the nearest known one is "train.learningRate".')
+    expect(JSON.parse(workbench(['--home', h, 'runs', 'list', '--json']).stdout)).toHaveLength(0)
+  })
+})
+
 describe('export verb', () => {
   it('writes a verified bundle whose predict.mjs answers like `workbench predict`', () => {
     const h = temp('wb-export-')

@@ -3,6 +3,7 @@
 // configs are refused in plain words.
 import { UserError } from '../../shared/api'
 import { ConfigError, resolveConfig, type PresetName, type RunConfig } from '../../shared/config'
+import { unknownKeyMessage } from '../../shared/config-keys'
 import type { FinetuneStartPoint } from './finetune-start'
 import type { PresetSizer } from './preset-sizer'
 import { describePoint, dottedToNested, type SweepPoint } from './sweeps'
@@ -30,15 +31,23 @@ export function createRunConfigs(deps: { starts: { resolve(config: RunConfig): F
     }
   }
 
+  /** Refuse a setting name the config does not know (the user's input only: stored configs are never checked). */
+  function checkKeys(overrides: unknown): void {
+    const problem = unknownKeyMessage(overrides)
+    if (problem) throw new UserError(`This configuration cannot be used: ${problem}`)
+  }
+
   return {
     resolve,
     withBase,
+    checkKeys,
 
     /**
      * A run's config: the preset sized for the dataset when one is given, then the overrides. A
      * fine-tune records what actually trains (the base's shape), not the preset's defaults.
      */
     forRun(preset: PresetName | undefined, overrides: unknown, datasetId?: string): RunConfig {
+      checkKeys(overrides)
       const sizing = datasetId ? deps.sizer(preset, datasetId, overrides) : null
       const config = resolve(preset, sizing?.config, overrides)
       // Settings measured to suit the start (a base pretrained here) go under the user's own.

@@ -296,6 +296,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     sweep: (input) => {
       if (closed) throw new UserError('The app is shutting down; start the sweep after it restarts.', 'conflict')
+      configs.checkKeys(input.config)
       const sized = sizer(input.preset, input.datasetId, input.config)?.config
       const base = configs.resolve(input.preset, sized, input.config)
       checkSpaceKeys(input.space, base)
