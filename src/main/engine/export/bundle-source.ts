@@ -1,13 +1,14 @@
 // Reads the files of an exported bundle (a folder or its .zip) for parseBundle, treating the source
 // as hostile: only the bundle's own file names are read, the weights only up to the size model.json
-// promises, and a .zip is streamed from disk and inflated in small slices that yield to the event
-// loop between them (the output of each is counted before the next). A zip bomb or a folder holding something huge is refused after reading at most
-// the caps below, never buffered whole.
+// promises, and a .zip is streamed from disk and inflated by node:zlib off the main thread, its
+// output counted as it arrives. A zip bomb or a folder holding something huge is refused after
+// reading at most the caps below, never buffered whole.
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { Unzip, UnzipInflate } from 'fflate'
+import { Unzip, UnzipPassThrough } from 'fflate'
 import { UserError } from '../../../shared/api'
 import { bundleFiles } from './bundle-meta'
+import { InflatePool } from './zlib-inflate'
 
 /** The JSON files parseBundle reads; nothing else but the weights files is ever unpacked. */
 export const bundleJsonFiles: readonly string[] = [
@@ -144,22 +145,30 @@ function zipSource(path: string, size: number, limits: BundleLimits): Source {
   }
 }
 
-/** Input slice pushed to the inflater at once: deflate expands at most ~1032x, so one slice yields at most ~2 MB (tens of milliseconds of work). */
-const slice = 2 * 1024
+/** Compressed bytes handed to Unzip at once; the reader then waits for zlib to take them in. */
+const slice = 64 * 1024
+/** Deflate expands at most ~1032x: a declared size above that is a lie, never worth reserving memory for. */
+const maxRatio = 1032
 
 /**
  * Stream the .zip at `path`, inflating only the entries named in `wanted`, at most `budget` bytes in
  * all. Sizes declared in the zip are checked first but never trusted: the bytes that really come out
- * are counted after every slice, and the loop yields to the event loop between slices so the server
- * stays responsive while a large bundle unpacks.
+ * are counted as zlib delivers them. The inflating itself runs on zlib's worker threads
+ * (zlib-inflate.ts); this thread only reads headers, counts and copies, so it stays responsive
+ * while a large bundle unpacks.
  */
 async function unzipWanted(path: string, wanted: Set<string>, budget: number, what: string, limits: BundleLimits, where: { prefix: string | null }): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
-  const chunksOf = new Map<string, Uint8Array[]>()
+  const started = new Set<string>()
   let entries = 0
   let total = 0
   let problem: Error | null = null
+  const pool = new InflatePool()
   const damaged = (err: Error) => new UserError(`The bundle .zip file is damaged and cannot be opened (${err.message}).`)
+  const fail = (err: Error) => {
+    problem ??= err
+    pool.stopAll()
+  }
 
   /** The entry's name inside the bundle when it is a wanted one: at the top, or under the one folder that wraps the bundle. */
   function bundleName(raw: string): string | null {
@@ -172,26 +181,27 @@ async function unzipWanted(path: string, wanted: Set<string>, budget: number, wh
 
   const unzip = new Unzip((file) => {
     if (problem) return
-    if (++entries > limits.maxEntries) return void (problem = new UserError(`This is not a model bundle: the .zip holds more than ${limits.maxEntries} files.`))
+    if (++entries > limits.maxEntries) return fail(new UserError(`This is not a model bundle: the .zip holds more than ${limits.maxEntries} files.`))
     const name = bundleName(file.name)
-    if (name === null || chunksOf.has(name)) return // never unpacked
-    if (file.originalSize !== undefined && total + file.originalSize > budget) return void (problem = tooLarge(what, budget))
-    const chunks: Uint8Array[] = []
-    chunksOf.set(name, chunks)
+    if (name === null || started.has(name)) return // never unpacked
+    if (file.originalSize !== undefined && total + file.originalSize > budget) return fail(tooLarge(what, budget))
+    started.add(name)
+    const sink = new EntrySink(file.originalSize, file.size)
     file.ondata = (err, chunk, final) => {
       if (problem) return
-      if (err) return void (problem = damaged(err))
+      if (err) return fail(damaged(err))
       total += chunk.length
       if (total > budget) {
-        chunks.length = 0
-        return void (problem = tooLarge(what, budget))
+        sink.drop()
+        return fail(tooLarge(what, budget))
       }
-      chunks.push(chunk)
-      if (final) out.set(name, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))
+      sink.add(chunk)
+      if (final) out.set(name, sink.bytes())
     }
     file.start()
   })
-  unzip.register(UnzipInflate)
+  unzip.register(UnzipPassThrough)
+  unzip.register(pool.decoder())
 
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 })
   let first = true
@@ -205,26 +215,66 @@ async function unzipWanted(path: string, wanted: Set<string>, budget: number, wh
         try {
           unzip.push(chunk.subarray(at, at + slice))
         } catch (err) {
-          problem ??= damaged(err as Error)
+          fail(damaged(err as Error))
         }
         if (problem) throw problem
-        await yieldToLoop()
+        await pool.drained()
+        if (problem) throw problem
       }
     }
     if (first) throw new UserError('This is not a model bundle: the file is empty.')
     try {
       unzip.push(new Uint8Array(0), true)
     } catch (err) {
-      problem ??= damaged(err as Error)
+      fail(damaged(err as Error))
     }
+    await pool.finished()
     if (problem) throw problem
   } finally {
+    pool.stopAll()
     stream.destroy()
   }
-  for (const name of chunksOf.keys()) {
+  for (const name of started) {
     if (!out.has(name)) throw new UserError(`The bundle .zip file is damaged and cannot be opened (${name} is cut short).`)
   }
   return out
 }
 
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
+/**
+ * One entry's output. When the zip declares a plausible size the bytes go straight into one buffer
+ * of that size (no large copy at the end, which would block the thread for a big weights file);
+ * otherwise, or once the entry outgrows its declared size, they are kept as chunks.
+ */
+class EntrySink {
+  private target: Buffer | null
+  private written = 0
+  private chunks: Uint8Array[] = []
+
+  constructor(declared: number | undefined, compressed: number | undefined) {
+    const plausible = declared !== undefined && compressed !== undefined && declared <= Math.max(compressed, 1) * maxRatio
+    this.target = plausible && declared > 0 ? Buffer.allocUnsafe(declared) : null
+  }
+
+  add(chunk: Uint8Array): void {
+    if (this.target && this.written + chunk.length <= this.target.length) {
+      this.target.set(chunk, this.written)
+      this.written += chunk.length
+      return
+    }
+    if (this.target) {
+      this.chunks.push(this.target.subarray(0, this.written))
+      this.target = null
+    }
+    this.chunks.push(chunk)
+  }
+
+  bytes(): Uint8Array {
+    if (this.target) return this.target.subarray(0, this.written)
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks)
+  }
+
+  drop(): void {
+    this.target = null
+    this.chunks = []
+  }
+}

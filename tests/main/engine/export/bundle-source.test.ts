@@ -2,6 +2,7 @@
 // unknown or escaping names and oversized folders are refused without unpacking them whole.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../../../src/shared/api'
 import { defaultBundleLimits, readBundleSource } from '../../../../src/main/engine/export/bundle-source'
@@ -80,6 +81,27 @@ describe('reading a bundle .zip', () => {
     const ok = file('weights-ok.zip', await buildZip([{ name: 'bundle/model.json', chunks: text(model(1024)) }, { name: 'bundle/w.bin', chunks: () => [new Uint8Array(1024)] }]))
     const files = await readBundleSource(ok)
     expect(files.get('w.bin')?.length).toBe(1024)
+  })
+
+  it('gives back a multi-megabyte weights file byte for byte, deflated or stored, while the thread keeps serving', async () => {
+    const bytes = 6 * 1024 * 1024
+    const w = new Uint8Array(bytes)
+    let s = 1
+    for (let i = 0; i < bytes; i++) w[i] = (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 28 // 16 values: compressible, not trivial
+    const enc = (t: string) => new TextEncoder().encode(t)
+    for (const level of [6, 0] as const) {
+      const zip = file(`big-${level}.zip`, Buffer.from(zipSync({ 'b/model.json': enc(model(bytes)), 'b/w.bin': w }, { level })))
+      let ticks = 0
+      const ticker = setInterval(() => ticks++, 1)
+      const files = await readBundleSource(zip)
+      clearInterval(ticker)
+      expect(Buffer.compare(Buffer.from(files.get('w.bin')!), Buffer.from(w))).toBe(0)
+      expect([...files.keys()].sort()).toEqual(['model.json', 'w.bin'])
+      expect(ticks).toBeGreaterThan(0)
+    }
+    // Hand-built: the declared sizes from the header, the data in many zlib chunks.
+    const hand = file('big-hand.zip', await buildZip([{ name: 'model.json', chunks: text(model(bytes)) }, { name: 'w.bin', chunks: () => [w.subarray(0, bytes / 2), w.subarray(bytes / 2)] }]))
+    expect(Buffer.compare(Buffer.from((await readBundleSource(hand)).get('w.bin')!), Buffer.from(w))).toBe(0)
   })
 
   it('refuses a weights file name that is not a plain name and a model that promises too much', async () => {
