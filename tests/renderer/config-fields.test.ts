@@ -29,6 +29,24 @@ describe('hyperparameter fields', () => {
     expect(leaves.filter((p) => !covered.has(p)).sort()).toEqual(['finetune.baseId', 'finetune.fromRunId', 'pretrain.textDir', 'task'])
   })
 
+  it('offer the image settings: sizes and colour as numbers to pick, augmentation switches and jitter', () => {
+    const size = configFields.find((f) => f.path === 'image.size')!
+    expect(size).toMatchObject({ group: 'image', kind: 'enum', numeric: true, default: 32 })
+    expect(size.options).toContain('64')
+    // Every offered size passes the shared schema once stored as the number the form emits.
+    for (const o of size.options!) {
+      const config = structuredClone(resolveConfig(null)) as unknown as Record<string, unknown>
+      setPath(config, 'image.size', Number(o))
+      expect(validateConfig(config).ok, o).toBe(true)
+    }
+    const bad = structuredClone(resolveConfig(null)) as unknown as Record<string, unknown>
+    setPath(bad, 'image.size', 33)
+    expect(validateConfig(bad).ok).toBe(false)
+    expect(configFields.find((f) => f.path === 'image.channels')).toMatchObject({ kind: 'enum', numeric: true, options: ['3', '1'] })
+    expect(configFields.find((f) => f.path === 'image.augment.flip')).toMatchObject({ kind: 'boolean', default: false })
+    expect(configFields.find((f) => f.path === 'image.augment.jitter')).toMatchObject({ kind: 'number', min: 0, max: 0.5 })
+  })
+
   it('each have a label and a help text in English', () => {
     for (const f of configFields) {
       const entry = getPath(en.fields, f.path) as { label?: string; help?: string } | undefined

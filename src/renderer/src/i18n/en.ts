@@ -315,7 +315,7 @@ export default {
     },
   },
   split: { train: 'Train', validation: 'Validation', test: 'Test' },
-  groups: { model: 'Model', tokenizer: 'Tokenizer', train: 'Training', finetune: 'Fine-tuning', pretrain: 'Pretraining' },
+  groups: { model: 'Model', tokenizer: 'Tokenizer', train: 'Training', finetune: 'Fine-tuning', pretrain: 'Pretraining', image: 'Images' },
   bases: {
     title: 'Bases',
     subtitle: 'Pretrained models that classifiers start from: checkpoints you import and models pretrained here.',
@@ -515,6 +515,15 @@ export default {
           wasm: 'WebAssembly (processor)',
           cpu: 'Plain JavaScript (slowest)',
         },
+      },
+    },
+    image: {
+      size: { label: 'Image size', help: 'Each image is cropped to a square at its centre and resized to this many pixels per side. Larger sees more detail and trains slower.' },
+      channels: { label: 'Colour', help: 'Read images in colour, or in grey (faster, enough when colour does not matter).', options: { '3': 'Colour', '1': 'Grey' } },
+      augment: {
+        flip: { label: 'Mirror at random', help: 'Flip training images left to right at random. Off when left and right matter (digits, text, arrows).' },
+        crop: { label: 'Shift at random', help: 'Move training images by up to an eighth of their side at random, so the model does not rely on exact positions.' },
+        jitter: { label: 'Colour jitter', help: 'Change brightness, contrast and colour balance of training images at random by up to this share (0 turns it off).' },
       },
     },
     pretrain: {

@@ -319,7 +319,7 @@ const zhCN: Schema<typeof en> = {
     },
   },
   split: { train: '训练', validation: '验证', test: '测试' },
-  groups: { model: '模型', tokenizer: '分词器', train: '训练', finetune: '微调', pretrain: '预训练' },
+  groups: { model: '模型', tokenizer: '分词器', train: '训练', finetune: '微调', pretrain: '预训练', image: '图像' },
   bases: {
     title: '基础模型',
     subtitle: '分类器的起点：你导入的检查点，以及在这里预训练的模型。',
@@ -519,6 +519,15 @@ const zhCN: Schema<typeof en> = {
           wasm: 'WebAssembly（处理器）',
           cpu: '纯 JavaScript（最慢）',
         },
+      },
+    },
+    image: {
+      size: { label: '图像尺寸', help: '每张图片先从中心裁成正方形，再缩放到每边这么多像素。越大细节越多，训练越慢。' },
+      channels: { label: '颜色', help: '以彩色或灰度读取图片（灰度更快，颜色无关紧要时足够）。', options: { '3': '彩色', '1': '灰度' } },
+      augment: {
+        flip: { label: '随机镜像', help: '随机左右翻转训练图片。左右有意义时（数字、文字、箭头）请关闭。' },
+        crop: { label: '随机平移', help: '随机把训练图片移动最多边长的八分之一，让模型不依赖精确位置。' },
+        jitter: { label: '颜色抖动', help: '随机改变训练图片的亮度、对比度和色彩平衡，最多改变这个比例（0 为关闭）。' },
       },
     },
     pretrain: {

@@ -8,12 +8,14 @@ import {
   TokenizerConfigSchema,
   TrainConfigSchema,
   PretrainConfigSchema,
+  ImageConfigSchema,
   type RunConfig,
 } from '../../../shared/config'
+import { imageSizes } from '../../../shared/models'
 
 /** One editable setting of a run config. */
 export interface ConfigField {
-  group: 'model' | 'tokenizer' | 'train' | 'finetune' | 'pretrain'
+  group: 'model' | 'tokenizer' | 'train' | 'finetune' | 'pretrain' | 'image'
   key: string
   /** Dotted path into RunConfig, e.g. "model.dModel". */
   path: string
@@ -21,6 +23,8 @@ export interface ConfigField {
   min?: number
   max?: number
   options?: string[]
+  /** An enum whose options are numbers (shown as text, stored as numbers), e.g. the image size. */
+  numeric?: boolean
   default: unknown
 }
 
@@ -53,6 +57,20 @@ function loraFields(): ConfigField[] {
   return fieldsOf('finetune', obj.shape).map((f) => ({ ...f, key: `lora.${f.key}`, path: `finetune.lora.${f.key}` }))
 }
 
+// Image settings (datasets of kind 'image'): the size and channels are a short list of numbers, the
+// augmentation switches sit one level deeper (image.augment.*).
+function imageFields(): ConfigField[] {
+  const defaults = ImageConfigSchema.parse({})
+  const augment = (ImageConfigSchema.shape.augment as unknown as { _zod: { def: Def } })._zod.def.innerType as unknown as {
+    shape: Record<string, z.ZodType>
+  }
+  return [
+    { group: 'image', key: 'size', path: 'image.size', kind: 'enum', numeric: true, options: imageSizes.map(String), default: defaults.size },
+    { group: 'image', key: 'channels', path: 'image.channels', kind: 'enum', numeric: true, options: ['3', '1'], default: defaults.channels },
+    ...fieldsOf('image', augment.shape).map((f) => ({ ...f, key: `augment.${f.key}`, path: `image.augment.${f.key}` })),
+  ]
+}
+
 /** Every field of the Advanced panel, grouped as the schema groups them. */
 export const configFields: ConfigField[] = [
   ...fieldsOf('model', ModelConfigSchema.shape),
@@ -61,6 +79,7 @@ export const configFields: ConfigField[] = [
   ...fieldsOf('finetune', FinetuneConfigSchema.shape),
   ...loraFields(),
   ...fieldsOf('pretrain', PretrainConfigSchema.shape),
+  ...imageFields(),
 ]
 
 /** A field's own range problem, or null (cross-field rules come from validateConfig). */
