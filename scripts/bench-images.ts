@@ -15,7 +15,7 @@ import { stratifiedSplit } from '../src/main/data/stratified-split'
 import { initBackend } from '../src/main/engine/backend'
 import { trainImageBaseline } from '../src/main/engine/baseline/image-logistic'
 import { trainImages, type ImageSplit } from '../src/main/engine/train-image'
-import { presets, resolveConfig, type PresetName } from '../src/shared/config'
+import { resolveConfig, type PresetName } from '../src/shared/config'
 import { patchSizeFor } from '../src/shared/models'
 import { sizeImagePreset } from '../src/shared/preset-sizing-image'
 
@@ -78,7 +78,6 @@ try {
       `| ${preset} | ${size} px, ${patchSizeFor(size)} px patches | dModel ${m.dModel}, ${m.nLayers} layer(s), ${m.nHeads} heads | ${epochs} of ${config0.train.epochs} | ${pct(mean(acc))} (${acc.map(pct).join(', ')}) | ${pct(mean(base))} | ${mean(secs).toFixed(0)} | ${(seen / secs.reduce((a, b) => a + b, 0)).toFixed(0)} |`,
     )
   }
-  console.log(`presets: ${chosen.map((p) => `${p}: ${presets[p].description}`).join(' ')}`)
 } finally {
   rmSync(tmp, { recursive: true, force: true })
 }

@@ -1,6 +1,8 @@
 // A whole training job on images: the trainer process has read each split's images at the run's size; this
 // trains the ViT, saves the best model to `${runDir}/model/` and trains the pixel baseline beside it
-// (`${runDir}/image-baseline.json`). Image runs keep no mid-run checkpoint: a paused or crashed run starts again.
+// (`${runDir}/image-baseline.json`). Checkpoints go to `${runDir}/checkpoints/latest.ckpt` as for text: a paused or
+// interrupted run continues from there with the settings it started with.
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { resolveConfig, type RunConfig } from '../../shared/config'
 import type { JobData } from '../../shared/trainer-protocol'
@@ -12,6 +14,7 @@ import type { TrainingResult } from './run-training'
 import { writeFileAtomic } from './tensor-file'
 import { trainTokenizer } from './tokenizers'
 import { trainImages, type ImageSplits } from './train-image'
+import { readCheckpoint } from './training/loop'
 import type { TrainCallbacks } from './training/loop'
 
 /** Decoded pixels per split, in the order of the job data's rows. */
@@ -34,16 +37,28 @@ export function imageSplitsOf(data: JobData, pixels: ImagePixels): ImageSplits {
 }
 
 /** Trains a ViT on a job's images; see the file comment. */
-export async function runImageTraining(job: { config: RunConfig; data: JobData; runDir: string; pixels: ImagePixels }, cb: TrainCallbacks, signal: AbortSignal): Promise<TrainingResult> {
-  const config = resolveConfig(null, job.config)
+export async function runImageTraining(
+  job: { config: RunConfig; data: JobData; runDir: string; pixels: ImagePixels; resume?: boolean; checkpointEverySteps?: number },
+  cb: TrainCallbacks,
+  signal: AbortSignal,
+): Promise<TrainingResult> {
+  const ckptDir = join(job.runDir, 'checkpoints')
+  mkdirSync(ckptDir, { recursive: true })
+  const ckptPath = join(ckptDir, 'latest.ckpt')
+  let resume = null
+  if (job.resume) {
+    if (!existsSync(ckptPath)) throw new UserError('This run has no checkpoint to resume from; start it again instead.', 'not_found')
+    resume = readCheckpoint(ckptPath)
+    cb.onLog('info', `Resuming from step ${resume.header.state.step}.`)
+  }
+  // A resumed run continues with the settings it started with (the pixels were read at that size).
+  const config = resolveConfig(null, resume ? (resume.header as unknown as { config: RunConfig }).config : job.config)
   if (config.task !== 'classify') throw new UserError('Images train classifiers only; pretraining reads text.')
   const splits = imageSplitsOf(job.data, job.pixels)
-  const result = await trainImages(splits, config, cb, signal)
+  const checkpoint = { path: ckptPath, everySteps: job.checkpointEverySteps ?? null, header: { config } }
+  const result = await trainImages(splits, config, cb, signal, { checkpoint, resume })
   try {
-    if (result.loop.paused) {
-      cb.onLog('warn', 'Image runs keep no checkpoint yet: resuming starts this run again.')
-      return { metrics: null, stoppedEarly: false, bestEpoch: result.loop.bestEpoch, paused: true }
-    }
+    if (result.loop.paused) return { metrics: null, stoppedEarly: false, bestEpoch: result.loop.bestEpoch, paused: true }
     // The model file's format carries a tokenizer; an image model never reads it (a one-character placeholder).
     const tokenizer = trainTokenizer({ kind: 'char', vocabSize: 32, lowercase: true, normalize: 'none' }, ['image']).toJSON()
     saveModelFolder(

@@ -10,7 +10,7 @@ import { startRunner } from './parallel/start-runner'
 import type { TextModel } from './models/types'
 import { augmentBatch, augments } from './training/image-augment'
 import { argmax, classifyRows } from './training/evaluate-rows'
-import { trainLoop, type LoopResult, type TrainCallbacks } from './training/loop'
+import { trainLoop, type CheckpointData, type LoopInput, type LoopResult, type TrainCallbacks } from './training/loop'
 
 /** Images of one split: pixels (size x size x channels, 0..255, row-major, channels last) and label ids. */
 export interface ImageSplit {
@@ -63,8 +63,14 @@ export async function classifyImages(model: TextModel, pixels: Uint8Array[], bat
   return (await classifyRows(model, rows.rows, null, batchSize, rows.values)).probs
 }
 
+/** Where checkpoints go and the one to continue from (a paused or interrupted run); both optional. */
+export interface ImageTrainingOptions {
+  checkpoint?: LoopInput['checkpoint']
+  resume?: CheckpointData | null
+}
+
 /** Trains a ViT with `config`'s model size, image settings and training settings. */
-export async function trainImages(splits: ImageSplits, config: RunConfig, cb: TrainCallbacks, signal: AbortSignal): Promise<ImageTrainingResult> {
+export async function trainImages(splits: ImageSplits, config: RunConfig, cb: TrainCallbacks, signal: AbortSignal, opts: ImageTrainingOptions = {}): Promise<ImageTrainingResult> {
   if (splits.train.pixels.length === 0) throw new Error('There are no training images.')
   if (splits.labels.length < 2) throw new Error('Images of at least two labels are needed to train a classifier.')
   const spec = imageSpec(config, splits.labels.length)
@@ -81,7 +87,7 @@ export async function trainImages(splits: ImageSplits, config: RunConfig, cb: Tr
     runner = await startRunner(model, { workers: config.train.workers, seed: config.train.seed, objective: 'classify', trainable, labelSmoothing: config.train.labelSmoothing }, cb)
     const loop = await trainLoop(
       {
-        model, objective: 'classify', train, validation, labels: splits.labels, config: config.train, trainable, checkpoint: null, runner,
+        model, objective: 'classify', train, validation, labels: splits.labels, config: config.train, trainable, checkpoint: opts.checkpoint ?? null, resume: opts.resume ?? null, runner,
         augment: augments(setup.augment) ? (b, seed) => augmentBatch(b, setup, seed) : null,
       },
       // The loop counts a row's values as its tokens; a ViT's tokens are its patches and [CLS].

@@ -1,7 +1,7 @@
 // Trainer process entry: runs exactly one engine job and speaks the trainer protocol.
 // Under Node it is a child_process.fork child (process.send); on desktop an Electron
 // utilityProcess (process.parentPort). It knows nothing of SQLite or the UI.
-import { statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { HostMessage, ImageRef, JobData, TrainerJob, TrainerMessage } from '../../shared/trainer-protocol'
@@ -101,6 +101,14 @@ async function readJobData(path: string): Promise<JobData> {
   return JSON.parse(await readFile(path, 'utf8')) as JobData
 }
 
+/** The config an image run reads its pixels with: a resumed run's own, from its checkpoint. */
+async function imageRunConfig(job: Extract<TrainerJob, { kind: 'train' }>): Promise<RunConfig> {
+  const ckpt = join(job.runDir, 'checkpoints', 'latest.ckpt')
+  if (!job.resume || !existsSync(ckpt)) return job.config
+  const { readCheckpoint } = await import('../engine/training/loop')
+  return (readCheckpoint(ckpt).header as unknown as { config: RunConfig }).config
+}
+
 /** Each split's images read at the run's size (image datasets). */
 async function readJobImages(config: RunConfig, data: JobData): Promise<ImagePixels> {
   const { readImageRefs } = await import('../data/image-refs')
@@ -135,7 +143,7 @@ async function run(job: TrainerJob): Promise<void> {
         }
         // An image dataset's rows name image files: read them at the run's size here, then train a ViT.
         const result = data.train.images
-          ? await engine.runImageTraining({ config: job.config, data, runDir: job.runDir, pixels: await readJobImages(job.config, data) }, cb, controller.signal)
+          ? await engine.runImageTraining({ config: job.config, data, runDir: job.runDir, resume: job.resume, pixels: await readJobImages(await imageRunConfig(job), data) }, cb, controller.signal)
           : await engine.runTraining({ config: job.config, data, runDir: job.runDir, resume: job.resume, initFrom: job.initFrom }, cb, controller.signal)
         post({ type: 'done', result: { kind: 'train', ...result } })
         break

@@ -9,6 +9,10 @@ import { trainImages, type ImageSplit } from '../../../src/main/engine/train-ima
 import { augmentBatch } from '../../../src/main/engine/training/image-augment'
 import type { PaddedBatch } from '../../../src/main/engine/training/batching'
 import { RunConfigSchema } from '../../../src/shared/config'
+import { readModelFolder } from '../../../src/main/engine/model-folder'
+import { runImageTraining } from '../../../src/main/engine/run-image-training'
+import { tempDir } from '../../helpers/temp-dirs'
+import { join } from 'node:path'
 
 beforeAll(async () => {
   await initBackend(['wasm'])
@@ -122,6 +126,40 @@ describe('training on images', () => {
     const two = await weights(2)
     expect(logs).toContain('Training on 2 threads (data-parallel).')
     two.forEach((v, i) => expect(v).toBeCloseTo(one[i]!, 4))
+  }, 120_000)
+
+  it('pauses with a checkpoint and resumes to the same weights as a run never stopped', async () => {
+    const config = RunConfigSchema.parse({
+      model: { dModel: 16, nHeads: 2, nLayers: 1, dropout: 0.1, attnDropout: 0 },
+      train: { epochs: 3, batchSize: 16, learningRate: 3e-3, patience: 0, seed: 8, workers: 1 },
+      image: { size: 16, channels: 1, augment: { flip: true, crop: true, jitter: 0.2 } },
+    })
+    const data = { labels: ['top', 'bottom'], train: blocks(48, 7), validation: { ...blocks(16, 8), indices: [] as number[] } }
+    const job = (runDir: string, resume = false) => ({
+      config,
+      runDir,
+      resume,
+      data: { labels: data.labels, train: { texts: data.train.labels.map(String), labels: data.train.labels }, validation: { texts: data.validation.labels.map(String), labels: data.validation.labels, indices: [] } },
+      pixels: { train: data.train.pixels, validation: data.validation.pixels, test: [] },
+    })
+    const quiet = (stopAt = 0, controller?: AbortController) => ({
+      onProgress: (p: { step: number }) => (p.step === stopAt ? controller?.abort('pause') : undefined),
+      onMetric() {},
+      onCheckpoint() {},
+      onLog() {},
+    })
+    const full = tempDir()
+    await runImageTraining(job(full), quiet(), new AbortController().signal)
+    const stopped = tempDir()
+    const controller = new AbortController()
+    expect(await runImageTraining(job(stopped), quiet(4, controller), controller.signal)).toMatchObject({ paused: true })
+    const logs: string[] = []
+    await runImageTraining(job(stopped, true), { ...quiet(), onLog: (_: string, m: string) => logs.push(m) }, new AbortController().signal)
+    expect(logs[0]).toBe('Resuming from step 4.')
+    const a = readModelFolder(join(full, 'model')).weights.get('embed/patch')!.data
+    const b = readModelFolder(join(stopped, 'model')).weights.get('embed/patch')!.data
+    b.forEach((v, i) => expect(v).toBeCloseTo(a[i]!, 6))
+    await expect(runImageTraining(job(tempDir(), true), quiet(), new AbortController().signal)).rejects.toThrow(/no checkpoint to resume from/)
   }, 120_000)
 
   it('shrinks pixels to 8 x 8 block means', () => {
