@@ -64,20 +64,21 @@ afterAll(() => {
 })
 
 describe('exports service', () => {
-  let bundleDir = ''
+  // The bundle the import tests read: made once, by whichever of them runs first.
+  let bundle: Promise<string> | null = null
+  const bundleDir = () => (bundle ??= (async () => (await service().create({ runId, formats: ['tfjs', 'zip'] })).outDir)())
 
   it('exports in a trainer process, verifies every format and records the result', async () => {
     const res = await service().create({ runId, formats: ['tfjs', 'onnx', 'zip'] })
-    bundleDir = res.outDir
     expect(res.outDir.startsWith(join(home, 'runs', runId, 'exports'))).toBe(true)
     expect(res.verification.ok).toBe(true)
     expect(res.verification.rows).toBe(data.validation.texts.length + 5)
     expect(res.verification.maxProbDiff).toBeLessThanOrEqual(1e-4)
     expect(res.files).toEqual(expect.arrayContaining(['model.json', 'model.onnx', 'predict.mjs', 'index.html', 'MODEL_CARD.md', 'model-bundle.zip']))
     expect(readFileSync(join(res.outDir, 'MODEL_CARD.md'), 'utf8')).toContain('# Source run')
+    // Newest first: this export's record, whatever other tests exported before.
     const records = createExportsRepo(db).ofRun(runId)
-    expect(records).toHaveLength(1)
-    expect(records[0].ok).toBe(true)
+    expect(records[0]).toMatchObject({ ok: true, outDir: res.outDir })
     expect(records[0].verification).toMatchObject({ ok: true, rows: res.verification.rows })
   })
 
@@ -118,7 +119,7 @@ describe('exports service', () => {
   })
 
   it('imports a bundle .zip as a completed run whose rebuilt model predicts like the original', async () => {
-    const run = await service().importBundle({ source: { kind: 'path', path: join(bundleDir, 'model-bundle.zip') } })
+    const run = await service().importBundle({ source: { kind: 'path', path: join(await bundleDir(), 'model-bundle.zip') } })
     expect(run).toMatchObject({ status: 'completed', parentKind: 'import', name: 'Source run (imported)' })
     const modelDir = join(home, 'runs', run.id, 'model')
     const original = readModelFolder(join(home, 'runs', runId, 'model'))
@@ -135,7 +136,7 @@ describe('exports service', () => {
 
   it('refuses a damaged bundle with a clear message and registers nothing', async () => {
     const bad = join(home, 'bad-bundle')
-    cpSync(bundleDir, bad, { recursive: true })
+    cpSync(await bundleDir(), bad, { recursive: true })
     const bin = join(bad, 'group1-shard1of1.bin')
     writeFileSync(bin, readFileSync(bin).subarray(0, 100))
     const before = readdirSync(join(home, 'runs')).length
