@@ -15,7 +15,8 @@ import { imageSizes } from '../../../shared/models'
 
 /** One editable setting of a run config. */
 export interface ConfigField {
-  group: 'model' | 'tokenizer' | 'train' | 'finetune' | 'pretrain' | 'image'
+  /** The config section it belongs to (every object-valued key of RunConfig). */
+  group: Exclude<keyof RunConfig, 'task'>
   key: string
   /** Dotted path into RunConfig, e.g. "model.dModel". */
   path: string
