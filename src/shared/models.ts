@@ -229,7 +229,7 @@ export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
     id: 'table',
     name: 'Table encoder',
     description: 'Reads a table row: each column becomes a token (FT-Transformer), and [CLS] sums them up.',
-    capabilities: { classify: true, pretrain: false, attentionMaps: true, export: false, lora: false },
+    capabilities: { classify: true, pretrain: false, attentionMaps: true, export: true, lora: false },
     pretrain: null,
     blocks: true,
     causal: false,

@@ -142,7 +142,7 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
       const modelDir = join(runDir, 'model')
       const { meta } = bundle
       try {
-        saveModelFolder(modelDir, { task: meta.task, config: meta.config, spec: meta.spec, labels: meta.labels, tokenizer: bundle.runtime.tokenizer, training: meta.training }, bundle.weights)
+        saveModelFolder(modelDir, { task: meta.task, config: meta.config, spec: meta.spec, labels: meta.labels, tokenizer: bundle.runtime.tokenizer, ...(bundle.runtime.preprocessing.table ? { table: bundle.runtime.preprocessing.table.prep } : {}), training: meta.training }, bundle.weights)
         // Load the rebuilt model in a trainer and check it gives the probabilities stored in the bundle.
         const res = await runJob(spawn, { kind: 'predict', modelDir, texts: bundle.checks.texts, attention: false }).catch((err: Error) => {
           throw new UserError(`The bundle could not be loaded as a model: ${err.message}`)

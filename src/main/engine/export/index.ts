@@ -22,6 +22,8 @@ import type { BundleChecks, Preprocessing } from './runtime/types'
 import { runtimeScripts } from './runtime-build'
 import { tfjsWeightsFile, toTfjsGraphModel } from './tfjs-graph'
 import { graphNames, traceClassifier, type TracedModel } from './trace-model'
+import { tableGraphNames, traceTableClassifier } from './trace-table'
+import type { TablePrep } from '../../../shared/table-prep'
 import { referenceProbs, verifyExport, type ExportVerification } from './verify'
 
 export { parseBundle, readBundleSource, type ParsedBundle } from './read-bundle'
@@ -99,6 +101,18 @@ export function probeTexts(tok: Tokenizer, seqLen: number): string[] {
   return texts
 }
 
+/** Check rows made from the prep alone (no user row ships): typical values, every cell missing, unseen and extreme values. */
+export function probeRows(prep: TablePrep): string[] {
+  const row = (num: (c: TablePrep['numeric'][number]) => string, cat: (c: TablePrep['categorical'][number]) => string) =>
+    JSON.stringify(Object.fromEntries([...prep.numeric.map((c) => [c.name, num(c)]), ...prep.categorical.map((c) => [c.name, cat(c)])]))
+  return [
+    row((c) => String(c.median), (c) => c.values[0] ?? ''),
+    row(() => '', () => ''),
+    row((c) => String(c.median + 3 * c.scale), (c) => c.values[c.values.length - 1] ?? ''),
+    row((c) => String(c.median - 1e6 * c.scale), () => 'a value never seen in training'),
+  ]
+}
+
 interface Written {
   files: string[]
   checks: BundleChecks
@@ -112,7 +126,7 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     throw new UserError('This is a pretrained language model, not a classifier: fine-tune it on labelled data first, then export the fine-tuned run.')
   }
   const seqLen = file.spec.dims.maxLen - 1
-  const traced = traceClassifier(file.spec, weights, seqLen)
+  const traced = file.table ? traceTableClassifier(file.spec, weights) : traceClassifier(file.spec, weights, seqLen)
   const files: string[] = []
   const put = (name: string, data: string | Uint8Array) => {
     writeFileSync(join(p.outDir, name), data)
@@ -131,10 +145,11 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     clsId: CLS_ID,
     padId: PAD_ID,
     pooled: traced.pooled,
-    inputs: { ids: graphNames.ids, mask: graphNames.mask },
+    inputs: { ids: graphNames.ids, mask: file.table ? '' : graphNames.mask },
     outputs: { probabilities: graphNames.probabilities, attention: Array.from({ length: traced.attentionLayers }, (_, l) => graphNames.attention(l)) },
+    ...(file.table ? { table: { prep: file.table, values: file.table.numeric.length ? tableGraphNames.values : null } } : {}),
   }
-  const probes = probeTexts(p.model.tokenizer, seqLen)
+  const probes = file.table ? probeRows(file.table) : probeTexts(p.model.tokenizer, seqLen)
   const checks: BundleChecks = { texts: probes, probabilities: await referenceProbs(p.model, probes) }
   const meta: BundleMeta = {
     format: 'attention-workbench-bundle',

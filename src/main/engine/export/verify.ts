@@ -13,6 +13,8 @@ import { bundleFiles } from './bundle-meta'
 import { parseBundle, readBundleSource } from './read-bundle'
 import { loadClassifier, type TfLike } from './runtime/classifier'
 import type { BundleFiles } from './runtime/types'
+import { parseTableRow } from '../../../shared/table-rows'
+import { tableGraphInputs } from '../../../shared/table-inputs'
 
 /** The recorded outcome of an export check. */
 export type ExportVerification = ExportResult['verification']
@@ -65,6 +67,13 @@ async function checkRuntime(files: BundleFiles, texts: string[], reference: numb
     // The demo page highlights tokens by rollout: it must match the app's attention view too.
     const some = texts.slice(0, attentionRows)
     const [mine, app] = await Promise.all([classifier.classify(some, { attention: true }), predictTexts(m, some, { attention: true })])
+    if (files.preprocessing.table) {
+      // Tables: the columns' attention the demo page draws must be the app's explorer's.
+      let d = 0
+      mine.forEach((p, i) => p.rollout?.forEach((v, j) => (d = Math.max(d, Math.abs(v - (app[i]!.columns?.attention[j] ?? NaN)) || 0))))
+      const same = mine.every((p, i) => (p.tokens ?? []).join('\u0000') === (app[i]!.columns?.names ?? []).join('\u0000'))
+      return same && d <= probTolerance ? result : { ...result, ok: false, message: `${format}: the columns' attention differs from the app's (${same ? `by ${d.toExponential(2)}` : 'different columns'})` }
+    }
     let diff = 0
     mine.forEach((p, i) => p.rollout?.forEach((v, t) => (diff = Math.max(diff, Math.abs(v - (app[i].attention?.rollout[t] ?? NaN)) || 0))))
     const tokensAgree = mine.every((p, i) => (p.tokens ?? []).join('\u0000') === (app[i].attention?.tokens ?? []).join('\u0000'))
@@ -89,7 +98,16 @@ async function checkOnnx(path: string, files: BundleFiles, texts: string[], refe
     const tok = tokenizerFromJSON(files.tokenizer)
     const got: number[][] = []
     const C = files.labels.length
-    for (let s = 0; s < texts.length; s += 32) {
+    const table = files.preprocessing.table
+    for (let s = 0; table && s < texts.length; s += 32) {
+      const x = tableGraphInputs(table.prep, texts.slice(s, s + 32).map((t) => parseTableRow(t) ?? {}))
+      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { ids: new ort.Tensor('int64', BigInt64Array.from(x.ids, (v) => BigInt(v)), [x.B, 1 + x.F]) }
+      if (table.values) feeds[table.values] = new ort.Tensor('float32', x.values, [x.B, x.Fn])
+      const out = await session.run(feeds, ['probabilities'])
+      const data = out.probabilities!.data as Float32Array
+      for (let b = 0; b < x.B; b++) got.push(Array.from(data.subarray(b * C, (b + 1) * C)))
+    }
+    for (let s = 0; !table && s < texts.length; s += 32) {
       const enc = encodeBatch(tok, texts.slice(s, s + 32), { seqLen: files.preprocessing.seqLen, addCls: true, padTo: 'longest' })
       const out = await session.run({
         ids: new ort.Tensor('int64', BigInt64Array.from(enc.ids, (v) => BigInt(v)), [enc.B, enc.T]),

@@ -5,6 +5,8 @@
 import { attentionRollout } from '../../rollout'
 import { encodeBatch, tokenizerFromJSON, type Tokenizer } from '../../tokenizers'
 import type { BundleFiles } from './types'
+import { parseTableRow } from '../../../../shared/table-rows'
+import { tableGraphInputs } from '../../../../shared/table-inputs'
 
 /** The few TensorFlow.js functions the runtime uses (from @tensorflow/tfjs or tf.min.js). */
 export interface TfLike {
@@ -62,7 +64,46 @@ export async function loadClassifier(tf: TfLike, files: BundleFiles): Promise<Bu
   )
   const encode = (texts: string[]) => encodeBatch(tokenizer, texts, { seqLen: pre.seqLen, addCls: true, padTo: 'longest' })
 
+  /** Table rows (JSON objects of cells): probabilities, and with attention the columns' share of [CLS]'s last-layer attention. */
+  async function classifyTable(texts: string[], attention: boolean): Promise<BundlePrediction[]> {
+    const table = pre.table!
+    const rows = texts.map((t, i) => {
+      const cells = parseTableRow(t)
+      if (!cells) throw new Error(`Row ${i + 1} is not a table row: give each row as a JSON object of column -> value.`)
+      return cells
+    })
+    const x = tableGraphInputs(table.prep, rows)
+    const T = 1 + x.F
+    const feeds: Record<string, TensorLike> = { [pre.inputs.ids]: tf.tensor(x.ids, [x.B, T], 'int32') }
+    if (table.values) feeds[table.values] = tf.tensor(x.values, [x.B, x.Fn], 'float32')
+    const last = pre.outputs.attention[pre.outputs.attention.length - 1]
+    const names = [pre.outputs.probabilities, attention && last ? last : pre.outputs.probabilities]
+    const outs = model.execute(feeds, names) as TensorLike[]
+    try {
+      const C = files.labels.length
+      const probs = await outs[0]!.data()
+      const a = attention && last ? await outs[1]!.data() : null
+      const columns = [...table.prep.numeric.map((c) => c.name), ...table.prep.categorical.map((c) => c.name)]
+      return texts.map((_, b) => {
+        const out = toPrediction(files.labels, Array.from({ length: C }, (_, c) => probs[b * C + c]))
+        if (!a) return out
+        // [B, H, T, T]: row b, query [CLS], keys 1..F, mean over heads
+        const H = a.length / (x.B * T * T)
+        const rollout = columns.map((_, j) => {
+          let s = 0
+          for (let h = 0; h < H; h++) s += a[((b * H + h) * T + 0) * T + 1 + j]
+          return s / H
+        })
+        return { ...out, tokens: columns, rollout }
+      })
+    } finally {
+      for (const t of Object.values(feeds)) t.dispose()
+      for (const t of new Set(outs)) t.dispose()
+    }
+  }
+
   async function classifyBatch(texts: string[], attention: boolean): Promise<BundlePrediction[]> {
+    if (pre.table) return classifyTable(texts, attention)
     const enc = encode(texts)
     const ids = tf.tensor(enc.ids, [enc.B, enc.T], 'int32')
     const mask = tf.tensor(enc.mask, [enc.B, enc.T], 'float32')

@@ -21,9 +21,13 @@ interface El {
   id: string
   dataset: Record<string, string>
   style: { cssText: string }
+  placeholder: string
   append(...nodes: (El | string)[]): void
+  before(...nodes: (El | string)[]): void
   replaceChildren(...nodes: (El | string)[]): void
   addEventListener(type: string, cb: () => void): void
+  /** Set below: re-run the prediction after a form field changed (tables). */
+  dispatch?: () => void
 }
 interface Page {
   document: { getElementById(id: string): El | null; createElement(tag: string): El; body: El }
@@ -69,6 +73,27 @@ async function start(): Promise<void> {
     return
   }
   status.textContent = 'Ready. Type a text to classify it.'
+  const table = data.files.preprocessing.table
+  if (table) {
+    // A table model: a form of its columns; the row goes to the classifier as the JSON of the cells.
+    status.textContent = 'Ready. Fill in the columns (leave one empty for a missing value).'
+    const cells: Record<string, string> = {}
+    const fields = [...table.prep.numeric.map((c) => ({ name: c.name, hint: `a number (typical ${c.median})` })), ...table.prep.categorical.map((c) => ({ name: c.name, hint: c.values.slice(0, 4).join(', ') }))]
+    const form = el('div', { id: 'columns' })
+    for (const f of fields) {
+      const field = el('input', { id: `col-${f.name}`, title: f.name })
+      field.placeholder = f.hint
+      field.dataset.column = f.name
+      field.addEventListener('input', () => {
+        cells[f.name] = field.value
+        input.value = JSON.stringify(cells)
+        input.dispatch?.()
+      })
+      form.append(el('label', { className: 'column' }, el('span', { className: 'name', textContent: f.name }), field))
+    }
+    input.before(form)
+    input.style.cssText = 'display:none'
+  }
   page.document.body.dataset.ready = 'true'
 
   let pending = 0
@@ -95,17 +120,19 @@ async function start(): Promise<void> {
     result.replaceChildren(
       el('p', { className: 'label' }, 'Predicted: ', el('strong', { id: 'label', textContent: p.label })),
       el('div', { className: 'bars' }, ...rows),
-      el('h2', { textContent: 'What the model looked at (attention rollout)' }),
+      el('h2', { textContent: table ? 'Which columns the decision looked at (attention)' : 'What the model looked at (attention rollout)' }),
       el('p', { className: 'tokens' }, ...tokens),
     )
     result.dataset.label = p.label
     result.dataset.probabilities = JSON.stringify(p.probabilities)
   }
   let timer: ReturnType<typeof setTimeout> | undefined
-  input.addEventListener('input', () => {
+  const later = () => {
     clearTimeout(timer)
     timer = setTimeout(() => void run(), 120)
-  })
+  }
+  input.addEventListener('input', later)
+  input.dispatch = later
   byId('classify').addEventListener('click', () => void run())
   if (input.value) void run()
 }

@@ -8,7 +8,8 @@ import type { BundleChecks, BundleFiles } from './types'
 
 const usage = `Usage: node predict.mjs [--json] [--attention] "text" ["another text" ...]
        node predict.mjs --check        re-run the bundle's own check inputs and compare
-With no text arguments, one text per line is read from standard input.`
+With no text arguments, one text per line is read from standard input.
+A table model takes each row as a JSON object of column -> value, e.g. '{"width": 1.5, "colour": "red"}'.`
 
 function read(name: string): Buffer {
   return readFileSync(new URL(name, import.meta.url))

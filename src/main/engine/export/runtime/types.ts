@@ -1,6 +1,7 @@
 // The files of an exported bundle as the standalone runtime reads them (plain JSON types).
 import type { TokenizerJSON } from '../../tokenizers'
 import type { TfjsGraphModelJson } from '../tfjs-graph'
+import type { TablePrep } from '../../../../shared/table-prep'
 
 /** preprocessing.json: how text becomes the model's inputs, and what comes out. */
 export interface Preprocessing {
@@ -20,6 +21,11 @@ export interface Preprocessing {
   pooled: 'first' | 'last' | 'mean'
   inputs: { ids: string; mask: string }
   outputs: { probabilities: string; attention: string[] }
+  /**
+   * Table models: each input is a row of cells as a JSON object; the prep (scaling, category lists) turns it
+   * into the graph's ids (`inputs.ids`) and scaled numbers (`values`, null without numeric columns); `mask` is unused.
+   */
+  table?: { prep: TablePrep; values: string | null }
 }
 
 /** Everything the runtime needs, already read into memory. */
