@@ -3,7 +3,6 @@
 // effort, so a full disk can never leave the data folder unusable.
 import { statfsSync } from 'node:fs'
 import { UserError } from '../../shared/api'
-import type { Db } from '../store/db'
 
 const MB = 1024 * 1024
 
@@ -41,20 +40,6 @@ export function diskFullError(dir: string, neededBytes = 0, what = 'The operatio
 export function assertRoom(dir: string, neededBytes: number, what: string): void {
   const free = freeBytes(dir)
   if (free !== null && neededBytes > free) throw diskFullError(dir, neededBytes, what)
-}
-
-/**
- * Give the WAL's space back after a failed write: a TRUNCATE checkpoint copies committed frames
- * into the database and shrinks the WAL to nothing, so a later small write (the clean-up itself,
- * the next command) finds room. Best effort: on a disk that is still full it may not finish.
- */
-export function reclaimWal(db: Db): boolean {
-  try {
-    const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
-    return r?.busy === 0
-  } catch {
-    return false
-  }
 }
 
 /** Run a clean-up step that must never stop the app from starting; false when it could not run now. */

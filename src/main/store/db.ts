@@ -46,3 +46,17 @@ export function migrate(db: Db, migrations: Migration[]): string[] {
   }
   return done
 }
+
+/**
+ * Give the WAL's space back after a failed write: a TRUNCATE checkpoint copies committed frames
+ * into the database and shrinks the WAL to nothing, so a later small write (the clean-up itself,
+ * the next command) finds room. Best effort: on a disk that is still full it may not finish.
+ */
+export function reclaimWal(db: Db): boolean {
+  try {
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+    return r?.busy === 0
+  } catch {
+    return false
+  }
+}
