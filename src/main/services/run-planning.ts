@@ -8,7 +8,7 @@ import type { Calibration } from './run-calibrations'
 import { gpuBufferNotice } from './run-gpu-limits'
 import { planTableRun } from './run-plan-table'
 import { planImageRun } from './run-plan-image'
-import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planNotices, tokensPerEpoch } from './run-plan'
+import { effectiveVocab, estimateSeconds, estimateSecondsAt, planLimits, planNotices, tokensPerEpoch } from './run-estimates'
 
 /** Tokens per second an earlier run measured for its config. */
 export interface ThroughputSample {

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../../src/shared/config'
 import { modelInfo } from '../../../src/shared/models'
 import { modelShapes, resolveDims } from '../../../src/main/engine/models'
 import { countParameters, estimateMemoryMb } from '../../../src/shared/run-cost'
-import { effectiveVocab, estimateSeconds } from '../../../src/main/services/run-plan'
+import { effectiveVocab, estimateSeconds } from '../../../src/main/services/run-estimates'
 import { twoClassData } from './runs-fixtures'
 
 function engineCount(config: ReturnType<typeof resolveConfig>, nClasses: number, vocab: number): number {

@@ -1,5 +1,6 @@
-// What a run will take before it runs: the vocabulary and tokens it will see, its duration, and
-// warnings. The model's own size and work come from the registry's cost model (shared/run-cost).
+// Estimates behind a run's plan (run-planning.ts puts them together): the vocabulary and tokens a
+// run will see, its duration, and notices. The model's own size and work come from the registry's
+// cost model (shared/run-cost).
 import type { PlanWarning, PlanWarningCode } from '../../shared/api'
 import type { RunConfig } from '../../shared/config'
 import { finetuneModeOf } from '../../shared/finetune-modes'
