@@ -23,10 +23,11 @@ import { createDatasetsRepo, type DatasetRecord, type RowRecord, type SourceInfo
 import { newId } from '../store/ids'
 import { bestEffort, diskFullError, isDiskFull } from './disk-full'
 import { removeStaleUploads, saveUpload } from './uploads'
-import { loadSplitRows, pageSize, scanRows, scanRowsSync, summarizeRows, type LoadedSplits } from './dataset-rows'
+import { loadSplitRows, scanRows, summarizeRows, type LoadedSplits } from './dataset-rows'
 import { IntList, LabelIndex } from './label-index'
 import { processAlive } from '../engine/process-alive'
 import { toDataset as toDatasetView } from './dataset-view'
+import { removeAbandonedVersions, writeDerivedVersion, type VersionWriteOptions } from './derived-version'
 import { locateSource, type ImportSource } from './import-source'
 import { chooseKind, checkTableLabels, mapTableRecord, planTable, relabelRow, retypeColumns } from './table-import'
 import { checkImageLabels, mapImageRecord, planImages, readsImageFolder, type ImageCells } from './image-import'
@@ -41,6 +42,8 @@ export interface DatasetServiceDeps {
   emit: (e: DatasetEvent) => void
   /** Rows per insert transaction during import (tests make it small). */
   batchSize?: number
+  /** How derived versions (re-split, fixes) are written in batches (tests make them small). */
+  versionWrite?: VersionWriteOptions
   /** Web mode's path policy for files an import names inside its source (a CSV's image paths). */
   checkRead?: (path: string) => void
 }
@@ -101,6 +104,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
   for (const s of repo.stagingImports()) {
     if (s.pid === null || !processAlive(s.pid)) bestEffort(() => repo.discard(s.id), 'removing an unfinished import')
   }
+  removeAbandonedVersions(repo)
   void removeStaleUploads(uploadsDir)
 
   const toDataset = (r: DatasetRecord): Dataset => toDatasetView(r, repo.runsUsing(r.id))
@@ -260,13 +264,13 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
     }
   }
 
-  /** Write a new version from the current one: each row mapped (or dropped with null). */
-  function deriveVersion(d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): string {
+  /** Write a new version from the current one: each row mapped (or dropped with null), in short transactions (derived-version.ts). */
+  async function deriveVersion(d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): Promise<string> {
     const versionId = newId('dsv')
     try {
-      createDerived(versionId, d, split, note, map)
+      await writeDerivedVersion(repo, { versionId, dataset: d, split, note }, map, deps.versionWrite)
     } catch (err) {
-      // One transaction: a full disk leaves the dataset exactly as it was.
+      // The version stays unpublished until complete: a full disk leaves the dataset exactly as it was.
       if (isDiskFull(err)) {
         reclaimWal(deps.db)
         throw diskFullError(deps.home, 0, 'The new version')
@@ -274,36 +278,6 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       throw err
     }
     return versionId
-  }
-
-  function createDerived(versionId: string, d: DatasetRecord & { version: VersionRecord }, split: SplitInfo | null, note: string, map: (r: RowRecord, position: number) => RowRecord | null): void {
-    repo.createDerivedVersion(
-      { datasetId: d.id, versionId, parentVersionId: d.version.id, createdAt: new Date().toISOString(), source: d.version.source, split, note, columns: d.version.columns },
-      (insert) => {
-        const hasher = new ContentHasher()
-        const labelIndex = new LabelIndex()
-        const labelIds: number[] = []
-        const codes: number[] = []
-        let batch: RowRecord[] = []
-        let position = 0
-        scanRowsSync(repo, d.version.id, (r) => {
-          const out = map(r, position++)
-          if (!out) return
-          hasher.add(out.text, out.label)
-          labelIds.push(labelIndex.idOf(out.label))
-          codes.push(out.split ? splitCodes[out.split] : 0)
-          batch.push(out)
-          if (batch.length >= pageSize) {
-            insert(batch)
-            batch = []
-          }
-        })
-        insert(batch)
-        if (labelIds.length === 0) throw new UserError('These fixes would remove every row. Nothing was changed.', 'conflict')
-        const splitArr = Uint8Array.from(codes)
-        return { contentHash: hasher.finish(splitArr), rowCount: labelIds.length, summary: summarizeRows(labelIndex.names(), labelIds, splitArr) }
-      },
-    )
   }
 
   async function facts(versionId: string, table?: TableFacts | null, images?: ImageFacts | null) {
@@ -408,7 +382,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       const plan = planFixes(f, fixes, d.version.split?.oversample === true)
       if (plan.changes === 0) throw new UserError(`Nothing to change: ${fixes.join(', ')} found nothing to fix in this version.`, 'conflict')
       const split: SplitInfo = { ...(d.version.split ?? { ...defaultSplit, note: 'stratified' }), ...(plan.oversample ? { oversample: true } : {}) }
-      deriveVersion(d, split, `fixed: ${plan.notes.join('; ')}`, (r, p) => (plan.keep[p] ? { ...r, label: plan.labels[p] } : null))
+      await deriveVersion(d, split, `fixed: ${plan.notes.join('; ')}`, (r, p) => (plan.keep[p] ? { ...r, label: plan.labels[p] } : null))
       return toDataset(mustGet(id))
     },
 
@@ -422,7 +396,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       })
       const codes = stratifiedSplit(groupIds, spec)
       const split: SplitInfo = { ...ratios, note: `stratified (seed ${ratios.seed})`, ...(d.version.split?.oversample ? { oversample: true } : {}) }
-      deriveVersion(d, split, `re-split ${Math.round(ratios.train * 100)}/${Math.round(ratios.validation * 100)}/${Math.round(ratios.test * 100)}, seed ${ratios.seed}`, (r, p) => ({ ...r, split: splitByCode[codes[p]] }))
+      await deriveVersion(d, split, `re-split ${Math.round(ratios.train * 100)}/${Math.round(ratios.validation * 100)}/${Math.round(ratios.test * 100)}, seed ${ratios.seed}`, (r, p) => ({ ...r, split: splitByCode[codes[p]] }))
       return toDataset(mustGet(id))
     },
 
@@ -454,7 +428,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       await scanRows(repo, d.version.id, (r) => void (relabelRow(r, plan).label !== null && labels.add(relabelRow(r, plan).label!)))
       checkTableLabels(plan, [...labels])
       const changed = Object.keys(roles).map((c) => `${c} -> ${roles[c]}`).join(', ')
-      deriveVersion({ ...d, version: { ...d.version, columns: plan.columns } }, d.version.split, `columns: ${changed}`, (r) => relabelRow(r, plan))
+      await deriveVersion({ ...d, version: { ...d.version, columns: plan.columns } }, d.version.split, `columns: ${changed}`, (r) => relabelRow(r, plan))
       return toDataset(mustGet(id))
     },
 

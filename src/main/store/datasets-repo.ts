@@ -1,4 +1,5 @@
-// All SQL for datasets, their versions and rows. Multi-row writes are one transaction each.
+// All SQL for datasets, their versions and rows. Multi-row writes are one transaction each; a derived
+// version is written in batches under an unpublished version and published in one short transaction.
 import type { DatasetKind } from '../../shared/dataset-kinds'
 import type { SplitName } from '../../shared/domain'
 import type { ColumnGuess } from '../../shared/table-guess'
@@ -146,12 +147,12 @@ export type DatasetsRepo = ReturnType<typeof createDatasetsRepo>
 /** Build the repository; statements are prepared once. */
 export function createDatasetsRepo(db: Db) {
   const datasetCols = `d.id, d.name, d.status, d.kind, d.created_at, d.deleted_at, d.import_pid, d.current_version_id,
-    (SELECT count(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS versions`
+    (SELECT count(*) FROM dataset_versions v WHERE v.dataset_id = d.id AND v.published = 1) AS versions`
   const s = {
     list: db.prepare(`SELECT ${datasetCols} FROM datasets d WHERE d.status = 'ready' AND d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id DESC`),
     get: db.prepare(`SELECT ${datasetCols} FROM datasets d WHERE d.id = ?`),
     version: db.prepare('SELECT * FROM dataset_versions WHERE id = ?'),
-    versionsOf: db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY created_at, id'),
+    versionsOf: db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? AND published = 1 ORDER BY created_at, id'),
     runsUsing: db.prepare('SELECT count(*) AS n FROM runs WHERE dataset_id = ?'),
     insertDataset: db.prepare(
       `INSERT INTO datasets (id, name, kind, created_at, current_version_id, status, import_pid) VALUES (?, ?, ?, ?, NULL, 'importing', ?)`,
@@ -174,7 +175,7 @@ export function createDatasetsRepo(db: Db) {
     staging: db.prepare(`SELECT id, import_pid FROM datasets WHERE status = 'importing'`),
     byHash: db.prepare(
       `SELECT d.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
-       WHERE v.content_hash = ? AND d.status = 'ready' AND d.deleted_at IS NULL AND d.id <> ?
+       WHERE v.content_hash = ? AND v.published = 1 AND d.status = 'ready' AND d.deleted_at IS NULL AND d.id <> ?
        ORDER BY d.created_at LIMIT 1`,
     ),
     rowsAfter: db.prepare('SELECT idx, text, label, split, cells_json FROM dataset_rows WHERE version_id = ? AND idx > ? ORDER BY idx LIMIT ?'),
@@ -184,6 +185,15 @@ export function createDatasetsRepo(db: Db) {
     countSplit: db.prepare('SELECT count(*) AS n FROM dataset_rows WHERE version_id = ? AND split = ?'),
     byIdx: db.prepare('SELECT idx, text, label, split, cells_json FROM dataset_rows WHERE version_id = ? AND idx = ?'),
     rename: db.prepare('UPDATE datasets SET name = ? WHERE id = ?'),
+    insertPending: db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, parent_version_id, created_at, content_hash, row_count, source_json, split_json, note, summary_json, columns_json, published, writer_pid)
+       VALUES (@id, @datasetId, @parentVersionId, @createdAt, '', 0, @source, @split, @note, NULL, @columns, 0, @pid)`,
+    ),
+    publish: db.prepare('UPDATE dataset_versions SET published = 1, writer_pid = NULL WHERE id = ? AND published = 0'),
+    datasetLive: db.prepare(`SELECT 1 FROM datasets WHERE id = ? AND status = 'ready' AND deleted_at IS NULL`),
+    unpublished: db.prepare('SELECT id, writer_pid FROM dataset_versions WHERE published = 0'),
+    deleteSomeRows: db.prepare('DELETE FROM dataset_rows WHERE version_id = ? AND idx IN (SELECT idx FROM dataset_rows WHERE version_id = ? ORDER BY idx LIMIT ?)'),
+    deleteUnpublished: db.prepare('DELETE FROM dataset_versions WHERE id = ? AND published = 0'),
     softDelete: db.prepare('UPDATE datasets SET deleted_at = ? WHERE id = ?'),
   }
 
@@ -286,20 +296,32 @@ export function createDatasetsRepo(db: Db) {
       return (s.byHash.get(hash, exceptId) as { id: string } | undefined)?.id ?? null
     },
 
-    /**
-     * Write a new version derived from `parentVersionId` in ONE transaction: `fill` inserts its
-     * rows (reading the parent is allowed) and returns the totals; the version becomes current.
-     */
-    createDerivedVersion(
-      a: { datasetId: string; versionId: string; parentVersionId: string; createdAt: string; source: SourceInfo; split: SplitInfo | null; note: string; columns?: ColumnGuess[] | null },
-      fill: (insert: (rows: RowRecord[]) => void) => VersionTotals,
-    ): void {
-      db.transaction(() => {
-        s.insertVersion.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: a.parentVersionId, createdAt: a.createdAt, source: JSON.stringify(a.source), split: a.split ? JSON.stringify(a.split) : null, note: a.note, columns: a.columns ? JSON.stringify(a.columns) : null })
-        const totals = fill((rows) => writeRows(a.versionId, rows))
-        s.finishVersion.run(totals.contentHash, totals.rowCount, JSON.stringify(totals.summary), null, a.versionId)
-        s.setCurrent.run(a.versionId, a.datasetId)
-      })()
+    /** Start a derived version that stays invisible (unpublished) while `pid` writes its rows in batches. */
+    createPendingVersion(a: { datasetId: string; versionId: string; parentVersionId: string; createdAt: string; source: SourceInfo; split: SplitInfo | null; note: string; columns?: ColumnGuess[] | null; pid: number }): void {
+      s.insertPending.run({ id: a.versionId, datasetId: a.datasetId, parentVersionId: a.parentVersionId, createdAt: a.createdAt, source: JSON.stringify(a.source), split: a.split ? JSON.stringify(a.split) : null, note: a.note, columns: a.columns ? JSON.stringify(a.columns) : null, pid: a.pid })
+    },
+    /** Publish a pending version with its totals and make it current, in one short transaction; false when the dataset or the version is gone. */
+    publishVersion(datasetId: string, versionId: string, totals: VersionTotals): boolean {
+      return db.transaction(() => {
+        if (!s.datasetLive.get(datasetId)) return false
+        s.finishVersion.run(totals.contentHash, totals.rowCount, JSON.stringify(totals.summary), null, versionId)
+        if (s.publish.run(versionId).changes !== 1) return false
+        s.setCurrent.run(versionId, datasetId)
+        return true
+      }).immediate()
+    },
+    /** Unpublished versions (being written, or left by a process that died) and their writers. */
+    unpublishedVersions(): { id: string; pid: number | null }[] {
+      return (s.unpublished.all() as { id: string; writer_pid: number | null }[]).map((r) => ({ id: r.id, pid: r.writer_pid }))
+    },
+    /** Remove an unpublished version: its rows `chunk` at a time (each a short transaction), then the version. */
+    dropUnpublished(versionId: string, chunk: number): void {
+      const v = s.version.get(versionId) as { published: number } | undefined
+      if (!v || v.published !== 0) return
+      while (s.deleteSomeRows.run(versionId, versionId, chunk).changes > 0) {
+        // next chunk
+      }
+      s.deleteUnpublished.run(versionId)
     },
 
     /** Up to `limit` rows with idx greater than `afterIdx`, in idx order (keyset paging for scans). */

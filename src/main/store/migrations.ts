@@ -179,4 +179,15 @@ export const migrations: Migration[] = [
       ALTER TABLE runs ADD COLUMN backend_detail TEXT;
     `,
   },
+  {
+    // Derived dataset versions (re-split, fixes, column changes) are written in many short
+    // transactions under a version that stays unpublished (invisible) until one last transaction
+    // publishes it; writer_pid names the process writing it, so start-up removes only the
+    // unpublished versions of processes that died.
+    id: '007_unpublished_versions',
+    sql: `
+      ALTER TABLE dataset_versions ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE dataset_versions ADD COLUMN writer_pid INTEGER;
+    `,
+  },
 ]

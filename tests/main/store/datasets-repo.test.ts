@@ -54,26 +54,33 @@ describe('datasets repository', () => {
     expect(repo.findByContentHash('same')).toBeNull()
   })
 
-  it('writes a derived version in one transaction: a failure leaves nothing', () => {
+  it('keeps a derived version invisible until it is published; dropping an unpublished one leaves the rest', () => {
     const { db, repo, staged } = setup()
     staged('d1')
     repo.insertRows('d1_v1', rows(10))
     repo.completeImport('d1', 'd1_v1', { contentHash: 'h', rowCount: 10, summary }, split)
-    const before = db.prepare('SELECT count(*) AS n FROM dataset_rows').get()
-    expect(() =>
-      repo.createDerivedVersion({ datasetId: 'd1', versionId: 'v2', parentVersionId: 'd1_v1', createdAt: 'now', source, split, note: 'x' }, (insert) => {
-        insert(rows(5))
-        throw new Error('boom')
-      }),
-    ).toThrow('boom')
-    expect(db.prepare('SELECT count(*) AS n FROM dataset_rows').get()).toEqual(before)
+    repo.createPendingVersion({ datasetId: 'd1', versionId: 'v2', parentVersionId: 'd1_v1', createdAt: 'now', source, split, note: 'x', pid: 4242 })
+    repo.insertRows('v2', rows(4))
+    repo.insertRows('v2', rows(3, 4))
+    expect(repo.get('d1')).toMatchObject({ versions: 1, version: { id: 'd1_v1' } })
+    expect(repo.versionsOf('d1').map((v) => v.id)).toEqual(['d1_v1'])
+    expect(repo.unpublishedVersions()).toEqual([{ id: 'v2', pid: 4242 }])
+    repo.dropUnpublished('v2', 2)
     expect(repo.version('v2')).toBeNull()
-    repo.createDerivedVersion({ datasetId: 'd1', versionId: 'v2', parentVersionId: 'd1_v1', createdAt: 'now', source, split, note: 'fixed' }, (insert) => {
-      insert(repo.rowsAfter('d1_v1', -1, 100).filter((r) => r.idx % 2 === 0))
-      return { contentHash: 'h2', rowCount: 5, summary }
-    })
-    expect(repo.get('d1')).toMatchObject({ versions: 2, version: { id: 'v2', parentVersionId: 'd1_v1', rowCount: 5, note: 'fixed' } })
-    expect(repo.versionsOf('d1').map((v) => v.id)).toEqual(['d1_v1', 'v2'])
+    expect(db.prepare("SELECT count(*) AS n FROM dataset_rows WHERE version_id = 'v2'").get()).toEqual({ n: 0 })
+    // A published version is never dropped this way.
+    repo.dropUnpublished('d1_v1', 2)
+    expect(repo.count('d1_v1')).toBe(10)
+
+    repo.createPendingVersion({ datasetId: 'd1', versionId: 'v3', parentVersionId: 'd1_v1', createdAt: 'now', source, split, note: 'fixed', pid: 4242 })
+    repo.insertRows('v3', rows(5))
+    expect(repo.publishVersion('d1', 'v3', { contentHash: 'h3', rowCount: 5, summary })).toBe(true)
+    expect(repo.get('d1')).toMatchObject({ versions: 2, version: { id: 'v3', parentVersionId: 'd1_v1', rowCount: 5, note: 'fixed' } })
+    expect(repo.unpublishedVersions()).toEqual([])
+    // Publishing for a deleted dataset is refused.
+    repo.createPendingVersion({ datasetId: 'd1', versionId: 'v4', parentVersionId: 'v3', createdAt: 'now', source, split, note: 'y', pid: 4242 })
+    repo.softDelete('d1', 'now')
+    expect(repo.publishVersion('d1', 'v4', { contentHash: 'h4', rowCount: 0, summary })).toBe(false)
   })
 
   it('pages rows by split and counts them; discards a dataset with all versions and rows', () => {
