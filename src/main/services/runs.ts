@@ -190,6 +190,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const plan = planFor(config, data)
       // Refuse what could never train before spending a trainer process on it.
       refuseAbsurd(plan)
+      // Calibration times text models on synthetic token ids; a table's plan does not use it.
+      if (data.table) return plan
       const calibration = await calibrations.measure(config, effectiveVocab(data, config), data.labels.length)
       return planFor(config, data, calibration)
     },
