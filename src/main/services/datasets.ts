@@ -27,7 +27,7 @@ import { loadSplitRows, scanRows, summarizeRows, type LoadedSplits } from './dat
 import { IntList, LabelIndex } from './label-index'
 import { processAlive } from '../engine/process-alive'
 import { toDataset as toDatasetView } from './dataset-view'
-import { removeAbandonedVersions, writeDerivedVersion, type VersionWriteOptions } from './derived-version'
+import { pause, removeAbandonedVersions, writeDerivedVersion, type VersionWriteOptions } from './derived-version'
 import { locateSource, type ImportSource } from './import-source'
 import { chooseKind, checkTableLabels, mapTableRecord, planTable, relabelRow, retypeColumns } from './table-import'
 import { checkImageLabels, mapImageRecord, planImages, readsImageFolder, type ImageCells } from './image-import'
@@ -42,7 +42,7 @@ export interface DatasetServiceDeps {
   emit: (e: DatasetEvent) => void
   /** Rows per insert transaction during import (tests make it small). */
   batchSize?: number
-  /** How derived versions (re-split, fixes) are written in batches (tests make them small). */
+  /** How long writes are batched: derived versions (re-split, fixes), an import's split changes (tests make them small). */
   versionWrite?: VersionWriteOptions
   /** Web mode's path policy for files an import names inside its source (a CSV's image paths). */
   checkRead?: (path: string) => void
@@ -230,6 +230,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
       for (let i = 0; i < changes.length; i += batchSize * 4) {
         if (signal?.aborted) throw new Cancelled()
         repo.setSplits(versionId, changes.slice(i, i + batchSize * 4))
+        await pause(deps.versionWrite?.pauseMs)
       }
       const contentHash = hasher.finish(codes)
       const summary = summarizeRows(labelIndex.names(), labelIds.view(), codes)

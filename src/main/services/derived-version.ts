@@ -24,7 +24,8 @@ export interface VersionWriteOptions {
 
 const defaults = { chunkRows: 10_000, pauseMs: 25 }
 
-const pause = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)))
+/** The pause after one batch's transaction (setImmediate when 0): another process's writer may take the lock meanwhile. */
+export const pause = (ms: number = defaults.pauseMs) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)))
 
 /** Write `versionId` from the dataset's current version, each row mapped (or dropped with null), then publish it. */
 export async function writeDerivedVersion(
