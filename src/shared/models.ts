@@ -245,7 +245,7 @@ export const modelRegistry: Record<Architecture, ArchitectureInfo> = {
     id: 'image',
     name: 'Vision Transformer',
     description: 'Reads an image as a grid of patches (ViT): each patch becomes a token, and [CLS] sums them up.',
-    capabilities: { classify: true, pretrain: false, attentionMaps: true, export: false, lora: false },
+    capabilities: { classify: true, pretrain: false, attentionMaps: true, export: true, lora: false },
     pretrain: null,
     blocks: true,
     causal: false,

@@ -5,6 +5,7 @@ import type { Prediction } from '../../shared/domain'
 import { checkImageBytes, imagePixels } from '../data/image-decode'
 import type { LoadedModel } from '../engine'
 import { predictImages } from '../engine/predict-image'
+import { parsePixels } from '../engine/export/runtime/image-input'
 
 /** Largest image accepted in a data URL (bytes after decoding). */
 const maxImageBytes = 20 * 1024 * 1024
@@ -18,12 +19,24 @@ export function imageBytesOf(dataUrl: string): Buffer {
   return bytes
 }
 
-/** Classifies images given as data URLs; with `attention`, adds where [CLS] looked. */
+/**
+ * Classifies images given as data URLs, or as their pixels at the model's size in a JSON list (what an exported
+ * bundle's check inputs hold, so an imported bundle is checked like any other); with `attention`, adds where [CLS] looked.
+ */
 export async function predictImageUrls(m: LoadedModel, urls: string[], attention: boolean): Promise<Prediction[]> {
   const im = m.model.spec.dims.image
   if (!im) throw new UserError('This model reads text, not images.')
   const pixels: Uint8Array[] = []
   for (const [i, url] of urls.entries()) {
+    const shown = urls.length > 1 ? `Image ${i + 1}` : 'The image'
+    if (url.trim().startsWith('[')) {
+      try {
+        pixels.push(Uint8Array.from(parsePixels(url, { ...im, input: '' }, shown)))
+      } catch (err) {
+        throw new UserError((err as Error).message)
+      }
+      continue
+    }
     const image = await checkImageBytes(imageBytesOf(url), urls.length > 1 ? `image ${i + 1}` : 'the image')
     pixels.push(await imagePixels(image, im.size, im.channels))
   }

@@ -8,6 +8,7 @@ import type { HostMessage, ImageRef, JobData, TrainerJob, TrainerMessage } from 
 import { resolveConfig, type RunConfig } from '../../shared/config'
 import type { MetricPoint } from '../../shared/domain'
 import type { ImagePixels, TrainProgress } from '../engine'
+import type { ModelDims } from '../engine/models/types'
 import { configureLog, logDirEnv, logUncaught } from '../logger'
 
 // The host passes its logs folder down: a crash here lands in the same log file.
@@ -117,6 +118,22 @@ async function readJobImages(config: RunConfig, data: JobData): Promise<ImagePix
   return { train: await read(data.train), validation: await read(data.validation), test: await read(data.test) }
 }
 
+/** An image run's check images for export (test, else validation) at the model's size; undefined for other runs. */
+async function exportImages(modelDir: string, data: JobData | null): Promise<Uint8Array[] | undefined> {
+  // model.json alone (the weights are read by the export itself); a damaged file is the export's to report.
+  let image: ModelDims['image']
+  try {
+    image = (JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as { spec?: { dims?: ModelDims } }).spec?.dims?.image
+  } catch {
+    return undefined
+  }
+  if (!image) return undefined
+  const rows = data?.test?.images?.length ? data.test : data?.validation
+  if (!rows?.images) return []
+  const { readImageRefs } = await import('../data/image-refs')
+  return readImageRefs(rows.images.slice(0, 256), rows.texts.slice(0, 256), image.size, image.channels)
+}
+
 async function run(job: TrainerJob): Promise<void> {
   let checkpointed = false
   try {
@@ -198,6 +215,7 @@ async function run(job: TrainerJob): Promise<void> {
               formats: job.formats,
               data,
               card: job.card,
+              images: await exportImages(job.modelDir, data),
             })
         post({ type: 'done', result: { kind: 'export', files: out.files, verification: out.verification } })
         break

@@ -4,7 +4,14 @@
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 /** The demo page's HTML. */
-export function demoHtml(p: { title: string; labels: string[]; facts: string }): string {
+export function demoHtml(p: { title: string; labels: string[]; facts: string; image?: boolean }): string {
+  // An image model: a file picker; the page crops the centre square, resizes it on a canvas and reads its pixels.
+  const input = p.image
+    ? `<label for="image">Image to classify (PNG, JPEG, WebP, GIF)</label>
+  <input id="image" type="file" accept="image/png,image/jpeg,image/webp,image/gif">
+  <textarea id="text" hidden></textarea>`
+    : `<label for="text">Text to classify</label>
+  <textarea id="text" placeholder="Type or paste a text…"></textarea>`
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -27,6 +34,7 @@ export function demoHtml(p: { title: string; labels: string[]; facts: string }):
   .fill { display: block; height: 100%; background: #2f6fd6; }
   .value { text-align: right; font-variant-numeric: tabular-nums; }
   .tokens { line-height: 2.1; }
+  #view { width: 256px; height: 256px; image-rendering: pixelated; border: 1px solid #b9c0cc; border-radius: 6px; display: block; }
   .token { padding: 2px 3px; margin: 0 1px; border-radius: 3px; border: 1px solid #e0c9a8; }
 </style>
 </head>
@@ -34,8 +42,7 @@ export function demoHtml(p: { title: string; labels: string[]; facts: string }):
 <main>
   <h1 id="title">${escape(p.title)}</h1>
   <p class="facts">${escape(p.facts)} Classes: ${p.labels.map(escape).join(', ')}. Everything runs in this page; nothing is sent anywhere.</p>
-  <label for="text">Text to classify</label>
-  <textarea id="text" placeholder="Type or paste a text…"></textarea>
+  ${input}
   <button id="classify" type="button">Classify</button>
   <div id="status" role="status">Loading the model…</div>
   <section id="result" aria-live="polite"></section>

@@ -64,6 +64,8 @@ export class GraphBuilder {
   readonly nodes: IrNode[] = []
   private readonly shapes = new Map<string, number[]>()
   private readonly dtypes = new Map<string, IrDType>()
+  /** The value whose shape's first two entries are the run-time batch and length (null: the first input). */
+  dimsSource: string | null = null
   private counter = 0
   private scalars = new Map<number, string>()
 
@@ -105,6 +107,11 @@ export class GraphBuilder {
       this.scalars.set(f, n)
     }
     return n
+  }
+
+  /** Element type of a value. */
+  dtype(name: string): IrDType {
+    return this.dtypes.get(name) ?? 'float32'
   }
 
   /** Shape of a value (-1 batch, -2 sequence length, -3 inferred). */

@@ -23,6 +23,9 @@ import { runtimeScripts } from './runtime-build'
 import { tfjsWeightsFile, toTfjsGraphModel } from './tfjs-graph'
 import { graphNames, traceClassifier, type TracedModel } from './trace-model'
 import { tableGraphNames, traceTableClassifier } from './trace-table'
+import { imageGraphNames, traceImageClassifier } from './trace-image'
+import { pixelsText } from './runtime/image-input'
+import type { ImageShape } from '../models/types'
 import type { TablePrep } from '../../../shared/table-prep'
 import { referenceProbs, verifyExport, type ExportVerification } from './verify'
 
@@ -37,6 +40,8 @@ export { exportFormats }
 
 /** Validation rows checked at most (the check re-runs every format on each). */
 const maxCheckRows = 1000
+/** Images checked at most (each is size x size x channels numbers through every format). */
+const maxCheckImages = 256
 const confusionImage = 'confusion-matrix.png'
 
 /** What exportModel needs. */
@@ -48,6 +53,8 @@ export interface ExportOptions {
   data: JobData | null
   /** Run facts for the model card (see CardFacts). */
   card: Record<string, unknown>
+  /** Image runs: the pixels of the images to verify on (test images, else validation), at the model's size. */
+  images?: Uint8Array[]
 }
 
 /** Exports, verifies and, when the check fails, removes what it wrote (the result says why). */
@@ -57,7 +64,7 @@ export async function exportModel(opts: ExportOptions): Promise<{ files: string[
   try {
     prepareOutDir(opts.outDir)
     const written = await writeBundle({ ...opts, formats, model })
-    const texts = checkTexts(written.checks.texts, opts.data)
+    const texts = opts.images ? [...written.checks.texts, ...opts.images.slice(0, maxCheckImages).map(pixelsText)] : checkTexts(written.checks.texts, opts.data)
     const expected = await referenceProbs(model, texts)
     let verification = await verifyExport({ outDir: opts.outDir, formats: formats.filter((f) => f !== 'zip'), reference: model, texts, expected })
     if (verification.ok) {
@@ -113,6 +120,22 @@ export function probeRows(prep: TablePrep): string[] {
   ]
 }
 
+/** Check images made from nothing but the model's size: flat greys, a gradient, halves, noise (as JSON lists of pixels). */
+export function probeImages(im: ImageShape): string[] {
+  const { size: S, channels: C } = im
+  const make = (f: (r: number, c: number, ch: number, i: number) => number) => pixelsText(Array.from({ length: S * S * C }, (_, i) => Math.max(0, Math.min(255, Math.round(f(Math.floor(i / (S * C)), Math.floor(i / C) % S, i % C, i))))))
+  let s = 12345
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) % 256
+  return [
+    make(() => 128),
+    make(() => 0),
+    make(() => 255),
+    make((r, c, ch) => ((r + c) * 255) / (2 * S - 2) + ch * 20),
+    make((r) => (r < S / 2 ? 230 : 20)),
+    make(() => next()),
+  ]
+}
+
 interface Written {
   files: string[]
   checks: BundleChecks
@@ -126,14 +149,16 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     throw new UserError('This is a pretrained language model, not a classifier: fine-tune it on labelled data first, then export the fine-tuned run.')
   }
   const seqLen = file.spec.dims.maxLen - 1
-  const traced = file.table ? traceTableClassifier(file.spec, weights) : traceClassifier(file.spec, weights, seqLen)
+  const image = file.spec.dims.image
+  const traced = file.table ? traceTableClassifier(file.spec, weights) : image ? traceImageClassifier(file.spec, weights) : traceClassifier(file.spec, weights, seqLen)
   const files: string[] = []
   const put = (name: string, data: string | Uint8Array) => {
     writeFileSync(join(p.outDir, name), data)
     files.push(name)
   }
   const facts = p.card as CardFacts
-  const title = facts.runName ?? 'Text classifier'
+  const kind = image ? 'image' : file.table ? 'table' : 'text'
+  const title = facts.runName ?? (image ? 'Image classifier' : 'Text classifier')
   const appVersion = facts.appVersion ?? '0.0.0'
   const preprocessing: Preprocessing = {
     format: 'attention-workbench-preprocessing',
@@ -145,11 +170,12 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     clsId: CLS_ID,
     padId: PAD_ID,
     pooled: traced.pooled,
-    inputs: { ids: graphNames.ids, mask: file.table ? '' : graphNames.mask },
+    inputs: { ids: image ? '' : graphNames.ids, mask: file.table || image ? '' : graphNames.mask },
     outputs: { probabilities: graphNames.probabilities, attention: Array.from({ length: traced.attentionLayers }, (_, l) => graphNames.attention(l)) },
     ...(file.table ? { table: { prep: file.table, values: file.table.numeric.length ? tableGraphNames.values : null } } : {}),
+    ...(image ? { image: { ...image, input: imageGraphNames.pixels, resize: 'centre-crop-then-resize', range: [0, 255], layout: 'rows, columns, channels' } } : {}),
   }
-  const probes = file.table ? probeRows(file.table) : probeTexts(p.model.tokenizer, seqLen)
+  const probes = file.table ? probeRows(file.table) : image ? probeImages(image) : probeTexts(p.model.tokenizer, seqLen)
   const checks: BundleChecks = { texts: probes, probabilities: await referenceProbs(p.model, probes) }
   const meta: BundleMeta = {
     format: 'attention-workbench-bundle',
@@ -183,11 +209,13 @@ export async function writeBundle(p: ExportOptions & { model: LoadedModel }): Pr
     put('model-data.js', `// The model for index.html, as a script so the page works opened from disk.\nwindow.WORKBENCH_MODEL = ${JSON.stringify(modelData)};\n`)
     const d = file.spec.dims
     const info = modelInfo(d.arch)
-    const factsLine = info.blocks ? `${info.name}: ${d.nLayers} block(s), dModel ${d.dModel}, ${d.nHeads} heads, up to ${seqLen} tokens.` : info.description
-    put(bundleFiles.demo, demoHtml({ title, labels: file.labels, facts: factsLine }))
+    const factsLine = image
+      ? `${info.name}: ${image.size} x ${image.size} ${image.channels === 1 ? 'grey' : 'colour'} images in ${image.patch} x ${image.patch} patches, ${d.nLayers} block(s), dModel ${d.dModel}, ${d.nHeads} heads.`
+      : info.blocks ? `${info.name}: ${d.nLayers} block(s), dModel ${d.dModel}, ${d.nHeads} heads, up to ${seqLen} tokens.` : info.description
+    put(bundleFiles.demo, demoHtml({ title, labels: file.labels, facts: factsLine, image: !!image }))
   }
   if (p.formats.includes('onnx')) {
-    put(bundleFiles.onnx, toOnnx(traced.graph, { producerVersion: appVersion, docString: `${title}: text classifier; see MODEL_CARD.md and preprocessing.json.`, metadata: { labels: JSON.stringify(file.labels), seqLen: String(seqLen) } }))
+    put(bundleFiles.onnx, toOnnx(traced.graph, { producerVersion: appVersion, docString: `${title}: ${kind} classifier; see MODEL_CARD.md and preprocessing.json.`, metadata: { labels: JSON.stringify(file.labels), seqLen: String(seqLen) } }))
   }
   return { files, checks, traced }
 }

@@ -31,11 +31,13 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
   const { file, facts, verification } = p
   const cfg = file.config
   const metrics = facts.metrics ?? file.training.metrics
-  const title = facts.runName ?? 'Text classifier'
+  const image = file.spec.dims.image
+  const what = image ? 'image' : 'text'
+  const title = facts.runName ?? (image ? 'Image classifier' : 'Text classifier')
   const lines: string[] = []
   lines.push(`# ${title}`, '')
-  lines.push(`A text classifier exported from Attention Workbench${facts.appVersion ? ` ${facts.appVersion}` : ''}: ${describe(file, p.parameters)}`, '')
-  lines.push(`It sorts a text into one of ${file.labels.length} classes: ${file.labels.map((l) => `\`${l}\``).join(', ')}.`, '')
+  lines.push(`A${image ? 'n image' : ' text'} classifier exported from Attention Workbench${facts.appVersion ? ` ${facts.appVersion}` : ''}: ${describe(file, p.parameters)}`, '')
+  lines.push(`It sorts a${image ? 'n image' : ' text'} into one of ${file.labels.length} classes: ${file.labels.map((l) => `\`${l}\``).join(', ')}.`, '')
   lines.push('## Training data', '')
   const ds = facts.dataset ?? {}
   lines.push(`- Dataset: ${ds.name ?? 'unnamed'}${ds.id ? ` (\`${ds.id}\`)` : ''}`)
@@ -55,7 +57,11 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
     ['learning rate, schedule, warm-up', `${cfg.train.learningRate}, ${cfg.train.schedule}, ${cfg.train.warmupRatio}`], ['weight decay (AdamW)', cfg.train.weightDecay],
     ['gradient clipping', cfg.train.gradClip], ['label smoothing', cfg.train.labelSmoothing], ['class weights', cfg.train.classWeights], ['seed', cfg.train.seed],
   ]
-  for (const [k, v] of rows) lines.push(`| ${k} | ${cell(String(v))} |`)
+  const textOnly = new Set(['seqLen (incl. [CLS])', 'tokenizer', 'lower-casing', 'normalisation'])
+  const shown = image
+    ? [['image', `${image.size} x ${image.size}, ${image.channels === 1 ? 'grey' : 'colour'}, ${image.patch} x ${image.patch} patches`] as [string, unknown], ['augmentation', JSON.stringify(cfg.image.augment)] as [string, unknown], ...rows.filter(([k]) => !textOnly.has(k))]
+    : rows
+  for (const [k, v] of shown) lines.push(`| ${k} | ${cell(String(v))} |`)
   lines.push('')
   lines.push('## Evaluation', '')
   if (metrics) {
@@ -89,19 +95,22 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
     '',
   )
   lines.push('## How to use it', '')
-  if (p.formats.includes('tfjs')) {
+  if (image) {
+    lines.push(...imageUsage(image, p.formats), '')
+  } else if (p.formats.includes('tfjs')) {
     lines.push('- **Terminal**: `npm install @tensorflow/tfjs`, then `node predict.mjs "some text"` (add `--json`, `--attention`; `--check` re-runs the stored check inputs).')
     lines.push('- **Browser**: open `index.html` (works from disk, offline) to try texts and see which tokens the model attended to.')
     lines.push('- **TensorFlow.js**: `tf.loadGraphModel` on `model.json` (a standard graph model; inputs `ids` int32 and `mask` float32, both [batch, length] with any length up to seqLen; outputs `probabilities` and one `attention_<layer>` [batch, heads, length, length] per layer).')
   }
-  if (p.formats.includes('onnx')) {
+  if (!image && p.formats.includes('onnx')) {
     lines.push('- **ONNX** (`model.onnx`, opset 17): inputs `ids` int64 and `mask` float32 [batch, length] (any length up to seqLen), output `probabilities`. Example with Python: `onnxruntime.InferenceSession("model.onnx").run(["probabilities"], {"ids": ids, "mask": mask})`.')
   }
-  lines.push(`- **Preprocessing** (in \`preprocessing.json\` and \`tokenizer.json\`): ${cfg.tokenizer.lowercase ? 'lower-case, ' : ''}Unicode ${cfg.tokenizer.normalize} normalisation, the ${cfg.tokenizer.kind} tokenizer, [CLS] (id 2) first, cut to ${p.seqLen} tokens; in a batch, shorter rows are padded with id 0 (mask 0) to the longest row (no need to pad to ${p.seqLen}). Labels are in \`labels.json\` in output order.`)
+  if (!image) lines.push(`- **Preprocessing** (in \`preprocessing.json\` and \`tokenizer.json\`): ${cfg.tokenizer.lowercase ? 'lower-case, ' : ''}Unicode ${cfg.tokenizer.normalize} normalisation, the ${cfg.tokenizer.kind} tokenizer, [CLS] (id 2) first, cut to ${p.seqLen} tokens; in a batch, shorter rows are padded with id 0 (mask 0) to the longest row (no need to pad to ${p.seqLen}). Labels are in \`labels.json\` in output order.`)
   lines.push('')
   lines.push('## Intended use and limits', '')
-  lines.push('- Intended for sorting texts like the ones it was trained on, as a first pass or an aid whose outputs a person reviews. It has only seen the training dataset above; texts from another domain, language or period may be classified poorly without any warning.')
-  lines.push(`- Only the first ${p.seqLen - 1} tokens of a text are read; anything after that is ignored.`)
+  lines.push(`- Intended for sorting ${what}s like the ones it was trained on, as a first pass or an aid whose outputs a person reviews. It has only seen the training dataset above; ${image ? 'images from another camera, setting or kind of subject' : 'texts from another domain, language or period'} may be classified poorly without any warning.`)
+  if (image) lines.push(`- It sees only the centre square of an image, at ${image.size} x ${image.size} pixels: what lies outside the square or needs finer detail is invisible to it.`)
+  else lines.push(`- Only the first ${p.seqLen - 1} tokens of a text are read; anything after that is ignored.`)
   lines.push('- The probabilities are the model\'s confidence, not guarantees: check the calibration before using them as thresholds, and measure again on data from where it will be used.')
   lines.push('- It repeats the labelling habits and biases of its training data, including mistakes in the labels. Do not use it alone for decisions about people (health, hiring, credit, legal or safety matters).')
   lines.push('- Attention highlighting shows where the model looked, which is not a full explanation of why it decided.')
@@ -114,4 +123,18 @@ export function modelCard(p: { file: ModelFile; facts: CardFacts; parameters: nu
   if (facts.notes) lines.push('', '## Notes', '', facts.notes)
   lines.push('')
   return lines.join('\n')
+}
+
+/** How to use an exported image model: predict.mjs (pixels, or files through sharp), the page, the graph and ONNX inputs, the prep. */
+function imageUsage(im: { size: number; channels: 1 | 3; patch: number }, formats: string[]): string[] {
+  const n = `${im.size} x ${im.size} x ${im.channels}`
+  const out: string[] = []
+  if (formats.includes('tfjs')) {
+    out.push('- **Terminal**: `npm install @tensorflow/tfjs`, then `node predict.mjs pixels.json` or `node predict.mjs \'[...]\'` with the pixels as a JSON list; to pass PNG, JPEG, WebP or GIF files (`node predict.mjs photo.jpg`) also `npm install sharp`, which decodes them and crops and resizes them as the app did (add `--json`, `--attention`; `--check` re-runs the stored check inputs).')
+    out.push('- **Browser**: open `index.html` (works from disk, offline), pick an image, and see the probabilities and where the model looked (attention rollout over the patches). The page resizes with the browser\'s canvas, which may differ slightly from the app\'s resizing.')
+    out.push(`- **TensorFlow.js**: \`tf.loadGraphModel\` on \`model.json\`; input \`pixels\` float32 [batch, ${im.size * im.size * im.channels}]; outputs \`probabilities\` and one \`attention_<layer>\` [batch, heads, ${1 + (im.size / im.patch) ** 2}, ${1 + (im.size / im.patch) ** 2}] per layer ([CLS] first, then the patches row by row).`)
+  }
+  if (formats.includes('onnx')) out.push(`- **ONNX** (\`model.onnx\`, opset 17): input \`pixels\` float32 [batch, ${im.size * im.size * im.channels}], output \`probabilities\`.`)
+  out.push(`- **Preprocessing** (in \`preprocessing.json\`): EXIF rotation applied, transparency laid on white, ${im.channels === 1 ? 'converted to grey, ' : 'sRGB, '}the centre square cropped and resized to ${im.size} x ${im.size}; the pixels (${n} values, 0..255, row by row, channels last) go in as they are: the model rescales them itself. Labels are in \`labels.json\` in output order.`)
+  return out
 }

@@ -43,11 +43,12 @@ export function toOnnx(g: GraphBuilder, meta: { producerVersion: string; docStri
     return name
   }
   const node = (name: string, op_type: string, input: string[], attribute?: Attr[], output = [name]) => nodes.push({ name, op_type, input, output, attribute })
-  // The run-time batch and length ([1] int64 each), read once from the first input's shape when needed.
+  // The run-time batch and length ([1] int64 each), read once from the first input's shape (or the graph's
+  // dimsSource) when needed.
   let dims: { batch: string; seq: string } | null = null
   const runDims = () => {
     if (dims) return dims
-    node('dims/shape', 'Shape', [g.inputs[0]!.name])
+    node('dims/shape', 'Shape', [g.dimsSource ?? g.inputs[0]!.name])
     node('dims/batch', 'Slice', ['dims/shape', i64([0]), i64([1])])
     node('dims/seq', 'Slice', ['dims/shape', i64([1]), i64([2])])
     return (dims = { batch: 'dims/batch', seq: 'dims/seq' })

@@ -118,8 +118,8 @@ function parseChecked(files: Map<string, Uint8Array>): ParsedBundle {
 function checkSpecShapes(meta: BundleMeta, weights: Map<string, NamedArray>): void {
   const { dims, nClasses } = meta.spec
   const need: [string, number[]][] = [
-    // A table model has no token table: [CLS] is its one fixed embedding row.
-    dims.table ? ['embed/cls', [1, dims.dModel]] : ['embed/tok', [dims.vocabSize, dims.dModel]],
+    // A table or image model has no token table: [CLS] is its one fixed embedding row.
+    dims.table || dims.image ? ['embed/cls', [1, dims.dModel]] : ['embed/tok', [dims.vocabSize, dims.dModel]],
     ['head/w', [dims.dModel, nClasses]],
     ['head/b', [nClasses]],
   ]

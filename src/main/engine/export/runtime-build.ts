@@ -60,7 +60,7 @@ export async function buildRuntimeScripts(sourceDir: string): Promise<RuntimeScr
       platform: 'node',
       format: 'esm',
       target: 'node18',
-      external: ['@tensorflow/tfjs'],
+      external: ['@tensorflow/tfjs', 'sharp'],
       banner: { js: banner(what) },
     })
   const web = (entry: string, what: string) =>

@@ -54,12 +54,13 @@ export function toTfjsGraphModel(g: GraphBuilder, generatedBy: string, metadata:
     return name
   }
 
-  // The run-time batch and length ([1] int32 each), read once from the first input's shape when needed.
+  // The run-time batch and length ([1] int32 each), read once from the first input's shape (or the graph's
+  // dimsSource) when needed.
   let dims: { batch: string; seq: string } | null = null
   const runDims = () => {
     if (dims) return dims
-    const src = g.inputs[0]!
-    nodes.push({ name: 'dims/shape', op: 'Shape', input: [src.name], attr: { T: { type: tfType(src.dtype) }, out_type: { type: 'DT_INT32' } } })
+    const src = g.dimsSource ?? g.inputs[0]!.name
+    nodes.push({ name: 'dims/shape', op: 'Shape', input: [src], attr: { T: { type: tfType(g.dtype(src)) }, out_type: { type: 'DT_INT32' } } })
     nodes.push({ name: 'dims/batch', op: 'Slice', input: ['dims/shape', intConst([0]), intConst([1])], attr: { ...T_INT, Index: { type: 'DT_INT32' } } })
     nodes.push({ name: 'dims/seq', op: 'Slice', input: ['dims/shape', intConst([1]), intConst([1])], attr: { ...T_INT, Index: { type: 'DT_INT32' } } })
     return (dims = { batch: 'dims/batch', seq: 'dims/seq' })

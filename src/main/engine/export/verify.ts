@@ -15,6 +15,8 @@ import { loadClassifier, type TfLike } from './runtime/classifier'
 import type { BundleFiles } from './runtime/types'
 import { parseTableRow } from '../../../shared/table-rows'
 import { tableGraphInputs } from '../../../shared/table-inputs'
+import { predictImages } from '../predict-image'
+import { parsePixels } from './runtime/image-input'
 
 /** The recorded outcome of an export check. */
 export type ExportVerification = ExportResult['verification']
@@ -51,10 +53,16 @@ export function compareProbs(reference: number[][], got: number[][], format: str
   return { ok, maxProbDiff, labelMismatches, ...(message ? { message } : {}) }
 }
 
-/** The app's probabilities (label order) for texts. */
+/** An image model's inputs (JSON lists of pixels, see runtime/image-input.ts) as the app's pixels. */
+function imagePixelsOf(m: LoadedModel, texts: string[]): Uint8Array[] {
+  const im = m.model.spec.dims.image!
+  return texts.map((t, i) => Uint8Array.from(parsePixels(t, { ...im, input: '' }, `Check image ${i + 1}`)))
+}
+
+/** The app's probabilities (label order) for texts (for an image model: JSON lists of pixels). */
 export async function referenceProbs(m: LoadedModel, texts: string[]): Promise<number[][]> {
-  const preds = await predictTexts(m, texts, { attention: false })
-  return preds.map((p) => m.labels.map((l) => p.probabilities[l]))
+  const preds = m.model.spec.dims.image ? predictImages(m, imagePixelsOf(m, texts), { attention: false }) : await predictTexts(m, texts, { attention: false })
+  return preds.map((p) => m.labels.map((l) => p.probabilities[l]!))
 }
 
 /** Runs the bundle runtime over files and compares; the first `attentionRows` also compare the rollout. */
@@ -66,6 +74,16 @@ async function checkRuntime(files: BundleFiles, texts: string[], reference: numb
     if (!result.ok || attentionRows <= 0) return result
     // The demo page highlights tokens by rollout: it must match the app's attention view too.
     const some = texts.slice(0, attentionRows)
+    if (files.preprocessing.image) {
+      // Images: the rollout over the patches the demo page draws must be the app's explorer's.
+      const [mine, app] = [await classifier.classify(some, { attention: true }), predictImages(m, imagePixelsOf(m, some), { attention: true })]
+      let d = 0
+      mine.forEach((p, i) => {
+        const ref = app[i]!.attention!.rollout
+        d = p.rollout?.length === ref.length ? p.rollout.reduce((x, v, j) => Math.max(x, Math.abs(v - ref[j]!)), d) : Infinity
+      })
+      return d <= probTolerance ? result : { ...result, ok: false, message: `${format}: the attention over the patches differs from the app's (by ${d.toExponential(2)})` }
+    }
     const [mine, app] = await Promise.all([classifier.classify(some, { attention: true }), predictTexts(m, some, { attention: true })])
     if (files.preprocessing.table) {
       // Tables: the columns' attention the demo page draws must be the app's explorer's.
@@ -107,7 +125,17 @@ async function checkOnnx(path: string, files: BundleFiles, texts: string[], refe
       const data = out.probabilities!.data as Float32Array
       for (let b = 0; b < x.B; b++) got.push(Array.from(data.subarray(b * C, (b + 1) * C)))
     }
-    for (let s = 0; !table && s < texts.length; s += 32) {
+    const image = files.preprocessing.image
+    for (let s = 0; image && s < texts.length; s += 32) {
+      const some = texts.slice(s, s + 32)
+      const n = image.size * image.size * image.channels
+      const px = new Float32Array(some.length * n)
+      some.forEach((t, i) => px.set(parsePixels(t, image), i * n))
+      const out = await session.run({ [image.input]: new ort.Tensor('float32', px, [some.length, n]) }, ['probabilities'])
+      const data = out.probabilities!.data as Float32Array
+      for (let b = 0; b < some.length; b++) got.push(Array.from(data.subarray(b * C, (b + 1) * C)))
+    }
+    for (let s = 0; !table && !image && s < texts.length; s += 32) {
       const enc = encodeBatch(tok, texts.slice(s, s + 32), { seqLen: files.preprocessing.seqLen, addCls: true, padTo: 'longest' })
       const out = await session.run({
         ids: new ort.Tensor('int64', BigInt64Array.from(enc.ids, (v) => BigInt(v)), [enc.B, enc.T]),

@@ -7,6 +7,7 @@ import { encodeBatch, tokenizerFromJSON, type Tokenizer } from '../../tokenizers
 import type { BundleFiles } from './types'
 import { parseTableRow } from '../../../../shared/table-rows'
 import { tableGraphInputs } from '../../../../shared/table-inputs'
+import { parsePixels } from './image-input'
 
 /** The few TensorFlow.js functions the runtime uses (from @tensorflow/tfjs or tf.min.js). */
 export interface TfLike {
@@ -102,8 +103,40 @@ export async function loadClassifier(tf: TfLike, files: BundleFiles): Promise<Bu
     }
   }
 
+  /** Images (JSON lists of pixels at the model's size): probabilities, and with attention the rollout from [CLS] over the patches. */
+  async function classifyImages(texts: string[], attention: boolean): Promise<BundlePrediction[]> {
+    const im = pre.image!
+    const n = im.size * im.size * im.channels
+    const px = new Float32Array(texts.length * n)
+    texts.forEach((t, i) => px.set(parsePixels(t, im, texts.length > 1 ? `Image ${i + 1}` : 'The image'), i * n))
+    const pixels = tf.tensor(px, [texts.length, n], 'float32')
+    const names = [pre.outputs.probabilities, ...(attention ? pre.outputs.attention : [])]
+    const raw = model.execute({ [im.input]: pixels }, names.length === 1 ? [names[0], names[0]] : names)
+    const outs = Array.isArray(raw) ? raw : [raw]
+    try {
+      const C = files.labels.length
+      const probs = await outs[0].data()
+      const layers = attention ? await Promise.all(outs.slice(1, names.length).map((t) => t.data())) : []
+      const T = 1 + (im.size / im.patch) ** 2
+      return texts.map((_, b) => {
+        const out = toPrediction(files.labels, Array.from({ length: C }, (_, c) => probs[b * C + c]))
+        if (!attention) return out
+        // [B, H, T, T] -> this image's [H][T][T]; rollout from [CLS], the patches' share (patch n = row * G + column)
+        const weights = layers.map((data) => {
+          const H = data.length / (texts.length * T * T)
+          return Array.from({ length: H }, (_, h) => Array.from({ length: T }, (_, q) => Array.from({ length: T }, (_, k) => data[((b * H + h) * T + q) * T + k])))
+        })
+        return { ...out, attention: weights, rollout: attentionRollout(weights, 0).slice(1) }
+      })
+    } finally {
+      pixels.dispose()
+      for (const t of new Set(outs)) t.dispose()
+    }
+  }
+
   async function classifyBatch(texts: string[], attention: boolean): Promise<BundlePrediction[]> {
     if (pre.table) return classifyTable(texts, attention)
+    if (pre.image) return classifyImages(texts, attention)
     const enc = encode(texts)
     const ids = tf.tensor(enc.ids, [enc.B, enc.T], 'int32')
     const mask = tf.tensor(enc.mask, [enc.B, enc.T], 'float32')

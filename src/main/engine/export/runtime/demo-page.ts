@@ -3,6 +3,7 @@
 // TensorFlow.js (tf.min.js) and the model (model-data.js) arrive as plain script tags, not fetches.
 import { loadClassifier, type BundleClassifier, type TfLike } from './classifier'
 import type { BundleFiles } from './types'
+import { attentionView, wireImageInput } from './demo-image'
 
 interface ModelData {
   files: Omit<BundleFiles, 'weights'>
@@ -31,6 +32,7 @@ interface El {
 }
 interface Page {
   document: { getElementById(id: string): El | null; createElement(tag: string): El; body: El }
+  createImageBitmap(file: unknown): Promise<{ width: number; height: number; close(): void }>
   atob(b64: string): string
   tf: TfLike & { setBackend(name: string): Promise<boolean>; ready(): Promise<void> }
   WORKBENCH_MODEL: ModelData
@@ -94,6 +96,14 @@ async function start(): Promise<void> {
     input.before(form)
     input.style.cssText = 'display:none'
   }
+  const image = data.files.preprocessing.image
+  let picked: ReturnType<typeof wireImageInput> | null = null
+  if (image) {
+    status.textContent = `Ready. Pick an image: its centre square is resized to ${image.size} x ${image.size} pixels.`
+    const doc = page.document as unknown as Parameters<typeof wireImageInput>[0]
+    const file = byId('image') as unknown as Parameters<typeof wireImageInput>[2]
+    picked = wireImageInput(doc, (f) => page.createImageBitmap(f), file, image, input, () => input.dispatch?.(), (m) => (status.textContent = m))
+  }
   page.document.body.dataset.ready = 'true'
 
   let pending = 0
@@ -117,11 +127,13 @@ async function start(): Promise<void> {
       const a = p.rollout ? p.rollout[i] / max : 0
       return el('span', { className: 'token', textContent: t, title: `attention ${(p.rollout?.[i] ?? 0).toFixed(3)}`, style: `background: rgba(255, 140, 0, ${a.toFixed(3)})` })
     })
+    const explained = image
+      ? [el('h2', { textContent: 'Where the model looked (attention rollout over the patches)' }), attentionView(page.document as unknown as Parameters<typeof attentionView>[0], picked?.last() ?? null, image, p.rollout ?? []) as unknown as El]
+      : [el('h2', { textContent: table ? 'Which columns the decision looked at (attention)' : 'What the model looked at (attention rollout)' }), el('p', { className: 'tokens' }, ...tokens)]
     result.replaceChildren(
       el('p', { className: 'label' }, 'Predicted: ', el('strong', { id: 'label', textContent: p.label })),
       el('div', { className: 'bars' }, ...rows),
-      el('h2', { textContent: table ? 'Which columns the decision looked at (attention)' : 'What the model looked at (attention rollout)' }),
-      el('p', { className: 'tokens' }, ...tokens),
+      ...explained,
     )
     result.dataset.label = p.label
     result.dataset.probabilities = JSON.stringify(p.probabilities)

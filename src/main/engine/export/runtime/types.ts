@@ -2,6 +2,7 @@
 import type { TokenizerJSON } from '../../tokenizers'
 import type { TfjsGraphModelJson } from '../tfjs-graph'
 import type { TablePrep } from '../../../../shared/table-prep'
+import type { ImageInput } from './image-input'
 
 /** preprocessing.json: how text becomes the model's inputs, and what comes out. */
 export interface Preprocessing {
@@ -26,6 +27,12 @@ export interface Preprocessing {
    * into the graph's ids (`inputs.ids`) and scaled numbers (`values`, null without numeric columns); `mask` is unused.
    */
   table?: { prep: TablePrep; values: string | null }
+  /**
+   * Image models: each input is an image resized to size x size (centre crop of the largest square, then resize;
+   * transparency laid on white; grey for 1 channel), its pixels 0..255 row-major with channels last, as a JSON
+   * list (runtime/image-input.ts); the graph rescales them itself. `ids` and `mask` are unused.
+   */
+  image?: ImageInput & { resize: 'centre-crop-then-resize'; range: [0, 255]; layout: 'rows, columns, channels' }
 }
 
 /** Everything the runtime needs, already read into memory. */
