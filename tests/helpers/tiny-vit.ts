@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { runImageTraining } from '../../src/main/engine/run-image-training'
 import { Rng } from '../../src/main/engine/rng'
-import { RunConfigSchema } from '../../src/shared/config'
+import { RunConfigSchema, type RunConfig } from '../../src/shared/config'
 import type { JobData } from '../../src/shared/trainer-protocol'
 import { blockPixels } from './tiny-images'
 
@@ -15,7 +15,7 @@ export function blockSet(n: number, seed: number): { pixels: Uint8Array[]; label
 }
 
 /** Trains the small ViT into runDir/model; returns the job data and the test pixels. */
-export async function trainTinyVit(runDir: string): Promise<{ data: JobData; test: Uint8Array[] }> {
+export async function trainTinyVit(runDir: string): Promise<{ data: JobData; test: Uint8Array[]; config: RunConfig }> {
   const config = RunConfigSchema.parse({
     model: { dModel: 16, nHeads: 2, nLayers: 2, dropout: 0, attnDropout: 0 },
     train: { epochs: 3, batchSize: 16, learningRate: 3e-3, patience: 0, seed: 5, workers: 1 },
@@ -26,7 +26,7 @@ export async function trainTinyVit(runDir: string): Promise<{ data: JobData; tes
   const data: JobData = { labels: ['top', 'bottom'], train: rows(train), validation: rows(validation), test: rows(test) }
   const quiet = { onProgress() {}, onMetric() {}, onCheckpoint() {}, onLog() {} }
   await runImageTraining({ config, data, runDir, pixels: { train: train.pixels, validation: validation.pixels, test: test.pixels } }, quiet, new AbortController().signal)
-  return { data, test: test.pixels }
+  return { data, test: test.pixels, config }
 }
 
 /** The model folder inside a run folder. */
