@@ -49,12 +49,18 @@ export function featureColumns(guesses: ColumnGuess[]): ColumnGuess[] {
  * Text or table, from the columns and first rows: a column of sentences makes the rows texts; columns of
  * numbers (or several categories) with no sentences make them table rows.
  */
-export function suggestKind(columns: string[], rows: Record<string, string>[], guesses = guessTableColumns(columns, rows)): KindSuggestion {
+export function suggestKind(
+  columns: string[],
+  rows: Record<string, string>[],
+  guesses = guessTableColumns(columns, rows),
+  /** Columns that are neither text nor features whatever their values (the split column). */
+  leaveOut: readonly (string | null | undefined)[] = [],
+): KindSuggestion {
   const images = imagePathColumn(columns, rows)
   if (images) return { kind: 'image', reason: `Column "${images}" holds image file names, so each row is an image to classify.`, why: { rule: 'images', column: images } }
   const text = guesses.find((g) => g.kind === 'text')
   if (text) return { kind: 'text', reason: `Column "${text.name}" holds sentences or many different phrases, so each row is a text to classify.`, why: { rule: 'sentences', column: text.name } }
-  const features = featureColumns(guesses)
+  const features = featureColumns(guesses).filter((g) => !leaveOut.includes(g.name))
   const numeric = features.filter((g) => g.kind === 'numeric').length
   if (numeric >= 1 || features.length >= 2) {
     return {

@@ -304,7 +304,7 @@ export function createDatasetService(deps: DatasetServiceDeps): DatasetService {
         const guess = guessColumns(reader.columns, sample)
         const tableColumns = guessTableColumns(reader.columns, sample)
         return {
-          kind: suggestKind(reader.columns, sample, tableColumns),
+          kind: suggestKind(reader.columns, sample, tableColumns, [guess.splitColumn]),
           tableColumns,
           format: reader.format,
           encoding: reader.encoding,

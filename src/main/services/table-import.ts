@@ -32,7 +32,9 @@ export function chooseKind(options: TableOptions | undefined, columns: string[],
   const asked = options?.kind ?? 'text'
   if (asked !== 'auto') return asked
   if (options?.textColumns?.length) return 'text'
-  return suggestKind(columns, sample).kind
+  // The split column (asked for or guessed) says where a row goes, not what it is: it never makes a file a table.
+  const split = options?.splitColumn !== undefined ? options.splitColumn : guessColumns(columns, sample).splitColumn
+  return suggestKind(columns, sample, undefined, [split]).kind
 }
 
 /** Roles of the columns: the guesser's, with the user's choices (label, split, roles) applied; refused when nothing can be learned. */

@@ -64,6 +64,22 @@ describe('table datasets', () => {
     expect(cells.n).toBe(0)
   })
 
+  it('keeps texts with a split column a text dataset under auto, even when the first texts repeat', async () => {
+    // The first rows' texts repeat (a categorical-looking column) and the split column has three values:
+    // neither makes the file a table; the split column decides where rows go, not what they are.
+    const rows = ['text,label,split']
+    for (let i = 0; i < 40; i++) rows.push(`the film was ${i % 2 ? 'great' : 'awful'},${i % 2 ? 'pos' : 'neg'},${i % 8 ? 'train' : 'validation'}`)
+    for (let i = 0; i < 10; i++) rows.push(`a long review number ${i} that says little,${i % 2 ? 'pos' : 'neg'},test`)
+    const file = put(dir, 'reviews-split.csv', rows.join('\n'))
+    const inspected = await svc.inspect({ source: { kind: 'path', path: file } })
+    expect(inspected.kind.kind).toBe('text')
+    const named = await importPath(file, { kind: 'auto', splitColumn: 'split' })
+    expect(named.kind).toBe('text')
+    const guessed = await importPath(file, { kind: 'auto' })
+    expect(guessed.kind).toBe('text')
+    expect(guessed.splitCounts.test).toBe(10)
+  })
+
   it('inspect suggests table or text with the reason, and the roles of each column', async () => {
     const table = await svc.inspect({ source: { kind: 'path', path: put(dir, 'points.csv', tableCsv(tinyTable(30))) } })
     expect(table.kind.kind).toBe('table')
