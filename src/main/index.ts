@@ -9,6 +9,7 @@ import { setupMenu } from './desktop-menu'
 import { resolveHome } from './home'
 import { isTrustedSender } from './ipc-sender'
 import { log, logUncaught } from './logger'
+import { allowPermission } from './permissions'
 import { CSP } from './server'
 import { toCallError } from './services/dispatch'
 import { defaultTrainerEntry, type SpawnTrainer } from './services/trainer-host'
@@ -102,7 +103,11 @@ void electronApp.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  // The camera (video only) for the image try-it's snapshot, from our own window; every other request is refused.
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const ours = mainWindow !== null && !mainWindow.isDestroyed() && wc.id === mainWindow.webContents.id
+    callback(ours && allowPermission(permission, details as Parameters<typeof allowPermission>[1], process.env.ELECTRON_RENDERER_URL))
+  })
   const homeFlag = process.argv.find((a) => a.startsWith('--home='))?.slice('--home='.length)
   const app = createApp({
     home: resolveHome(homeFlag),
