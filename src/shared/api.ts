@@ -328,6 +328,8 @@ export interface RunPlan {
   calibration?: { tokensPerSec: number; msPerStep: number; backend: string }
   /** When a preset was named: what it chose for this dataset and why (merged under the given config). */
   sizing?: PresetSizing
+  /** What the dataset's rows are (from `plan`): text options such as the tokenizer mean nothing to a table or images. */
+  inputKind?: 'text' | 'table' | 'image'
 }
 
 export interface RunComparison {

@@ -26,6 +26,7 @@ describe('AutoPanel', () => {
       { key: 'balanced-lr3', label: 'Balanced, learning rate x3 (6 epochs to fit the time)', kind: 'model', runId: 'r9', status: 'completed', validationMacroF1: 0.81, seconds: 50 },
       { key: 'baseline', label: 'Classic baseline', kind: 'baseline', runId: 'r8', status: 'completed', validationMacroF1: 0.78, seconds: 0 },
       { key: 'thorough', label: 'Thorough', kind: 'model', runId: null, status: 'skipped', validationMacroF1: null, seconds: 0 },
+      { key: 'baseline-pixels', label: 'Classic baseline (logistic regression on the pixels)', kind: 'baseline', runId: 'r7', status: 'completed', validationMacroF1: 0.5, seconds: 0 },
     ]
     a.winner = { ...a.leaderboard[0], test: { accuracy: 0.62, macroF1: 0.6, rows: 100, split: 'test', accuracyInterval: { low: 0.52, high: 0.71, level: 0.95 } } }
     await auto.poll()
@@ -35,6 +36,7 @@ describe('AutoPanel', () => {
     expect(rows[0]).toContain('81.0%')
     expect(rows[1]).toContain('Classic baseline')
     expect(rows[2]).toContain('skipped')
+    expect(rows[3]).toContain('Classic baseline (logistic regression on the pixels)')
     expect(wrapper.get('[data-testid="auto-winner"]').text()).toContain('Test accuracy 62.0% on 100 rows')
     expect(wrapper.get('[data-testid="auto-winner"]').text()).toContain('(52–71%)')
   })

@@ -41,7 +41,7 @@ export function describeRun(r: Run): string {
     const ci = r.metrics.accuracyInterval
     lines.push(`${scoreCaption(r.metrics)}: accuracy ${pct(r.metrics.accuracy)}${ci ? ` (95% interval ${pct(ci.low)}–${pct(ci.high)})` : ''}, macro-F1 ${pct(r.metrics.macroF1)}, loss ${r.metrics.loss.toFixed(4)}`)
     const b = r.metrics.baseline
-    if (b) lines.push(`classic baseline (${b.kind === 'table-logreg' ? 'logistic regression on the columns' : 'TF-IDF + logistic regression'}): accuracy ${pct(b.accuracy)}, macro-F1 ${pct(b.macroF1)} on ${b.rows} ${b.split} rows`)
+    if (b) lines.push(`classic baseline (${b.kind === 'table-logreg' ? 'logistic regression on the columns' : b.kind === 'pixels-logreg' ? 'logistic regression on the pixels' : 'TF-IDF + logistic regression'}): accuracy ${pct(b.accuracy)}, macro-F1 ${pct(b.macroF1)} on ${b.rows} ${b.split} rows`)
     const v = r.metrics.validation
     const k = r.metrics.kept
     if (v && k) {

@@ -181,7 +181,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const config = configs.forRun(input.preset, input.config, input.datasetId)
       const { data } = loadRunData(datasets, input.datasetId, config)
       const sizing = sizer(input.preset, input.datasetId, input.config)
-      return { ...planFor(config, data), ...(sizing ? { sizing } : {}) }
+      const inputKind = data.table ? 'table' : data.train.images ? 'image' : 'text'
+      return { ...planFor(config, data), ...(sizing ? { sizing } : {}), inputKind }
     },
 
     calibrate: async (input) => {

@@ -22,7 +22,7 @@ export interface TrialOutcome {
   validationMacroF1: number | null
   /** The classic baseline's validation macro-F1, when the trial trained one. */
   baselineValidationMacroF1?: number | null
-  /** Which classic baseline that was ('tfidf-logreg' for texts, 'table-logreg' for tables). */
+  /** Which classic baseline that was ('tfidf-logreg' for texts, 'table-logreg' for tables, 'pixels-logreg' for images). */
   baselineKind?: string | null
   error?: string | null
 }
@@ -52,6 +52,13 @@ export interface AutoSearchResult {
 
 /** Fewest epochs a shortened trial may keep before it is skipped instead. */
 const minEpochs = 2
+
+/** The leaderboard key and label of a classic baseline, by its kind. */
+export function baselineRow(kind: string | null | undefined): { key: string; label: string } {
+  if (kind === 'table-logreg') return { key: 'baseline-table', label: 'Classic baseline (logistic regression on the columns)' }
+  if (kind === 'pixels-logreg') return { key: 'baseline-pixels', label: 'Classic baseline (logistic regression on the pixels)' }
+  return { key: 'baseline', label: 'Classic baseline (TF-IDF + logistic regression)' }
+}
 
 /** Best first by validation macro-F1; entries without a score last. */
 export function rankLeaderboard(board: LeaderboardEntry[]): LeaderboardEntry[] {
@@ -108,8 +115,8 @@ export async function autoSearch(candidates: AutoCandidate[], budgetSeconds: num
     })
     // The baseline trains beside the first trial that completes; it is the same for every trial.
     if (!baseline && out.baselineValidationMacroF1 !== undefined && out.baselineValidationMacroF1 !== null) {
-      const table = out.baselineKind === 'table-logreg'
-      baseline = { key: table ? 'baseline-table' : 'baseline', label: table ? 'Classic baseline (logistic regression on the columns)' : 'Classic baseline (TF-IDF + logistic regression)', kind: 'baseline', runId: out.runId, status: 'completed', validationMacroF1: out.baselineValidationMacroF1, seconds: 0 }
+      const { key, label } = baselineRow(out.baselineKind)
+      baseline = { key, label, kind: 'baseline', runId: out.runId, status: 'completed', validationMacroF1: out.baselineValidationMacroF1, seconds: 0 }
       board.push(baseline)
     }
     update()
@@ -124,14 +131,17 @@ export async function autoSearch(candidates: AutoCandidate[], budgetSeconds: num
   return { leaderboard, winner, elapsedSeconds: elapsed(), stoppedBy }
 }
 
-/** The candidates Auto tries, in order: cheap and likely first, variations after. */
-export function autoCandidates(opts: { shortTexts: boolean }): AutoCandidate[] {
+/**
+ * The candidates Auto tries, in order: cheap and likely first, variations after. Tokenizer variations
+ * only for texts (a table's columns and an image's patches have no tokenizer).
+ */
+export function autoCandidates(opts: { shortTexts: boolean; inputKind?: 'text' | 'table' | 'image' }): AutoCandidate[] {
   const list: AutoCandidate[] = [
     { key: 'quick', label: 'Quick', preset: 'quick', overrides: {} },
     { key: 'balanced', label: 'Balanced', preset: 'balanced', overrides: {} },
     { key: 'balanced-lr3', label: 'Balanced, learning rate x3', preset: 'balanced', overrides: { train: { learningRate: 3e-3 } } },
   ]
-  if (!opts.shortTexts) list.push({ key: 'balanced-word', label: 'Balanced, whole-word tokenizer', preset: 'balanced', overrides: { tokenizer: { kind: 'word' } } })
+  if ((opts.inputKind ?? 'text') === 'text' && !opts.shortTexts) list.push({ key: 'balanced-word', label: 'Balanced, whole-word tokenizer', preset: 'balanced', overrides: { tokenizer: { kind: 'word' } } })
   list.push(
     { key: 'balanced-lr03', label: 'Balanced, learning rate x0.3', preset: 'balanced', overrides: { train: { learningRate: 3e-4 } } },
     { key: 'thorough', label: 'Thorough', preset: 'thorough', overrides: {} },

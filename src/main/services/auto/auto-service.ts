@@ -129,8 +129,9 @@ export function createAutoService(runs: AutoRuns, bases?: AutoBases, clock: () =
           return null
         }
       }
-      const candidates = autoCandidates({ shortTexts })
-      const fromBase = await baseCandidate(bases).catch(() => null)
+      const candidates = autoCandidates({ shortTexts, inputKind: first.inputKind })
+      // Bases are text encoders: no fine-tune candidate for a table or images.
+      const fromBase = (first.inputKind ?? 'text') === 'text' ? await baseCandidate(bases).catch(() => null) : null
       // Right after Quick and Balanced: a pretrained body is the likeliest gain on small data.
       if (fromBase) candidates.splice(2, 0, fromBase)
       const done = autoSearch(candidates, budgetSeconds, {

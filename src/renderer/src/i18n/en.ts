@@ -626,6 +626,7 @@ export default {
     time: 'Time',
     baseline: 'Classic baseline (word and letter counts + logistic regression)',
     baselineTable: 'Classic baseline (logistic regression on the scaled numbers and categories)',
+    baselinePixels: 'Classic baseline (logistic regression on the pixels)',
     winner: 'Winner: {label}.',
     winnerScore: 'Test accuracy {acc} on {rows} rows',
     openRun: 'Open run',

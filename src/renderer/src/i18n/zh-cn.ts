@@ -630,6 +630,7 @@ const zhCN: Schema<typeof en> = {
     time: '用时',
     baseline: '经典基线（词与字母计数 + 逻辑回归）',
     baselineTable: '经典基线（对缩放后的数值和类别做逻辑回归）',
+    baselinePixels: '经典基线（对像素做逻辑回归）',
     winner: '胜出：{label}。',
     winnerScore: '测试准确率 {acc}（{rows} 行）',
     openRun: '打开运行',

@@ -104,6 +104,21 @@ describe('autoSearch', () => {
     expect(autoCandidates({ shortTexts: false }).some((c) => c.overrides.tokenizer?.kind === 'word')).toBe(true)
     expect(autoCandidates({ shortTexts: false })[0].preset).toBe('quick')
   })
+
+  it('tries no tokenizer on images or tables, and names the pixel baseline as such', async () => {
+    for (const inputKind of ['image', 'table'] as const) {
+      const list = autoCandidates({ shortTexts: false, inputKind })
+      expect(list.map((c) => c.key)).toEqual(['quick', 'balanced', 'balanced-lr3', 'balanced-lr03', 'thorough'])
+      expect(list.some((c) => c.overrides.tokenizer)).toBe(false)
+    }
+    const clock = fakeClock()
+    const res = await autoSearch(cands.slice(0, 1), 1000, {
+      now: clock.now,
+      estimate: () => null,
+      runTrial: async (c): Promise<TrialOutcome> => ({ runId: `run-${c.key}`, status: 'completed', validationMacroF1: 0.5, baselineValidationMacroF1: 0.8, baselineKind: 'pixels-logreg' }),
+    })
+    expect(res.leaderboard.find((r) => r.kind === 'baseline')).toMatchObject({ key: 'baseline-pixels', label: 'Classic baseline (logistic regression on the pixels)', validationMacroF1: 0.8 })
+  })
 })
 
 describe('selection never sees the test split', () => {

@@ -1,5 +1,6 @@
 // The Auto service over the real runs service and a stand-in trainer: trials are ordinary runs in
 // one group, the winner is chosen on validation rows, and the test rows never decide it.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAutoService } from '../../../../src/main/services/auto/auto-service'
@@ -68,6 +69,28 @@ describe('Auto service', () => {
     expect(row.note).toBeTruthy()
     expect(done.status).toBe('completed')
     expect(done.leaderboard.filter((r) => r.status === 'completed').length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('on an image dataset tries image presets only: no tokenizer, no text base, every trial an image run', async () => {
+    const fake = createFakeSpawner({ stepsPerEpoch: 1 })
+    const ref = { path: '/img/x.png', sha256: 'ab' }
+    const split = (n: number, off: number) => ({ texts: Array.from({ length: n }, (_, i) => `${i % 2 ? 'top' : 'bottom'}/${off + i}.png`), labels: Array.from({ length: n }, (_, i) => i % 2), images: Array(n).fill(ref) })
+    const images: JobData = { labels: ['bottom', 'top'], train: split(20, 0), validation: { ...split(10, 100), indices: Array.from({ length: 10 }, (_, i) => 100 + i) } }
+    const e = makeEnv(fake.spawn, {}, { pics_v1: images })
+    envs.push(e)
+    const bases = { list: () => [{ id: 'base_small', name: 'small', params: 4e6 }] }
+    const auto = createAutoService(e.service, bases)
+    const done = await auto.waitFor((await auto.start({ datasetId: 'pics', budgetSeconds: 600 })).autoId)
+    expect(done.status).toBe('completed')
+    const keys = done.leaderboard.filter((r) => r.kind === 'model').map((r) => r.key)
+    expect([...keys].sort()).toEqual(['balanced', 'balanced-lr03', 'balanced-lr3', 'quick', 'thorough'])
+    expect(done.leaderboard.filter((r) => r.kind === 'model').every((r) => r.status === 'completed')).toBe(true)
+    const trained = fake.jobs.filter((j) => j.kind === 'train')
+    expect(trained).toHaveLength(5)
+    for (const job of trained) {
+      expect((JSON.parse(readFileSync(job.dataPath, 'utf8')) as JobData).train.images).toHaveLength(20)
+      expect(job.initFrom).toBeNull()
+    }
   })
 
   it('refuses a dataset that cannot train before starting anything', async () => {
