@@ -32,7 +32,8 @@ function describe(v: unknown): string {
 }
 
 function toValues(obj: Record<string, unknown>): Record<string, string> {
-  const values: Record<string, string> = {}
+  // No prototype: a key "__proto__" (JSON.parse keeps it as an own key) is a column like any other.
+  const values = Object.create(null) as Record<string, string>
   for (const [k, v] of Object.entries(obj)) values[k] = cellText(v)
   return values
 }

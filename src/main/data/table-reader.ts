@@ -93,7 +93,8 @@ export async function* cellsToRecords(
       continue
     }
     first = false
-    const values: Record<string, string> = {}
+    // No prototype: a column named "__proto__" (or "constructor") is a column like any other.
+    const values = Object.create(null) as Record<string, string>
     for (let i = 0; i < columns.length; i++) values[columns[i]] = r.cells[i] ?? ''
     yield { line: r.line, values }
   }

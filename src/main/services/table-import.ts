@@ -78,7 +78,7 @@ export function tableRowText(columns: ColumnGuess[], cells: Record<string, strin
 
 /** Maps one record of a table: its cells as they are, the label's cell (missing markers are no label), its split. */
 export function mapTableRecord(rec: SourceRecord, plan: TablePlan, shown: string): MappedRow & { cells: Record<string, string> } {
-  const cells: Record<string, string> = {}
+  const cells: Record<string, string> = Object.create(null)
   for (const c of plan.columns) cells[c.name] = rec.values[c.name] ?? ''
   const raw = cells[plan.labelColumn]
   const label = isMissing(raw) ? null : raw.trim()

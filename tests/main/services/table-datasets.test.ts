@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDatasetService, type DatasetService } from '../../../src/main/services/datasets'
@@ -7,6 +7,7 @@ import { openDb, type Db } from '../../../src/main/store/db'
 import { UserError } from '../../../src/shared/api'
 import { csvRows, dbFingerprint, put, tmpDir } from '../data/fixtures'
 import { tableCsv, tinyTable } from '../../helpers/tiny-table'
+import { xlsxBytes } from '../../helpers/hostile-files'
 
 let home: string
 let dir: string
@@ -78,6 +79,23 @@ describe('table datasets', () => {
     const guessed = await importPath(file, { kind: 'auto' })
     expect(guessed.kind).toBe('text')
     expect(guessed.splitCounts.test).toBe(10)
+  })
+
+  it('reads a column named "__proto__" or "constructor" like any other, in CSV, JSON and XLSX (found by fuzzing)', async () => {
+    const header = ['__proto__', 'constructor', 'label']
+    const body = Array.from({ length: 12 }, (_, i) => [`value ${i} of a text`, `c${i % 3}`, i % 2 ? 'a' : 'b'])
+    const csv = put(dir, 'proto.csv', [header.join(','), ...body.map((r) => r.join(','))].join('\n'))
+    const json = put(dir, 'proto.json', JSON.stringify(body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]])))))
+    const xlsx = join(dir, 'proto.xlsx')
+    writeFileSync(xlsx, xlsxBytes({ rows: [header, ...body] }))
+    for (const file of [csv, json, xlsx]) {
+      const inspected = await svc.inspect({ source: { kind: 'path', path: file } })
+      expect(inspected.columns, file).toEqual(header)
+      const d = await importPath(file, { textColumns: ['__proto__'], labelColumn: 'label' })
+      expect(d.rowCount, file).toBe(12)
+      const page = await svc.preview({ id: d.id, offset: 0, limit: 1 })
+      expect(page.rows[0]!.text, file).toBe('value 0 of a text')
+    }
   })
 
   it('inspect suggests table or text with the reason, and the roles of each column', async () => {
