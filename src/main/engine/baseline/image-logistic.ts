@@ -3,9 +3,8 @@
 // metrics as the text baseline; what it cannot see (shapes made of finer detail, anything that moves around)
 // is what the Vision Transformer has to beat it by. Plain arrays in and out; no tfjs.
 import type { BaselineMetrics } from '../../../shared/domain'
-import { accuracyInterval } from '../../../shared/intervals'
-import { classificationMetrics } from '../metrics'
-import { fitLogistic, logisticToJSON, predictProba, type FittedLogistic, type LogisticJSON } from './logistic'
+import { fitChoosingC } from './choose-c'
+import { logisticToJSON, predictProba, type LogisticJSON } from './logistic'
 import { baselineCs } from './index'
 import type { SparseRow } from './tfidf'
 
@@ -62,12 +61,6 @@ function rowsOf(split: Split, size: number, channels: number, mean: number[], st
   })
 }
 
-function argmax(p: number[]): number {
-  let best = 0
-  for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k
-  return best
-}
-
 /** Fits on `train`, chooses C on `validation`, reports on `test` (or validation when there are no test images). */
 export function trainImageBaseline(splits: { labels: string[]; train: Split; validation: Split; test: Split }, size: number, channels: number, Cs: number[] = baselineCs): { model: ImageBaselineModel; metrics: BaselineMetrics } {
   const start = Date.now()
@@ -79,39 +72,17 @@ export function trainImageBaseline(splits: { labels: string[]; train: Split; val
   for (const x of raw) for (let f = 0; f < F; f++) mean[f] += x[f]! / raw.length
   for (const x of raw) for (let f = 0; f < F; f++) std[f] += (x[f]! - mean[f]!) ** 2 / raw.length
   for (let f = 0; f < F; f++) std[f] = Math.sqrt(std[f]!) || 1 // a constant pixel: left at 0 after centring
-  const train = rowsOf(splits.train, size, channels, mean, std)
-  const val = rowsOf(splits.validation, size, channels, mean, std)
-  const score = (m: FittedLogistic | LogisticJSON, rows: SparseRow[], labels: number[]) => {
-    const r = classificationMetrics(labels, predictProba(m, rows).map(argmax), [], splits.labels, 0)
-    return { accuracy: r.accuracy, macroF1: r.macroF1, rows: rows.length }
-  }
-  let best: { model: FittedLogistic; val: ReturnType<typeof score> } | null = null
-  let previous: FittedLogistic | null = null
-  for (const C of [...Cs].sort((a, b) => a - b)) {
-    const model = fitLogistic(train, splits.train.labels, F, splits.labels.length, C, { maxMs: 300_000, init: previous?.params })
-    previous = model
-    const v = val.length ? score(model, val, splits.validation.labels) : { accuracy: 0, macroF1: 0, rows: 0 }
-    if (!best || v.macroF1 > best.val.macroF1 + 1e-12) best = { model, val: v }
-  }
-  const chosen = best!
-  const hasTest = splits.test.pixels.length > 0
-  const reported = hasTest ? score(chosen.model, rowsOf(splits.test, size, channels, mean, std), splits.test.labels) : chosen.val
-  const interval = accuracyInterval(reported.accuracy, reported.rows)
-  return {
-    model: { kind: imageBaselineKind, labels: [...splits.labels], size, channels, mean, std, logistic: logisticToJSON(chosen.model) },
-    metrics: {
-      kind: imageBaselineKind,
-      accuracy: reported.accuracy,
-      macroF1: reported.macroF1,
-      split: hasTest ? 'test' : 'validation',
-      rows: reported.rows,
-      ...(interval ? { accuracyInterval: interval } : {}),
-      validation: chosen.val,
-      seconds: (Date.now() - start) / 1000,
-      features: F,
-      C: chosen.model.C,
-    },
-  }
+  const { logistic, metrics } = fitChoosingC({
+    kind: imageBaselineKind,
+    labels: splits.labels,
+    nFeatures: F,
+    train: { rows: rowsOf(splits.train, size, channels, mean, std), labels: splits.train.labels },
+    validation: { rows: rowsOf(splits.validation, size, channels, mean, std), labels: splits.validation.labels },
+    test: splits.test.pixels.length > 0 ? { rows: rowsOf(splits.test, size, channels, mean, std), labels: splits.test.labels } : null,
+    Cs,
+    start,
+  })
+  return { model: { kind: imageBaselineKind, labels: [...splits.labels], size, channels, mean, std, logistic: logisticToJSON(logistic) }, metrics }
 }
 
 /** Probabilities per label for new images with a fitted image baseline. */

@@ -3,10 +3,9 @@
 // "missing" and "other" included). Trained on the training split, C chosen on validation macro-F1, scored
 // on the rows the run reports. Plain arrays; no tfjs.
 import type { BaselineMetrics } from '../../../shared/domain'
-import { accuracyInterval } from '../../../shared/intervals'
 import { encodeTableRows, type TablePrep } from '../../../shared/table-prep'
-import { classificationMetrics } from '../metrics'
-import { fitLogistic, logisticToJSON, predictProba, type FittedLogistic, type LogisticJSON } from './logistic'
+import { fitChoosingC } from './choose-c'
+import { logisticToJSON, type LogisticJSON } from './logistic'
 import type { SparseRow } from './tfidf'
 import { baselineCs } from './index'
 
@@ -56,8 +55,6 @@ export function tableFeatures(prep: TablePrep, rows: Record<string, string>[]): 
   })
 }
 
-const argmax = (p: number[]) => p.reduce((b, x, k) => (x > p[b]! ? k : b), 0)
-
 /** Train on `train`, pick C on `validation`, score on `test` when it has rows (else validation). Labels index prep.labels. */
 export function trainTableBaseline(
   prep: TablePrep,
@@ -65,39 +62,16 @@ export function trainTableBaseline(
   Cs = baselineCs,
 ): { model: TableBaselineModel; metrics: BaselineMetrics } {
   const start = Date.now()
-  const nFeatures = featureCount(prep)
-  const K = prep.labels.length
-  const train = tableFeatures(prep, splits.train.cells)
-  const val = tableFeatures(prep, splits.validation.cells)
-  const score = (model: FittedLogistic, rows: SparseRow[], labels: number[]) => {
-    const m = classificationMetrics(labels, predictProba(model, rows).map(argmax), [], prep.labels, 0)
-    return { accuracy: m.accuracy, macroF1: m.macroF1, rows: rows.length }
-  }
-  let best: { model: FittedLogistic; val: ReturnType<typeof score> } | null = null
-  let previous: FittedLogistic | null = null
-  for (const C of [...Cs].sort((a, b) => a - b)) {
-    const model = fitLogistic(train, splits.train.labels, nFeatures, K, C, { maxMs: 300_000, init: previous?.params })
-    previous = model
-    const v = score(model, val, splits.validation.labels)
-    if (!best || v.macroF1 > best.val.macroF1 + 1e-12) best = { model, val: v }
-  }
-  const chosen = best!
   const hasTest = !!splits.test && splits.test.cells.length > 0
-  const reported = hasTest ? score(chosen.model, tableFeatures(prep, splits.test!.cells), splits.test!.labels) : chosen.val
-  const interval = accuracyInterval(reported.accuracy, reported.rows)
-  return {
-    model: { kind: tableBaselineKind, prep, logistic: logisticToJSON(chosen.model) },
-    metrics: {
-      kind: tableBaselineKind,
-      accuracy: reported.accuracy,
-      macroF1: reported.macroF1,
-      split: hasTest ? 'test' : 'validation',
-      rows: reported.rows,
-      ...(interval ? { accuracyInterval: interval } : {}),
-      validation: chosen.val,
-      seconds: (Date.now() - start) / 1000,
-      features: nFeatures,
-      C: chosen.model.C,
-    },
-  }
+  const { logistic, metrics } = fitChoosingC({
+    kind: tableBaselineKind,
+    labels: prep.labels,
+    nFeatures: featureCount(prep),
+    train: { rows: tableFeatures(prep, splits.train.cells), labels: splits.train.labels },
+    validation: { rows: tableFeatures(prep, splits.validation.cells), labels: splits.validation.labels },
+    test: hasTest ? { rows: tableFeatures(prep, splits.test!.cells), labels: splits.test!.labels } : null,
+    Cs,
+    start,
+  })
+  return { model: { kind: tableBaselineKind, prep, logistic: logisticToJSON(logistic) }, metrics }
 }
