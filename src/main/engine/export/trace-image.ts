@@ -11,7 +11,7 @@
 import type { NamedArray } from '../tensor-file'
 import type { ModelSpec } from '../models/types'
 import { DIM, GraphBuilder } from './graph-ir'
-import { block, graphNames, lastAttention, layerNorm, type Dense, type TracedModel } from './trace-model'
+import { traceClsEncoder, weightAccess, type TracedModel } from './trace-model'
 
 /** Name of the image graph's input. */
 export const imageGraphNames = { pixels: 'pixels' } as const
@@ -25,15 +25,8 @@ export function traceImageClassifier(spec: ModelSpec, weights: Map<string, Named
   const N = G * G
   const D = dims.dModel
   const g = new GraphBuilder()
-  const w = (name: string) => {
-    const a = weights.get(name)
-    if (!a) throw new Error(`The saved model has no weight ${name}.`)
-    return g.consts.has(name) ? name : g.weight(name, a.shape, a.data)
-  }
-  const dense: Dense = (scope, x, wName, bName) => {
-    const y = g.matmul(scope, x, w(wName)) // [N, Din] @ [Din, Dout] -> [N, Dout]
-    return bName && weights.has(bName) ? g.binary(scope, 'add', y, w(bName)) : y
-  }
+  const access = weightAccess(g, weights)
+  const { w, dense } = access
   const pixels = g.input(imageGraphNames.pixels, [DIM.batch, S * S * C], 'float32')
 
   const scaled = g.binary('embed', 'sub', g.binary('embed', 'mul', pixels, g.scalar(2 / 255)), g.scalar(1)) // 0..255 -> [-1, 1]
@@ -49,21 +42,8 @@ export function traceImageClassifier(spec: ModelSpec, weights: Map<string, Named
   const cls = g.binary('embed/cls', 'add', zero, g.reshape('embed/cls', w('embed/cls'), [1, 1, D])) // [B, 1, D]
   const joined = g.concat('embed', [cls, tokens], 1) // [B, 1 + N, D]
   g.dimsSource = joined
-  let x = g.reshape('embed', joined, [DIM.batch, DIM.seq, D]) // [B, T, D]; T = 1 + N read from the tokens
+  const x = g.reshape('embed', joined, [DIM.batch, DIM.seq, D]) // [B, T, D]; T = 1 + N read from the tokens
   // Every patch is a real token: no bias on the scores, and an all-ones mask for linear attention.
   const ones = g.binary('mask', 'add', g.binary('mask', 'mul', g.reshape('mask', g.slice('mask', x, 2, 0, 1), [DIM.batch, DIM.seq]), g.scalar(0)), g.scalar(1)) // [B, T]
-  const bias = g.scalar(0)
-  const attention: string[] = []
-  for (let i = 0; i < dims.nLayers; i++) {
-    x = block(g, x, ones, bias, false, i, dims, 1 + N, w, dense)
-    attention.push(lastAttention(g))
-  }
-  const h = dims.finalLn === false ? x : layerNorm(g, 'final_ln', x, w('final_ln/gamma'), w('final_ln/beta'), dims.lnEps) // [B, T, D]
-  const first = g.reshape('pool', g.slice('pool', h, 1, 0, 1), [-1, D]) // [B, T, D] -> [B, D]
-  const logits = dense('head', first, 'head/w', 'head/b') // [B, D] -> [B, C]
-  g.output(graphNames.probabilities, g.unary('head', 'softmax', logits)) // [B, C]
-  attention.forEach((a, l) => g.output(graphNames.attention(l), a)) // [B, H, T, T] each
-  for (const [name, a] of weights) if (!g.consts.has(name)) g.weight(name, a.shape, a.data)
-  g.prune()
-  return { graph: g, seqLen: 1 + N, attentionLayers: attention.length, pooled: 'first' }
+  return traceClsEncoder(g, x, ones, 1 + N, dims, weights, access)
 }

@@ -41,18 +41,9 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   const maxT = seqLen // constants are sized for the longest input
   const T = DIM.seq // the run-time length
   const D = dims.dModel
-  const w = (name: string) => {
-    const a = weights.get(name)
-    if (!a) throw new Error(`The saved model has no weight ${name}.`)
-    return g.consts.has(name) ? name : g.weight(name, a.shape, a.data)
-  }
+  const { w, dense } = weightAccess(g, weights)
   const ids = g.input(graphNames.ids, [DIM.batch, T], 'int32')
   const mask = g.input(graphNames.mask, [DIM.batch, T], 'float32')
-
-  const dense = (scope: string, x: string, wName: string, bName: string | null) => {
-    const y = g.matmul(scope, x, w(wName)) // [N, Din] @ [Din, Dout] -> [N, Dout]
-    return bName && weights.has(bName) ? g.binary(scope, 'add', y, w(bName)) : y
-  }
 
   let logits: string
   let pooled: TracedModel['pooled']
@@ -89,6 +80,54 @@ export function traceClassifier(spec: ModelSpec, weights: Map<string, NamedArray
   for (const [name, a] of weights) if (!g.consts.has(name)) g.weight(name, a.shape, a.data)
   g.prune()
   return { graph: g, seqLen: maxT, attentionLayers: attention.length, pooled }
+}
+
+/**
+ * A trace's access to the saved weights: `w` makes a weight a graph constant on first use (a missing one is
+ * an error naming it), `dense` is x @ W (+ b when the model has that bias).
+ */
+export function weightAccess(g: GraphBuilder, weights: Map<string, NamedArray>): { w: (name: string) => string; dense: Dense } {
+  const w = (name: string) => {
+    const a = weights.get(name)
+    if (!a) throw new Error(`The saved model has no weight ${name}.`)
+    return g.consts.has(name) ? name : g.weight(name, a.shape, a.data)
+  }
+  const dense: Dense = (scope, x, wName, bName) => {
+    const y = g.matmul(scope, x, w(wName)) // [N, Din] @ [Din, Dout] -> [N, Dout]
+    return bName && weights.has(bName) ? g.binary(scope, 'add', y, w(bName)) : y
+  }
+  return { w, dense }
+}
+
+/**
+ * The rest of an encoder whose every position is a real token with [CLS] first (table columns, image
+ * patches): the blocks over `x` [B, T, D] (nothing masked), the final norm, the head on [CLS], the
+ * outputs, and every weight shipped, used or not.
+ */
+export function traceClsEncoder(
+  g: GraphBuilder,
+  x: string,
+  mask: string,
+  T: number,
+  dims: ModelDims,
+  weights: Map<string, NamedArray>,
+  { w, dense }: { w: (name: string) => string; dense: Dense },
+): TracedModel {
+  const D = dims.dModel
+  const bias = g.scalar(0) // no padding: nothing is masked
+  const attention: string[] = []
+  for (let i = 0; i < dims.nLayers; i++) {
+    x = block(g, x, mask, bias, false, i, dims, T, w, dense)
+    attention.push(lastAttention(g))
+  }
+  const h = dims.finalLn === false ? x : layerNorm(g, 'final_ln', x, w('final_ln/gamma'), w('final_ln/beta'), dims.lnEps) // [B, T, D]
+  const first = g.reshape('pool', g.slice('pool', h, 1, 0, 1), [-1, D]) // [B, T, D] -> [B, D]
+  const logits = dense('head', first, 'head/w', 'head/b') // [B, D] -> [B, C]
+  g.output(graphNames.probabilities, g.unary('head', 'softmax', logits)) // [B, C]
+  attention.forEach((a, l) => g.output(graphNames.attention(l), a)) // [B, H, T, T] each
+  for (const [name, a] of weights) if (!g.consts.has(name)) g.weight(name, a.shape, a.data)
+  g.prune()
+  return { graph: g, seqLen: T, attentionLayers: attention.length, pooled: 'first' }
 }
 
 /** The attention-weights node most recently added (the softmax or the linear-attention normaliser). */

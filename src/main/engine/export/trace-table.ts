@@ -11,7 +11,7 @@
 import type { NamedArray } from '../tensor-file'
 import type { ModelSpec } from '../models/types'
 import { DIM, GraphBuilder } from './graph-ir'
-import { block, graphNames, lastAttention, layerNorm, type Dense, type TracedModel } from './trace-model'
+import { traceClsEncoder, weightAccess, type TracedModel } from './trace-model'
 
 /** Names of the table graph's inputs. */
 export const tableGraphNames = { ids: 'ids', values: 'values' } as const
@@ -37,15 +37,8 @@ export function traceTableClassifier(spec: ModelSpec, weights: Map<string, Named
   const F = Fn + Fc
   const D = dims.dModel
   const g = new GraphBuilder()
-  const w = (name: string) => {
-    const a = weights.get(name)
-    if (!a) throw new Error(`The saved model has no weight ${name}.`)
-    return g.consts.has(name) ? name : g.weight(name, a.shape, a.data)
-  }
-  const dense: Dense = (scope, x, wName, bName) => {
-    const y = g.matmul(scope, x, w(wName)) // [N, Din] @ [Din, Dout] -> [N, Dout]
-    return bName && weights.has(bName) ? g.binary(scope, 'add', y, w(bName)) : y
-  }
+  const access = weightAccess(g, weights)
+  const { w } = access
   const ids = g.input(tableGraphNames.ids, [DIM.batch, 1 + F], 'int32')
   const values = Fn > 0 ? g.input(tableGraphNames.values, [DIM.batch, Fn], 'float32') : null
 
@@ -62,19 +55,6 @@ export function traceTableClassifier(spec: ModelSpec, weights: Map<string, Named
     const emb = g.gather('embed/cat', w('embed/cat/tok'), g.slice('embed/cat', ids, 1, 1 + Fn, 1 + F)) // [B, Fc] -> [B, Fc, D]
     parts.push(g.binary('embed/cat', 'add', emb, w('embed/cat/b'))) // [B, Fc, D] + [Fc, D]
   }
-  let x = g.reshape('embed', g.concat('embed', parts, 1), [DIM.batch, DIM.seq, D]) // [B, 1 + F, D]; T = 1 + F from the ids input
-  const bias = g.scalar(0) // every column is a token (missing is a value): nothing is masked
-  const attention: string[] = []
-  for (let i = 0; i < dims.nLayers; i++) {
-    x = block(g, x, ids, bias, false, i, dims, 1 + F, w, dense)
-    attention.push(lastAttention(g))
-  }
-  const h = dims.finalLn === false ? x : layerNorm(g, 'final_ln', x, w('final_ln/gamma'), w('final_ln/beta'), dims.lnEps) // [B, T, D]
-  const first = g.reshape('pool', g.slice('pool', h, 1, 0, 1), [-1, D]) // [B, T, D] -> [B, D]
-  const logits = dense('head', first, 'head/w', 'head/b') // [B, D] -> [B, C]
-  g.output(graphNames.probabilities, g.unary('head', 'softmax', logits)) // [B, C]
-  attention.forEach((a, l) => g.output(graphNames.attention(l), a)) // [B, H, T, T] each
-  for (const [name, a] of weights) if (!g.consts.has(name)) g.weight(name, a.shape, a.data)
-  g.prune()
-  return { graph: g, seqLen: 1 + F, attentionLayers: attention.length, pooled: 'first' }
+  const x = g.reshape('embed', g.concat('embed', parts, 1), [DIM.batch, DIM.seq, D]) // [B, 1 + F, D]; T = 1 + F from the ids input
+  return traceClsEncoder(g, x, ids, 1 + F, dims, weights, access) // every column is a token (missing is a value)
 }
