@@ -2,9 +2,9 @@
 // probabilities. Needs only the bundle's files and @tensorflow/tfjs from npm; files are read with fs
 // and handed to TensorFlow.js from memory (plain tfjs in Node has no file:// loader).
 import * as tf from '@tensorflow/tfjs'
-import { readFileSync } from 'node:fs'
 import { loadClassifier, type TfLike } from './classifier'
-import type { BundleChecks, BundleFiles, Preprocessing } from './types'
+import { checkBundle, readJson, read, readStdin, runCli } from './cli-io'
+import type { BundleFiles, Preprocessing } from './types'
 import { imageArgument } from './image-file'
 
 const usage = `Usage: node predict.mjs [--json] [--attention] "text" ["another text" ...]
@@ -13,21 +13,6 @@ With no text arguments, one text per line is read from standard input.
 A table model takes each row as a JSON object of column -> value, e.g. '{"width": 1.5, "colour": "red"}'.
 An image model takes image files (PNG, JPEG, WebP, GIF: decoded with sharp, \`npm install sharp\`), a .json file
 of pixels, or the pixels themselves as a JSON list (see preprocessing.json: size, channels, centre crop then resize).`
-
-function read(name: string): Buffer {
-  return readFileSync(new URL(name, import.meta.url))
-}
-
-function readJson<T>(name: string): T {
-  return JSON.parse(read(name).toString('utf8')) as T
-}
-
-async function readStdin(): Promise<string[]> {
-  if (process.stdin.isTTY) return []
-  const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
-}
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')))
@@ -48,15 +33,7 @@ async function main(argv: string[]): Promise<number> {
   await tf.setBackend('cpu')
   const classifier = await loadClassifier(tf as unknown as TfLike, files)
 
-  if (flags.has('--check')) {
-    const checks = readJson<BundleChecks>('checks.json')
-    const got = await classifier.classify(checks.texts)
-    let maxDiff = 0
-    got.forEach((p, i) => p.probs.forEach((v, c) => (maxDiff = Math.max(maxDiff, Math.abs(v - checks.probabilities[i][c])))))
-    const ok = maxDiff <= 1e-4
-    process.stdout.write(`${ok ? 'OK' : 'MISMATCH'}: ${got.length} check inputs, largest probability difference ${maxDiff.toExponential(2)}\n`)
-    return ok ? 0 : 1
-  }
+  if (flags.has('--check')) return checkBundle((inputs) => classifier.classify(inputs))
 
   const texts = argv.filter((a) => !a.startsWith('--'))
   if (!texts.length) texts.push(...(await readStdin()))
@@ -85,10 +62,4 @@ async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    process.stderr.write(`predict.mjs: ${(err as Error).message ?? String(err)}\n`)
-    process.exitCode = 1
-  },
-)
+runCli(main)

@@ -2,24 +2,14 @@
 // and the probabilities. Needs only the bundle's files and @tensorflow/tfjs from npm; the TF-IDF
 // vectorizer is compiled into this script, its fitted vocabulary and idf are read from vectorizer.json.
 import * as tf from '@tensorflow/tfjs'
-import { readFileSync } from 'node:fs'
 import type { TfLike } from './classifier'
 import { loadTfidfClassifier, type TfidfBundleFiles } from './tfidf-classifier'
-import type { BundleChecks } from './types'
+import { checkBundle, readJson, read, readStdin, runCli } from './cli-io'
 
 const usage = `Usage: node predict.mjs [--json] "text" ["another text" ...]
        node predict.mjs --check        re-run the bundle's own check inputs and compare
 With no text arguments, one text per line is read from standard input.`
 
-const read = (name: string): Buffer => readFileSync(new URL(name, import.meta.url))
-const readJson = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T
-
-async function readStdin(): Promise<string[]> {
-  if (process.stdin.isTTY) return []
-  const chunks: Buffer[] = []
-  for await (const c of process.stdin) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
-}
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')))
@@ -33,15 +23,7 @@ async function main(argv: string[]): Promise<number> {
   await tf.setBackend('cpu')
   const classifier = await loadTfidfClassifier(tf as unknown as TfLike, files)
 
-  if (flags.has('--check')) {
-    const checks = readJson<BundleChecks>('checks.json')
-    const got = await classifier.classify(checks.texts)
-    let maxDiff = 0
-    got.forEach((p, i) => p.probs.forEach((v, c) => (maxDiff = Math.max(maxDiff, Math.abs(v - checks.probabilities[i][c])))))
-    const ok = maxDiff <= 1e-4
-    process.stdout.write(`${ok ? 'OK' : 'MISMATCH'}: ${got.length} check inputs, largest probability difference ${maxDiff.toExponential(2)}\n`)
-    return ok ? 0 : 1
-  }
+  if (flags.has('--check')) return checkBundle((inputs) => classifier.classify(inputs))
 
   const texts = argv.filter((a) => !a.startsWith('--'))
   if (!texts.length) texts.push(...(await readStdin()))
@@ -65,10 +47,4 @@ async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    process.stderr.write(`predict.mjs: ${(err as Error).message ?? String(err)}\n`)
-    process.exitCode = 1
-  },
-)
+runCli(main)
