@@ -44,14 +44,14 @@ export function mapRecord(rec: SourceRecord, mapping: ColumnMapping, shown: stri
   else text = mapping.textColumns.map((c) => rec.values[c] ?? '').filter((t) => t.trim() !== '').join('\n')
   const rawLabel = mapping.labelColumn === null ? '' : (rec.values[mapping.labelColumn] ?? '')
   const label = rawLabel.trim() === '' ? null : rawLabel
-  let split: SplitName | null = null
-  if (mapping.splitColumn !== null) {
-    const v = rec.values[mapping.splitColumn] ?? ''
-    const s = parseSplitValue(v)
-    if (s === undefined) {
-      throw new UserError(`"${shown}" line ${rec.line}: split value "${v.slice(0, 40)}" in column "${mapping.splitColumn}" is not train, validation or test.`)
-    }
-    split = s
-  }
-  return { text, label, split }
+  return { text, label, split: recordSplit(rec, mapping.splitColumn, shown) }
+}
+
+/** The split a record's split column names (null without one); a value that is no split is refused naming the line. */
+export function recordSplit(rec: SourceRecord, splitColumn: string | null, shown: string): SplitName | null {
+  if (splitColumn === null) return null
+  const v = rec.values[splitColumn] ?? ''
+  const s = parseSplitValue(v)
+  if (s === undefined) throw new UserError(`"${shown}" line ${rec.line}: split value "${v.slice(0, 40)}" in column "${splitColumn}" is not train, validation or test.`)
+  return s
 }

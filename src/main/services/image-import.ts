@@ -13,7 +13,7 @@ import { imageFileEndings, imagePathColumn, type ImportKind } from '../../shared
 import { guessColumns } from '../data/column-guess'
 import { readImageFile } from '../data/image-decode'
 import { exactImageHash, perceptualHash } from '../data/image-hash'
-import { parseSplitValue } from '../data/row-mapping'
+import { recordSplit } from '../data/row-mapping'
 import type { MappedRow, SourceRecord } from '../data/types'
 
 /** The cells an image row keeps: where the file is and what it was when imported, or why it could not be read. */
@@ -108,13 +108,7 @@ export async function mapImageRecord(rec: SourceRecord, plan: ImagePlan, shown: 
   checkRead?.(path)
   const name = shownName(path, plan, written)
   const rawLabel = (rec.values[plan.labelColumn] ?? '').trim()
-  let split: MappedRow['split'] = null
-  if (plan.splitColumn !== null) {
-    const v = rec.values[plan.splitColumn] ?? ''
-    const s = parseSplitValue(v)
-    if (s === undefined) throw new UserError(`"${shown}" line ${rec.line}: split value "${v.slice(0, 40)}" in column "${plan.splitColumn}" is not train, validation or test.`)
-    split = s
-  }
+  const split = recordSplit(rec, plan.splitColumn, shown)
   const cells: ImageCells = { path, format: '', width: '', height: '', sha256: '', dhash: '', error: '' }
   try {
     const image = await readImageFile(path, name)

@@ -5,7 +5,7 @@ import { UserError } from '../../shared/api'
 import { featureColumns, suggestKind, type DatasetKind, type ImportKind } from '../../shared/dataset-kinds'
 import { guessTableColumns, isMissing, type ColumnGuess, type TableColumnKind } from '../../shared/table-guess'
 import { guessColumns } from '../data/column-guess'
-import { parseSplitValue } from '../data/row-mapping'
+import { recordSplit } from '../data/row-mapping'
 import type { MappedRow, SourceRecord } from '../data/types'
 
 /** Most classes a table's label may have: more looks like a measurement or an identifier, not classes. */
@@ -82,13 +82,7 @@ export function mapTableRecord(rec: SourceRecord, plan: TablePlan, shown: string
   for (const c of plan.columns) cells[c.name] = rec.values[c.name] ?? ''
   const raw = cells[plan.labelColumn]
   const label = isMissing(raw) ? null : raw.trim()
-  let split: MappedRow['split'] = null
-  if (plan.splitColumn !== null) {
-    const v = rec.values[plan.splitColumn] ?? ''
-    const s = parseSplitValue(v)
-    if (s === undefined) throw new UserError(`"${shown}" line ${rec.line}: split value "${v.slice(0, 40)}" in column "${plan.splitColumn}" is not train, validation or test.`)
-    split = s
-  }
+  const split = recordSplit(rec, plan.splitColumn, shown)
   return { text: tableRowText(plan.columns, cells), label, split, cells }
 }
 
