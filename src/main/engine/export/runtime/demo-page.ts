@@ -1,9 +1,10 @@
 // Script of the bundle's index.html: a try-it box that classifies typed text with the bundled model,
 // shows the probabilities and highlights the tokens by attention rollout. Works opened from disk:
 // TensorFlow.js (tf.min.js) and the model (model-data.js) arrive as plain script tags, not fetches.
-import { loadClassifier, type BundleClassifier, type TfLike } from './classifier'
+import { loadClassifier, type BundleClassifier } from './classifier'
 import type { BundleFiles } from './types'
 import { attentionView, wireImageInput } from './demo-image'
+import { base64ToBytes, demoPage, el, type El } from './demo-dom'
 
 interface ModelData {
   files: Omit<BundleFiles, 'weights'>
@@ -12,48 +13,7 @@ interface ModelData {
   title: string
 }
 
-// The page's few DOM needs, typed here: this file is compiled for the browser but type-checked with
-// the Node sources, which have no DOM library.
-interface El {
-  textContent: string | null
-  value: string
-  className: string
-  title: string
-  id: string
-  dataset: Record<string, string>
-  style: { cssText: string }
-  placeholder: string
-  append(...nodes: (El | string)[]): void
-  before(...nodes: (El | string)[]): void
-  replaceChildren(...nodes: (El | string)[]): void
-  addEventListener(type: string, cb: () => void): void
-  /** Set below: re-run the prediction after a form field changed (tables). */
-  dispatch?: () => void
-}
-interface Page {
-  document: { getElementById(id: string): El | null; createElement(tag: string): El; body: El }
-  createImageBitmap(file: unknown): Promise<{ width: number; height: number; close(): void }>
-  atob(b64: string): string
-  tf: TfLike & { setBackend(name: string): Promise<boolean>; ready(): Promise<void> }
-  WORKBENCH_MODEL: ModelData
-}
-const page = globalThis as unknown as Page
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = page.atob(b64)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
-function el(tag: string, props: { className?: string; textContent?: string; title?: string; id?: string; style?: string } = {}, ...children: (El | string)[]): El {
-  const e = page.document.createElement(tag)
-  const { style, ...rest } = props
-  Object.assign(e, rest)
-  if (style) e.style.cssText = style
-  e.append(...children)
-  return e
-}
+const page = demoPage<ModelData>()
 
 async function start(): Promise<void> {
   const byId = (id: string) => page.document.getElementById(id)!

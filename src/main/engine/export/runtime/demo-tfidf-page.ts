@@ -1,8 +1,8 @@
 // Script of an exported classic baseline's index.html: a try-it box that classifies typed text with the
 // bundled vectorizer and weights and shows the probabilities. Works opened from disk: TensorFlow.js
 // (tf.min.js) and the model (model-data.js) arrive as plain script tags, not fetches.
-import type { TfLike } from './classifier'
 import { loadTfidfClassifier, type TfidfBundleFiles, type TfidfClassifier } from './tfidf-classifier'
+import { base64ToBytes, demoPage, el } from './demo-dom'
 
 interface ModelData {
   files: Omit<TfidfBundleFiles, 'weights'>
@@ -11,40 +11,7 @@ interface ModelData {
   title: string
 }
 
-// The page's few DOM needs, typed here (this file is type-checked with the Node sources).
-interface El {
-  textContent: string | null
-  value: string
-  className: string
-  dataset: Record<string, string>
-  style: { cssText: string }
-  append(...nodes: (El | string)[]): void
-  replaceChildren(...nodes: (El | string)[]): void
-  addEventListener(type: string, cb: () => void): void
-}
-interface Page {
-  document: { getElementById(id: string): El | null; createElement(tag: string): El; body: El }
-  atob(b64: string): string
-  tf: TfLike & { setBackend(name: string): Promise<boolean>; ready(): Promise<void> }
-  WORKBENCH_MODEL: ModelData
-}
-const page = globalThis as unknown as Page
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = page.atob(b64)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
-function el(tag: string, props: { className?: string; textContent?: string; id?: string; style?: string } = {}, ...children: (El | string)[]): El {
-  const e = page.document.createElement(tag)
-  const { style, ...rest } = props
-  Object.assign(e, rest)
-  if (style) e.style.cssText = style
-  e.append(...children)
-  return e
-}
+const page = demoPage<ModelData>()
 
 async function start(): Promise<void> {
   const byId = (id: string) => page.document.getElementById(id)!
